@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// DVS: a small interpreted language for direct vision supervision research.
+/// Targets follow docs/DESIGN.md §2; lower targets never import higher ones.
+let package = Package(
+    name: "DVS",
+    products: [
+        .executable(name: "dvs", targets: ["dvs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .target(name: "DVSLang"),
+        .target(name: "DVSRuntime", dependencies: ["DVSLang"]),
+        .executableTarget(
+            name: "dvs",
+            dependencies: [
+                "DVSRuntime", "DVSLang", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
+        .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang"]),
+    ],
+    // Swift 5 mode: the interpreter is single-threaded by design and talks to
+    // C globals (stdout, readline) that Swift 6's strict checking rejects.
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,236 @@
+/// Function calls, method sugar and closure creation.
+
+final class CallNode: Node {
+    let callee: Node
+    let arguments: [Node]
+    /// Labels of the trailing named arguments (`f(1, h: 2)` → ["h"]).
+    let labels: [String]
+    init(_ callee: Node, _ arguments: [Node], labels: [String], _ range: SourceRange) {
+        self.callee = callee; self.arguments = arguments; self.labels = labels
+        super.init(range)
+    }
+
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        let calleeValue = try callee.eval(f, I)
+        guard case .function(let fn) = calleeValue else {
+            throw I.error("cannot call \(calleeValue.typeName): it is not a function", at: range)
+        }
+        if fn.kind == .closure, labels.isEmpty {
+            let closure = unsafeDowncast(fn, to: Closure.self)
+            if arguments.count <= closure.proto.parameters.count {
+                return try I.callClosureFast(closure, arguments, f, site: range)
+            }
+        }
+        let (positional, named) = try evalArguments(arguments, labels, f, I)
+        return try I.invoke(fn, positional: positional, named: named, site: range)
+    }
+}
+
+func evalArguments(_ arguments: [Node], _ labels: [String], _ f: Frame, _ I: Interpreter,
+                   receiver: Value? = nil) throws(Diagnostic) -> ([Value], [(String, Value)]) {
+    var positional: [Value] = []
+    positional.reserveCapacity(arguments.count + 1)
+    if let receiver { positional.append(receiver) }
+    let firstNamed = arguments.count - labels.count
+    for i in 0..<firstNamed { positional.append(try arguments[i].eval(f, I)) }
+    var named: [(String, Value)] = []
+    for (j, label) in labels.enumerated() { named.append((label, try arguments[firstNamed + j].eval(f, I))) }
+    return (positional, named)
+}
+
+/// `x.name(args)`: a record's function field, an object's method, or else the
+/// global function `name` called with `x` first (`xs.map(f)` is `map(xs, f)`).
+final class MethodCallNode: Node {
+    let receiver: Node
+    let name: String
+    let function: GlobalSlot
+    let arguments: [Node]
+    let labels: [String]
+    init(_ receiver: Node, _ name: String, function: GlobalSlot, _ arguments: [Node], labels: [String], _ range: SourceRange) {
+        self.receiver = receiver; self.name = name; self.function = function
+        self.arguments = arguments; self.labels = labels
+        super.init(range)
+    }
+
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        let r = try receiver.eval(f, I)
+        var target: Value? = nil
+        switch r {
+        case .record(let rec): target = rec[name]
+        case .object(let o):
+            do { target = try o.member(name) } catch { throw I.error(error.message, at: range) }
+        default: break
+        }
+        if let target {
+            guard case .function(let fn) = target else {
+                throw I.error("cannot call field '\(name)': it is \(target.typeName), not a function", at: range)
+            }
+            let (positional, named) = try evalArguments(arguments, labels, f, I)
+            return try I.invoke(fn, positional: positional, named: named, site: range)
+        }
+        guard function.isDefined, case .function(let fn) = function.value else { throw I.noMember(r, name, at: range) }
+        let (positional, named) = try evalArguments(arguments, labels, f, I, receiver: r)
+        return try I.invoke(fn, positional: positional, named: named, site: range)
+    }
+}
+
+/// `fn(x) { … }`: makes a closure, collecting the cells it captures.
+final class FunctionNode: Node {
+    let proto: FunctionProto
+    init(_ proto: FunctionProto, _ range: SourceRange) { self.proto = proto; super.init(range) }
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        var captures = ContiguousArray<Cell>()
+        captures.reserveCapacity(proto.captures.count)
+        for source in proto.captures {
+            switch source {
+            case .local(let slot): captures.append(cellIn(f.locals[slot]))
+            case .upvalue(let i): captures.append(f.closure.unsafelyUnwrapped.captures[i])
+            }
+        }
+        return .function(Closure(proto: proto, captures: captures))
+    }
+}
+
+extension Interpreter {
+    /// Reserves a frame for `proto` on the value stack; nil when the stack is full.
+    @inline(__always)
+    private func pushFrame(_ proto: FunctionProto, site: SourceRange) throws(Diagnostic) -> Int {
+        let base = stackTop
+        guard callDepth < Interpreter.maxCallDepth, base + proto.frameSize <= Interpreter.stackCapacity else {
+            throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls): is there a recursion without a base case?", at: site)
+        }
+        stackTop = base + proto.frameSize
+        return base
+    }
+
+    @inline(__always)
+    private func popFrame(_ base: Int, _ proto: FunctionProto) {
+        (stack + base).update(repeating: .null, count: proto.frameSize)
+        stackTop = base
+    }
+
+    /// Positional call with arguments evaluated straight into the new frame.
+    func callClosureFast(_ c: Closure, _ args: [Node], _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
+        let proto = c.proto
+        let base = try pushFrame(proto, site: site)
+        defer { popFrame(base, proto) }
+        let locals = stack + base
+        for i in 0..<args.count { locals[i] = try args[i].eval(f, self) }
+        if args.count < proto.parameters.count {
+            try fillDefaults(c, locals, given: args.count, site: site)
+        }
+        return try enter(c, locals, site: site)
+    }
+
+    private func fillDefaults(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, given: Int,
+                              filled: [Bool]? = nil, site: SourceRange) throws(Diagnostic) {
+        let params = c.proto.parameters
+        for i in given..<params.count where !(filled?[i] ?? false) {
+            guard let d = params[i].defaultValue else {
+                throw error("missing argument '\(params[i].name)' in call to \(c.proto.signature)", at: site)
+            }
+            locals[i] = try d.eval(Frame(locals: locals, closure: c), self)
+        }
+    }
+
+    /// Runs a closure whose frame holds its arguments.
+    @inline(__always)
+    private func enter(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, site: SourceRange) throws(Diagnostic) -> Value {
+        let proto = c.proto
+        for slot in proto.capturedParameterSlots { locals[slot] = .object(Cell(locals[slot])) }
+        if Interrupt.isRequested { throw interrupted(at: site) }
+        callDepth += 1
+        calls.append((proto.name, site))
+        defer {
+            callDepth -= 1
+            calls.removeLast()
+        }
+        var result = try proto.body.eval(Frame(locals: locals, closure: c), self)
+        if signal == .returning {
+            result = returnValue
+            returnValue = .null
+            signal = .none
+        }
+        return result
+    }
+
+    /// The general call: positional and named arguments, closures and natives.
+    func invoke(_ fn: Callable, positional: [Value], named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
+        if fn.kind == .native { return try callNative(unsafeDowncast(fn, to: NativeFunction.self), positional, named, site: site) }
+        let c = unsafeDowncast(fn, to: Closure.self)
+        let proto = c.proto
+        let site = site ?? proto.range
+        let params = proto.parameters
+        guard positional.count <= params.count else {
+            throw error("\(proto.signature) takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(positional.count) were given", at: site)
+        }
+        let base = try pushFrame(proto, site: site)
+        defer { popFrame(base, proto) }
+        let locals = stack + base
+        for (i, v) in positional.enumerated() { locals[i] = v }
+        var filled = [Bool](repeating: false, count: params.count)
+        for i in 0..<positional.count { filled[i] = true }
+        for (label, v) in named {
+            guard let i = params.firstIndex(where: { $0.name == label }) else {
+                let hint = closestName(to: label, in: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+                throw error("\(proto.signature) has no parameter named '\(label)'\(hint)", at: site)
+            }
+            if filled[i] { throw error("argument '\(label)' given twice in call to \(proto.signature)", at: site) }
+            locals[i] = v
+            filled[i] = true
+        }
+        try fillDefaults(c, locals, given: positional.count, filled: filled, site: site)
+        return try enter(c, locals, site: site)
+    }
+
+    private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
+        let site = site ?? calls.last?.site ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
+        let params = fn.parameters
+        if positional.count > params.count, fn.variadic == nil {
+            throw error("'\(fn.name)' takes \(params.count == 0 ? "no" : "at most \(params.count)") argument\(params.count == 1 ? "" : "s") but \(positional.count) were given: \(fn.signature)", at: site)
+        }
+        var values = [Value](repeating: .null, count: params.count)
+        var passed = [Bool](repeating: false, count: params.count)
+        let direct = min(positional.count, params.count)
+        for i in 0..<direct { values[i] = positional[i]; passed[i] = true }
+        for (label, v) in named {
+            guard let i = params.firstIndex(where: { $0.name == label }) else {
+                let hint = closestName(to: label, in: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+                throw error("'\(fn.name)' has no parameter named '\(label)'\(hint): \(fn.signature)", at: site)
+            }
+            if passed[i] { throw error("argument '\(label)' given twice in call to '\(fn.name)'", at: site) }
+            values[i] = v
+            passed[i] = true
+        }
+        for i in 0..<params.count where !passed[i] {
+            guard let d = params[i].defaultValue else {
+                throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)
+            }
+            values[i] = d
+        }
+        let rest = positional.count > params.count ? Array(positional[params.count...]) : []
+        var args = Arguments(function: fn, values: values, rest: rest, interpreter: self, passed: passed)
+        guard callDepth < Interpreter.maxCallDepth else {
+            throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
+        }
+        callDepth += 1
+        calls.append((fn.name, site))
+        let result: Value
+        do {
+            result = try fn.body(&args)
+        } catch {
+            callDepth -= 1
+            calls.removeLast()
+            switch error {
+            case let e as NativeError:
+                if let underlying = e.underlying { throw underlying }
+                throw self.error(e.message, at: site)
+            case let d as Diagnostic: throw d
+            default: throw self.error("\(fn.name): \(error)", at: site)
+            }
+        }
+        callDepth -= 1
+        calls.removeLast()
+        return result
+    }
+}

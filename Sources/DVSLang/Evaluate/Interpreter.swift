@@ -1,0 +1,245 @@
+/// Runs DVS code: owns the global table, the value stack that holds every
+/// call's local slots, the DVS call stack for traces, and loaded modules.
+/// One interpreter is one session (a script run, a REPL, a notebook).
+public final class Interpreter {
+    /// Deepest DVS call nesting; deeper recursion is the error "call stack too deep".
+    public static let maxCallDepth = 10_000
+    static let stackCapacity = 1 << 20
+
+    // MARK: Evaluation state (used by the nodes)
+    let stack: UnsafeMutablePointer<Value>
+    var stackTop = 0
+    var callDepth = 0
+    /// DVS calls in progress, outermost first: who was called and from where.
+    var calls: [(name: String, site: SourceRange)] = []
+    /// Set by `break`, `continue` and `return`; cleared by the loop or call that handles it.
+    var signal: Signal = .none
+    var returnValue: Value = .null
+
+    enum Signal { case none, breakLoop, continueLoop, returning }
+
+    // MARK: Session state
+    var globals: [String: GlobalSlot] = [:]
+    /// Where printed output goes (the REPL and notebooks capture it).
+    public var output: (String) -> Void = { text in
+        var out = StandardOutput()
+        out.write(text)
+    }
+    /// `args()` for scripts.
+    public var arguments: [String] = []
+    /// Folders searched by `import "name"` after the importing script's own folder.
+    public var moduleSearchPaths: [String] = []
+    var modules = ModuleLoader()
+    /// Per-session state for higher layers (the runtime's RNG, display settings…).
+    public var extensions: [String: AnyObject] = [:]
+
+    public init() {
+        stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
+        stack.initialize(repeating: .null, count: Interpreter.stackCapacity)
+    }
+
+    deinit {
+        stack.deinitialize(count: Interpreter.stackCapacity)
+        stack.deallocate()
+    }
+
+    // MARK: - Globals
+
+    /// Binds a global (natives, constants, `Out`…). Replaces an earlier binding.
+    public func define(_ name: String, _ value: Value, mutable: Bool = false) {
+        let slot = globalSlot(name)
+        slot.value = value
+        slot.isDefined = true
+        slot.isMutable = mutable
+    }
+
+    public func define(_ native: NativeFunction) { define(native.name, .function(native)) }
+
+    /// The value of a defined global, or nil.
+    public func global(_ name: String) -> Value? {
+        guard let slot = globals[name], slot.isDefined else { return nil }
+        return slot.value
+    }
+
+    /// Names of all defined globals.
+    public var globalNames: [String] { globals.values.filter(\.isDefined).map(\.name) }
+
+    func globalSlot(_ name: String) -> GlobalSlot {
+        if let slot = globals[name] { return slot }
+        let slot = GlobalSlot(name: name)
+        globals[name] = slot
+        return slot
+    }
+
+    /// All global bindings, to restore when a REPL cell fails.
+    public struct Snapshot {
+        fileprivate let entries: [(GlobalSlot, Value, Bool, Bool)]
+        /// Names of the globals defined when the snapshot was taken.
+        public var definedNames: [String] { entries.filter(\.2).map(\.0.name) }
+    }
+
+    public func snapshot() -> Snapshot {
+        Snapshot(entries: globals.values.map { ($0, $0.value, $0.isDefined, $0.isMutable) })
+    }
+
+    public func restore(_ snapshot: Snapshot) {
+        var kept = Set<ObjectIdentifier>()
+        for (slot, value, defined, mutable) in snapshot.entries {
+            slot.value = value
+            slot.isDefined = defined
+            slot.isMutable = mutable
+            kept.insert(ObjectIdentifier(slot))
+        }
+        for slot in globals.values where !kept.contains(ObjectIdentifier(slot)) {
+            slot.isDefined = false
+            slot.value = .null
+        }
+    }
+
+    // MARK: - Running code
+
+    /// The result of running a source: the value of its last statement, and
+    /// whether that statement was an expression (the REPL echoes only those).
+    public struct Result {
+        public let value: Value
+        public let isExpression: Bool
+    }
+
+    /// Parses, resolves and runs `source` at top level.
+    @discardableResult
+    public func run(_ source: Source) throws(Diagnostic) -> Result {
+        let statements = try Parser.parse(source)
+        return try run(statements, source: source)
+    }
+
+    func run(_ statements: [Expr], source: Source) throws(Diagnostic) -> Result {
+        let chunk = try Resolver.resolveChunk(statements, source: source, interpreter: self)
+        let value = try execute(chunk)
+        var isExpression = false
+        if let last = statements.last {
+            switch last.kind {
+            case .declaration, .functionDeclaration, .assignment, .import, .for, .while: isExpression = false
+            default: isExpression = true
+            }
+        }
+        return Result(value: value, isExpression: isExpression)
+    }
+
+    /// Runs a top-level chunk in a fresh frame. After an error the interpreter
+    /// is reset to a clean state for the next run.
+    func execute(_ chunk: FunctionProto) throws(Diagnostic) -> Value {
+        let base = stackTop
+        guard base + chunk.frameSize <= Interpreter.stackCapacity else {
+            throw Diagnostic(.runtime, "call stack too deep", at: chunk.range)
+        }
+        stackTop += chunk.frameSize
+        defer {
+            (stack + base).update(repeating: .null, count: chunk.frameSize)
+            stackTop = base
+        }
+        do {
+            let value = try chunk.body.eval(Frame(locals: stack + base, closure: nil), self)
+            signal = .none
+            returnValue = .null
+            return value
+        } catch {
+            signal = .none
+            returnValue = .null
+            if base == 0 { calls.removeAll(); callDepth = 0 }
+            throw error
+        }
+    }
+
+    /// Calls a function value from Swift (tests, the runtime, REPL hooks).
+    public func call(_ f: Callable, _ args: [Value]) throws(Diagnostic) -> Value {
+        try invoke(f, positional: args, named: [], site: nil)
+    }
+
+    func callFromNative(_ f: Callable, _ args: [Value]) throws(NativeError) -> Value {
+        do {
+            return try invoke(f, positional: args, named: [], site: calls.last?.site)
+        } catch {
+            throw NativeError(wrapping: error)
+        }
+    }
+
+    // MARK: - Errors
+
+    /// A runtime error at `range`, with the current DVS call stack.
+    func error(_ message: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic(.runtime, message, at: range, stack: stackTrace(at: range))
+    }
+
+    func stackTrace(at range: SourceRange) -> [StackEntry] {
+        var entries: [StackEntry] = []
+        var location = range
+        for call in calls.reversed() {
+            entries.append(StackEntry(function: call.name, location: location.description))
+            location = call.site
+            if entries.count >= 50 {
+                entries.append(StackEntry(function: "… \(calls.count - 50) more", location: ""))
+                return entries
+            }
+        }
+        entries.append(StackEntry(function: "<top level>", location: location.description))
+        return entries
+    }
+
+    /// The closest known global name to `name`, for "did you mean" hints.
+    func suggestion(for name: String, among extra: [String] = []) -> String? {
+        closestName(to: name, in: globalNames + extra)
+    }
+}
+
+/// A global variable. Nodes hold their slot directly, so a global access is
+/// one pointer step, not a dictionary lookup.
+final class GlobalSlot {
+    let name: String
+    var value: Value = .null
+    var isDefined = false
+    var isMutable = false
+    init(name: String) { self.name = name }
+}
+
+/// One call's view of the value stack: its local slots and its closure.
+struct Frame {
+    let locals: UnsafeMutablePointer<Value>
+    let closure: Closure?
+}
+
+/// Writes to stdout through a buffered stream, for `print`.
+struct StandardOutput: TextOutputStream {
+    mutating func write(_ string: String) {
+        var s = string
+        s.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, stdout) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Damerau-free Levenshtein distance pick: the candidate within a small edit
+/// distance of `name`, or nil.
+public func closestName(to name: String, in candidates: [String]) -> String? {
+    let a = Array(name.lowercased())
+    var best: (String, Int)? = nil
+    for candidate in candidates where candidate != name {
+        let b = Array(candidate.lowercased())
+        if abs(a.count - b.count) > 2 { continue }
+        var prev = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        let d = prev[b.count]
+        let limit = max(1, min(2, a.count / 3))
+        if d <= limit, best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) { best = (candidate, d) }
+    }
+    return best?.0
+}

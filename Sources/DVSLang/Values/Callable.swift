@@ -1,0 +1,176 @@
+/// Something callable from DVS: a closure written in DVS or a native function.
+/// A class with a stored kind, so calls dispatch without dynamic casts.
+public class Callable {
+    public enum Kind { case closure, native }
+    public let kind: Kind
+    public let name: String
+    init(kind: Kind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+}
+
+/// A DVS function value: compiled code plus the variables it captured.
+final class Closure: Callable {
+    let proto: FunctionProto
+    let captures: ContiguousArray<Cell>
+    init(proto: FunctionProto, captures: ContiguousArray<Cell>) {
+        self.proto = proto
+        self.captures = captures
+        super.init(kind: .closure, name: proto.name)
+    }
+}
+
+/// A variable captured by an inner function lives in a cell, so the function
+/// and its definer see the same binding. Each execution of a declaration makes
+/// a new cell (a closure made in a loop keeps that iteration's value).
+final class Cell: DVSObject {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+    var typeName: String { "cell" }
+}
+
+/// A function implemented in Swift and registered with a signature and help
+/// text. Arguments arrive matched to parameters (positional or named), with
+/// defaults filled in, so implementations only check types. They throw
+/// `NativeError`s (other errors are reported by their description).
+public final class NativeFunction: Callable {
+    public struct Parameter {
+        public let name: String
+        /// What the parameter takes, as shown in help and errors: "number", "list", "any"…
+        public let type: String
+        /// The default, or nil when the argument is required.
+        public let defaultValue: Value?
+        public init(_ name: String, _ type: String = "any", default defaultValue: Value? = nil) {
+            self.name = name
+            self.type = type
+            self.defaultValue = defaultValue
+        }
+    }
+
+    public let parameters: [Parameter]
+    /// Extra positional arguments are collected here (`print(values…)`).
+    public let variadic: Parameter?
+    public let returns: String
+    public let help: String
+    public let body: (inout Arguments) throws -> Value
+
+    public init(_ name: String, _ parameters: [Parameter] = [], variadic: Parameter? = nil, returns: String = "any",
+                help: String, body: @escaping (inout Arguments) throws -> Value) {
+        self.parameters = parameters
+        self.variadic = variadic
+        self.returns = returns
+        self.help = help
+        self.body = body
+        super.init(kind: .native, name: name)
+    }
+
+    /// `sqrt(x: number) -> number`
+    public var signature: String {
+        var parts = parameters.map { p in
+            p.defaultValue.map { "\(p.name): \(p.type) = \($0.repr)" } ?? "\(p.name): \(p.type)"
+        }
+        if let v = variadic { parts.append("\(v.name)…: \(v.type)") }
+        return "\(name)(\(parts.joined(separator: ", "))) -> \(returns)"
+    }
+}
+
+/// The arguments of one native call, with checking helpers that produce
+/// uniform messages: `bad argument 'x' to 'sqrt': expected number, got string`.
+public struct Arguments {
+    public let function: NativeFunction
+    /// One value per parameter, in parameter order.
+    public var values: [Value]
+    /// Extra positional arguments for a variadic function.
+    public var rest: [Value]
+    /// The interpreter, for natives that call back into DVS (`map`, `sort`…).
+    public let interpreter: Interpreter
+
+    public subscript(_ i: Int) -> Value { values[i] }
+
+    /// Which arguments the caller actually passed (not defaulted).
+    let passed: [Bool]
+    public func wasPassed(_ i: Int) -> Bool { passed[i] }
+
+    public func bad(_ i: Int, _ expected: String) -> NativeError {
+        NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': expected \(expected), got \(values[i].typeName)")
+    }
+
+    public func number(_ i: Int) throws(NativeError) -> Double {
+        if case .number(let n) = values[i] { return n }
+        throw bad(i, "number")
+    }
+
+    /// A whole number that fits an Int (rejects 1.5, NaN, ±inf and huge values).
+    public func int(_ i: Int) throws(NativeError) -> Int {
+        let n = try number(i)
+        guard let v = exactInt(n) else {
+            throw NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': expected a whole number, got \(formatNumber(n))")
+        }
+        return v
+    }
+
+    public func string(_ i: Int) throws(NativeError) -> String {
+        if case .string(let s) = values[i] { return s }
+        throw bad(i, "string")
+    }
+
+    public func bool(_ i: Int) throws(NativeError) -> Bool {
+        if case .bool(let b) = values[i] { return b }
+        throw bad(i, "bool")
+    }
+
+    public func list(_ i: Int) throws(NativeError) -> ListObject {
+        if case .list(let l) = values[i] { return l }
+        throw bad(i, "list")
+    }
+
+    public func record(_ i: Int) throws(NativeError) -> RecordObject {
+        if case .record(let r) = values[i] { return r }
+        throw bad(i, "record")
+    }
+
+    public func callable(_ i: Int) throws(NativeError) -> Callable {
+        if case .function(let f) = values[i] { return f }
+        throw bad(i, "function")
+    }
+
+    public func isNil(_ i: Int) -> Bool {
+        if case .null = values[i] { return true }
+        return false
+    }
+
+    /// Calls a DVS function value with positional arguments.
+    public func call(_ f: Callable, _ args: [Value]) throws(NativeError) -> Value {
+        try interpreter.callFromNative(f, args)
+    }
+}
+
+/// `n` as an Int if it is a whole number within ±2^53; nil otherwise.
+public func exactInt(_ n: Double) -> Int? {
+    guard n.isFinite, n == n.rounded(), abs(n) <= 9_007_199_254_740_992 else { return nil }
+    return Int(n)
+}
+
+extension Callable {
+    /// `name(a, b = …)` for closures, the full typed signature for natives.
+    public var signatureText: String {
+        switch kind {
+        case .native: return unsafeDowncast(self, to: NativeFunction.self).signature
+        case .closure: return unsafeDowncast(self, to: Closure.self).proto.signature
+        }
+    }
+
+    /// Help text: a native's registered help, or a DVS function's doc comment.
+    public var helpText: String? {
+        switch kind {
+        case .native: return unsafeDowncast(self, to: NativeFunction.self).help
+        case .closure: return unsafeDowncast(self, to: Closure.self).proto.doc
+        }
+    }
+
+    /// Where a DVS function was defined (nil for natives).
+    public var definedAt: String? {
+        kind == .closure ? unsafeDowncast(self, to: Closure.self).proto.range.description : nil
+    }
+}

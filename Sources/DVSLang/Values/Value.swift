@@ -1,0 +1,161 @@
+/// A DVS value. Numbers are Doubles; lists and records are shared, mutable
+/// references (like Python's); strings are immutable. Types that higher layers
+/// add (tensors, images, charts) are `.object`s: the language core knows them
+/// only through the `DVSObject` protocol.
+public enum Value {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list(ListObject)
+    case record(RecordObject)
+    case range(RangeObject)
+    case function(Callable)
+    case object(DVSObject)
+
+    /// The name `type(x)` returns and error messages use.
+    public var typeName: String {
+        switch self {
+        case .null: return "nil"
+        case .bool: return "bool"
+        case .number: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .record: return "record"
+        case .range: return "range"
+        case .function: return "function"
+        case .object(let o): return o.typeName
+        }
+    }
+
+    public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
+    public static func record(_ fields: [(String, Value)]) -> Value { .record(RecordObject(fields)) }
+}
+
+/// A mutable list shared by reference.
+public final class ListObject {
+    public var items: [Value]
+    public init(_ items: [Value] = []) { self.items = items }
+}
+
+/// A record: string keys in insertion order, shared by reference.
+public final class RecordObject {
+    public private(set) var keys: [String] = []
+    public private(set) var values: [Value] = []
+    private var slots: [String: Int] = [:]
+
+    public init(_ fields: [(String, Value)] = []) {
+        keys.reserveCapacity(fields.count)
+        values.reserveCapacity(fields.count)
+        for (k, v) in fields { self[k] = v }
+    }
+
+    public var count: Int { keys.count }
+
+    public subscript(key: String) -> Value? {
+        get { slots[key].map { values[$0] } }
+        set {
+            if let i = slots[key] {
+                if let newValue { values[i] = newValue } else { remove(key) }
+            } else if let newValue {
+                slots[key] = keys.count
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    private func remove(_ key: String) {
+        guard let i = slots.removeValue(forKey: key) else { return }
+        keys.remove(at: i)
+        values.remove(at: i)
+        for j in i..<keys.count { slots[keys[j]] = j }
+    }
+
+    public var fields: [(String, Value)] { Array(zip(keys, values)) }
+}
+
+/// `a..<b`, `a...b` or `range(a, b, step)`: an arithmetic sequence of numbers.
+public final class RangeObject {
+    public let start: Double
+    public let step: Double
+    /// Number of elements (never negative).
+    public let count: Int
+    /// How the range was written, for printing.
+    public let display: String
+
+    public init(start: Double, end: Double, step: Double, inclusive: Bool) {
+        self.start = start
+        self.step = step
+        let span = (end - start) / step
+        var n = span.rounded(.up)
+        if inclusive, span == span.rounded(.down), span >= 0 { n = span + 1 }
+        self.count = n.isFinite && n > 0 ? Int(min(n, Double(Int32.max) * 1024)) : 0
+        if step == 1 {
+            display = "\(formatNumber(start))\(inclusive ? "..." : "..<")\(formatNumber(end))"
+        } else {
+            display = "range(\(formatNumber(start)), \(formatNumber(end)), \(formatNumber(step)))"
+        }
+    }
+
+    public func element(_ i: Int) -> Double { start + Double(i) * step }
+}
+
+
+/// Values added by higher layers (tensors, images, plots…). Each hook has a
+/// default that reports a clear "not supported" error.
+public protocol DVSObject: AnyObject {
+    /// The type name shown by `type(x)` and in errors.
+    var typeName: String { get }
+    /// One-line summary, used in lists and the REPL echo.
+    var summary: String { get }
+    /// Full printed form, used by `print` and `str`.
+    var printed: String { get }
+    /// A property (`t.shape`) or method (`t.sum`), or nil if there is none.
+    func member(_ name: String) throws(NativeError) -> Value?
+    /// Names offered by tab completion after `x.`.
+    var memberNames: [String] { get }
+    /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
+    func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(NativeError) -> Value?
+    /// `-x`; nil when unsupported.
+    func negate() throws(NativeError) -> Value?
+    /// `x[...]`; nil when unsupported.
+    func index(_ components: [IndexArgument]) throws(NativeError) -> Value?
+    /// `x[...] = v`; false when unsupported.
+    func setIndex(_ components: [IndexArgument], _ value: Value) throws(NativeError) -> Bool
+}
+
+extension DVSObject {
+    public var summary: String { "<\(typeName)>" }
+    public var printed: String { summary }
+    public func member(_ name: String) throws(NativeError) -> Value? { nil }
+    public var memberNames: [String] { [] }
+    public func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(NativeError) -> Value? { nil }
+    public func negate() throws(NativeError) -> Value? { nil }
+    public func index(_ components: [IndexArgument]) throws(NativeError) -> Value? { nil }
+    public func setIndex(_ components: [IndexArgument], _ value: Value) throws(NativeError) -> Bool { false }
+}
+
+/// One component of `x[i, a:b]` as given to objects.
+public enum IndexArgument {
+    case single(Value)
+    case slice(start: Value, end: Value, step: Value)
+}
+
+/// The error a native function throws: a message only. The interpreter adds
+/// the call site and DVS stack.
+public struct NativeError: Error, CustomStringConvertible {
+    public let message: String
+    /// Set when a DVS callback (e.g. the function given to `map`) failed: the
+    /// original diagnostic, with its own location and stack, is reported.
+    public let underlying: Diagnostic?
+    public init(_ message: String) {
+        self.message = message
+        self.underlying = nil
+    }
+    public init(wrapping diagnostic: Diagnostic) {
+        self.message = diagnostic.message
+        self.underlying = diagnostic
+    }
+    public var description: String { message }
+}

@@ -1,0 +1,81 @@
+import DVSLang
+
+/// Help texts: built-ins (from their registration), DVS functions (from the
+/// `#` comment above them) and a few language topics.
+public enum Help {
+    public static let topics: [String: String] = [
+        "syntax": """
+        DVS syntax, in brief:
+          let n = 4                     immutable binding (var m = 0 is mutable)
+          fn area(w, h = 1) { w * h }   function; the last expression is its value
+          let sq = fn(x) { x * x }      function value (closures capture variables)
+          if n > 3 { "big" } else { "small" }    if is an expression
+          for i in 0..<n { m += i }     also: while cond { … }, break, continue, return
+          for i, x in enumerate(xs) { … }        loops unpack lists of pairs
+          [1, 2, 3]   {name: "a", size: 3}   "n is {n}"   "{x:.3f}"
+          xs[0]  xs[-1]  xs[1:3]  r.name  r["name"]
+          x |> f(a)  is  f(x, a);   x.f(a)  is  f(x, a)  for built-ins
+          import "stats"   (or import "stats" as s)
+        See help("operators") and help("errors").
+        """,
+        "operators": """
+        Operators, loosest first:
+          |>                     pipe
+          or   and   not         bools only
+          == != < <= > >= in     'not in' too; comparisons do not chain
+          ..<  ...               ranges (exclusive, inclusive)
+          + -                    numbers; + also joins strings and lists
+          * / % @                / and % by zero are errors; % takes the divisor's sign
+          -x                     negation
+          **                     power (right-associative; -2 ** 2 == -4)
+          f(x)  xs[i]  r.name    call, index, field
+        Conditions (if, while, and, or, not) must be bools.
+        """,
+        "errors": """
+        Errors print as  file:line:col: error: message, the source line with a caret,
+        and for runtime errors the DVS call stack, innermost first.
+        Division by zero is an error; so is indexing out of range (negative indices
+        count from the end), and calling with missing or unknown arguments.
+        Recursion deeper than \(Interpreter.maxCallDepth) calls stops with 'call stack too deep'.
+        In the REPL a failed cell leaves every earlier binding as it was.
+        """,
+    ]
+
+    /// Help for `topic`: nil → overview; a function → its signature and text;
+    /// a string → the built-in, global function or topic of that name.
+    public static func text(for topic: Value, in interpreter: Interpreter) -> String {
+        switch topic {
+        case .null:
+            return overview()
+        case .function(let f):
+            return describe(f)
+        case .string(let name):
+            if let text = topics[name] { return text }
+            if let k = Keyword(rawValue: name) { return "'\(k.rawValue)' is a keyword.\n" + topics["syntax"]! }
+            if case .function(let f)? = interpreter.global(name) { return describe(f) }
+            if let v = interpreter.global(name) { return "\(name) is a \(v.typeName): \(v.repr)" }
+            let known = interpreter.globalNames + Array(topics.keys)
+            if let hint = closestName(to: name, in: known) { return "no help for '\(name)'; did you mean '\(hint)'?" }
+            return "no help for '\(name)'; help() lists what there is"
+        default:
+            return "\(topic.typeName): no help for values of this type; try help(\"syntax\")"
+        }
+    }
+
+    static func describe(_ f: Callable) -> String {
+        var out = f.signatureText
+        if let text = f.helpText, !text.isEmpty { out += "\n  " + text.replacingOccurrences(of: "\n", with: "\n  ") }
+        if let place = f.definedAt { out += "\n  (defined at \(place))" }
+        return out
+    }
+
+    static func overview() -> String {
+        var out = "Built-in functions (help(name) for details):\n"
+        for library in Runtime.libraries {
+            out += "  \(library.name): " + library.functions.map(\.name).joined(separator: " ") + "\n"
+        }
+        out += "  constants: " + MathLibrary.constants.map(\.0).joined(separator: " ") + "\n"
+        out += "Topics: " + topics.keys.sorted().joined(separator: ", ")
+        return out
+    }
+}

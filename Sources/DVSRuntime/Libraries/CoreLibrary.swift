@@ -1,0 +1,96 @@
+import DVSLang
+import Foundation
+
+/// Printing, types and conversions, assertions, help, and the session's
+/// script arguments and environment.
+enum CoreLibrary {
+    static let functions: [NativeFunction] = [
+        NativeFunction("print", variadic: .init("values"), returns: "nil",
+                       help: "Prints the values separated by spaces, then a newline. Strings print without quotes.") { a in
+            a.interpreter.output(a.rest.map(\.printed).joined(separator: " ") + "\n")
+            return .null
+        },
+        NativeFunction("show", [.init("value")], returns: "nil",
+                       help: "Displays a value: images, charts and graphs are drawn (where supported); other values print as the REPL echoes them.") { a in
+            try Display.show(a[0], a.interpreter)
+            return .null
+        },
+        NativeFunction("len", [.init("x", "list|string|record|range")], returns: "number",
+                       help: "Number of items in a list, characters in a string, fields in a record, or numbers in a range.") { a in
+            switch a[0] {
+            case .list(let l): return .number(Double(l.items.count))
+            case .string(let s): return .number(Double(s.count))
+            case .record(let r): return .number(Double(r.count))
+            case .range(let r): return .number(Double(r.count))
+            case .object(let o):
+                if case .number(let n)? = try o.member("len") { return .number(n) }
+            default: break
+            }
+            throw a.bad(0, "list, string, record or range")
+        },
+        NativeFunction("type", [.init("x")], returns: "string",
+                       help: "The type of a value as a string: \"nil\", \"bool\", \"number\", \"string\", \"list\", \"record\", \"range\", \"function\", or an object type such as \"tensor\".") { a in
+            .string(a[0].typeName)
+        },
+        NativeFunction("str", [.init("x")], returns: "string",
+                       help: "The printed form of a value as a string (str(3) == \"3\", str([1, \"a\"]) == \"[1, \\\"a\\\"]\").") { a in
+            .string(a[0].printed)
+        },
+        NativeFunction("repr", [.init("x")], returns: "string",
+                       help: "The form of a value as the REPL echoes it: strings quoted and escaped.") { a in
+            .string(a[0].repr)
+        },
+        NativeFunction("num", [.init("x", "string|number|bool")], returns: "number",
+                       help: "Converts to a number: \"3.5\" → 3.5, true → 1. A string that is not a number is an error.") { a in
+            switch a[0] {
+            case .number: return a[0]
+            case .bool(let b): return .number(b ? 1 : 0)
+            case .string(let s):
+                let t = s.trimmingCharacters(in: .whitespaces)
+                let lowered = t.lowercased()
+                if lowered == "inf" || lowered == "+inf" { return .number(.infinity) }
+                if lowered == "-inf" { return .number(-.infinity) }
+                if lowered == "nan" { return .number(.nan) }
+                if let d = Double(t), !t.isEmpty, !t.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }) { return .number(d) }
+                throw NativeError("cannot convert \(a[0].repr) to a number")
+            default: throw a.bad(0, "string, number or bool")
+            }
+        },
+        NativeFunction("assert", [.init("condition", "bool"), .init("message", "string", default: .string("assertion failed"))], returns: "nil",
+                       help: "Stops with an error carrying `message` unless `condition` is true.") { a in
+            guard try a.bool(0) else { throw NativeError(a[1].printed) }
+            return .null
+        },
+        NativeFunction("error", [.init("message", "any")], returns: "never",
+                       help: "Stops the program with a runtime error whose message is `message`.") { a in
+            throw NativeError(a[0].printed)
+        },
+        NativeFunction("range", [.init("start", "number"), .init("stop", "number", default: .null), .init("step", "number", default: .number(1))], returns: "range",
+                       help: "range(n) is 0..<n; range(a, b) is a..<b; range(a, b, step) counts by step (which may be negative, not 0).") { a in
+            var start = try a.number(0), stop: Double
+            if a.isNil(1) { stop = start; start = 0 } else { stop = try a.number(1) }
+            let step = try a.number(2)
+            guard step != 0, step.isFinite else { throw NativeError("range step must be a finite non-zero number, got \(formatNumber(step))") }
+            guard start.isFinite, stop.isFinite else { throw NativeError("range bounds must be finite numbers") }
+            return .range(RangeObject(start: start, end: stop, step: step, inclusive: false))
+        },
+        NativeFunction("help", [.init("topic", "any", default: .null)], returns: "nil",
+                       help: "Help on a built-in, a function, or a topic: help(sqrt), help(\"sqrt\"), help(\"syntax\"), help() for the list.") { a in
+            a.interpreter.output(Help.text(for: a[0], in: a.interpreter) + "\n")
+            return .null
+        },
+        NativeFunction("time", returns: "number",
+                       help: "Seconds since 1970-01-01 UTC, with sub-microsecond resolution; subtract two readings to time code.") { _ in
+            .number(Date().timeIntervalSince1970)
+        },
+        NativeFunction("args", returns: "list",
+                       help: "The arguments given after the script name: `dvs run s.dvs a b` gives [\"a\", \"b\"].") { a in
+            .list(a.interpreter.arguments.map { .string($0) })
+        },
+        NativeFunction("env", [.init("name", "string"), .init("default", "any", default: .null)], returns: "string|nil",
+                       help: "The environment variable `name`, or `default` (nil) when it is not set.") { a in
+            let name = try a.string(0)
+            return ProcessInfo.processInfo.environment[name].map { .string($0) } ?? a[1]
+        },
+    ]
+}

@@ -1,0 +1,84 @@
+import DVSLang
+import Foundation
+
+/// Numbers: elementary functions, rounding, min/max, seeded random numbers.
+/// Functions follow IEEE rules for domain errors (sqrt(-1) is nan, log(0) is -inf).
+enum MathLibrary {
+    static let constants: [(String, Double)] = [("pi", Double.pi), ("e", M_E), ("inf", .infinity), ("nan", .nan)]
+
+    private static func unary(_ name: String, _ help: String, _ f: @escaping (Double) -> Double) -> NativeFunction {
+        NativeFunction(name, [.init("x", "number")], returns: "number", help: help) { a in .number(f(try a.number(0))) }
+    }
+
+    /// min/max over arguments or over one list.
+    private static func extreme(_ name: String, pickFirst: @escaping (Int) -> Bool) -> NativeFunction {
+        NativeFunction(name, variadic: .init("values"), returns: "any",
+                       help: "\(name)(a, b, …) or \(name)(list): the \(name == "min" ? "smallest" : "largest") value (numbers or strings).") { a in
+            var items = a.rest
+            if items.count == 1, case .list(let l) = items[0] { items = l.items }
+            if items.count == 1, case .range(let r) = items[0] { items = (0..<r.count).map { .number(r.element($0)) } }
+            guard var best = items.first else { throw NativeError("\(name) needs at least one value") }
+            for v in items.dropFirst() {
+                guard let c = v.compare(to: best) else {
+                    throw NativeError("\(name): cannot compare \(v.typeName) with \(best.typeName)")
+                }
+                if pickFirst(c) { best = v }
+            }
+            return best
+        }
+    }
+
+    static let functions: [NativeFunction] = [
+        unary("abs", "Absolute value.") { Swift.abs($0) },
+        unary("sqrt", "Square root (nan for negative numbers).") { $0.squareRoot() },
+        unary("exp", "e raised to x.") { Foundation.exp($0) },
+        NativeFunction("log", [.init("x", "number"), .init("base", "number", default: .null)], returns: "number",
+                       help: "Natural logarithm, or logarithm to `base`: log(8, 2) == 3.") { a in
+            let x = try a.number(0)
+            if a.isNil(1) { return .number(Foundation.log(x)) }
+            let base = try a.number(1)
+            if base == 2 { return .number(Foundation.log2(x)) }
+            if base == 10 { return .number(Foundation.log10(x)) }
+            return .number(Foundation.log(x) / Foundation.log(base))
+        },
+        unary("sin", "Sine (radians).") { Foundation.sin($0) },
+        unary("cos", "Cosine (radians).") { Foundation.cos($0) },
+        unary("tan", "Tangent (radians).") { Foundation.tan($0) },
+        unary("tanh", "Hyperbolic tangent.") { Foundation.tanh($0) },
+        unary("floor", "Largest whole number not above x.") { $0.rounded(.down) },
+        unary("ceil", "Smallest whole number not below x.") { $0.rounded(.up) },
+        NativeFunction("round", [.init("x", "number"), .init("digits", "number", default: .number(0))], returns: "number",
+                       help: "Rounds half away from zero, to `digits` decimals: round(2.5) == 3, round(3.14159, 2) == 3.14.") { a in
+            let x = try a.number(0)
+            let digits = try a.int(1)
+            guard (-300...300).contains(digits) else { throw NativeError("round: digits must be between -300 and 300") }
+            if digits == 0 { return .number(x.rounded()) }
+            let scale = Foundation.pow(10, Double(digits))
+            return .number((x * scale).rounded() / scale)
+        },
+        extreme("min") { $0 < 0 },
+        extreme("max") { $0 > 0 },
+        NativeFunction("pow", [.init("x", "number"), .init("y", "number")], returns: "number",
+                       help: "x raised to y (same as x ** y).") { a in
+            .number(Foundation.pow(try a.number(0), try a.number(1)))
+        },
+        NativeFunction("random", [.init("low", "number", default: .number(0)), .init("high", "number", default: .number(1))], returns: "number",
+                       help: "A uniform random number in [low, high) from the session generator (see seed).") { a in
+            let lo = try a.number(0), hi = try a.number(1)
+            return .number(lo + (hi - lo) * SessionRandom.of(a.interpreter).nextDouble())
+        },
+        NativeFunction("random_int", [.init("low", "number"), .init("high", "number")], returns: "number",
+                       help: "A uniform random whole number in low..<high from the session generator.") { a in
+            let lo = try a.int(0), hi = try a.int(1)
+            guard hi > lo else { throw NativeError("random_int needs low < high, got \(lo) and \(hi)") }
+            let span = UInt64(hi - lo)
+            return .number(Double(lo + Int(SessionRandom.of(a.interpreter).next() % span)))
+        },
+        NativeFunction("seed", [.init("n", "number")], returns: "nil",
+                       help: "Seeds the session's random generator: the same seed gives the same numbers, bit for bit.") { a in
+            let n = try a.int(0)
+            SessionRandom.of(a.interpreter).reseed(UInt64(bitPattern: Int64(n)))
+            return .null
+        },
+    ]
+}

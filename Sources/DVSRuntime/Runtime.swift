@@ -1,0 +1,61 @@
+import DVSLang
+import Foundation
+
+/// The built-in library of DVS: opens every library table into an interpreter
+/// and points `import` at the stdlib. Adding a built-in touches one library file.
+public enum Runtime {
+    /// Every library, in the order they are opened.
+    public static let libraries: [(name: String, functions: [NativeFunction])] = [
+        ("core", CoreLibrary.functions),
+        ("math", MathLibrary.functions),
+        ("list", ListLibrary.functions),
+        ("string", StringLibrary.functions),
+        ("record", RecordLibrary.functions),
+        ("io", IOLibrary.functions),
+    ]
+
+    /// A new interpreter with all built-ins defined and the stdlib on the import path.
+    public static func makeInterpreter(arguments: [String] = []) -> Interpreter {
+        let interpreter = Interpreter()
+        install(into: interpreter)
+        interpreter.arguments = arguments
+        if let stdlib = stdlibDirectory() { interpreter.moduleSearchPaths = [stdlib] }
+        return interpreter
+    }
+
+    /// Defines every built-in function and constant.
+    public static func install(into interpreter: Interpreter) {
+        for library in libraries {
+            for fn in library.functions { interpreter.define(fn) }
+        }
+        for (name, value) in MathLibrary.constants { interpreter.define(name, .number(value)) }
+    }
+
+    /// The built-in named `name`, if any.
+    public static func builtin(_ name: String) -> NativeFunction? {
+        for library in libraries { if let fn = library.functions.first(where: { $0.name == name }) { return fn } }
+        return nil
+    }
+
+    /// Finds the folder of DVS library modules: `$DVS_STDLIB`, else a `stdlib`
+    /// folder next to the executable or up to four levels above it (a build
+    /// tree inside the repository), else the one in this source checkout.
+    public static func stdlibDirectory() -> String? {
+        let fm = FileManager.default
+        func isDir(_ path: String) -> Bool {
+            var d: ObjCBool = false
+            return fm.fileExists(atPath: path, isDirectory: &d) && d.boolValue
+        }
+        if let env = ProcessInfo.processInfo.environment["DVS_STDLIB"], isDir(env) { return env }
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            for candidate in [dir.appendingPathComponent("stdlib"), dir.appendingPathComponent("share/dvs/stdlib")] where isDir(candidate.path) {
+                return candidate.path
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("stdlib")
+        return isDir(checkout.path) ? checkout.path : nil
+    }
+}

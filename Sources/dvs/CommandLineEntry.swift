@@ -1,0 +1,119 @@
+import ArgumentParser
+import DVSLang
+import DVSRuntime
+import Foundation
+
+/// Exit codes of `dvs`.
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let runtimeError: Int32 = 1
+    static let usage: Int32 = 2
+    static let parseError: Int32 = 65
+}
+
+enum CommandLineEntry {
+    /// Parses the command line and runs it; returns the process exit status.
+    static func main(_ arguments: [String]) -> Int32 {
+        if arguments.first == "help" {
+            return HelpCommand.run(topic: arguments.dropFirst().first)
+        }
+        do {
+            var command = try DVSCommand.parseAsRoot(arguments)
+            if var runnable = command as? StatusCommand { return runnable.runWithStatus() }
+            try command.run()
+            return ExitStatus.success
+        } catch {
+            let code = DVSCommand.exitCode(for: error)
+            let message = DVSCommand.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                return ExitStatus.success
+            }
+            FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+            return code == .validationFailure ? ExitStatus.usage : code.rawValue
+        }
+    }
+}
+
+/// A command that reports its own exit status (the DVS ones do: 0, 1, 65).
+protocol StatusCommand {
+    mutating func runWithStatus() -> Int32
+}
+
+struct DVSCommand: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "dvs",
+        abstract: "DVS: a small language for direct vision supervision research.",
+        discussion: """
+        dvs                    start the REPL (reads cells from stdin when it is not a terminal)
+        dvs run file.dvs …     run a script; args() gives the arguments after it
+        dvs -e 'expr'          evaluate one expression and print its value
+        dvs help [topic]       help on a built-in or topic (syntax, operators, errors)
+        Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error.
+        """,
+        version: version,
+        subcommands: [ReplCommand.self, RunCommand.self],
+        defaultSubcommand: ReplCommand.self
+    )
+}
+
+/// Prints stdout output and a diagnostic, coloured on terminals.
+enum Report {
+    static func diagnostic(_ d: Diagnostic, color: Bool) {
+        fflush(stdout)
+        FileHandle.standardError.write(d.render(color: color).data(using: .utf8)!)
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    static func exitStatus(for d: Diagnostic) -> Int32 {
+        d.phase == .syntax ? ExitStatus.parseError : ExitStatus.runtimeError
+    }
+}
+
+struct RunCommand: ParsableCommand, StatusCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a DVS script.")
+
+    @Argument(help: "The script to run.") var file: String
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (args()).") var scriptArguments: [String] = []
+
+    mutating func run() throws { throw ExitCode(runWithStatus()) }
+
+    mutating func runWithStatus() -> Int32 {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue else {
+            FileHandle.standardError.write("dvs: cannot open '\(file)': no such file\n".data(using: .utf8)!)
+            return ExitStatus.usage
+        }
+        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+            FileHandle.standardError.write("dvs: cannot read '\(file)': not a UTF-8 text file\n".data(using: .utf8)!)
+            return ExitStatus.usage
+        }
+        let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
+        do {
+            try interpreter.run(Source(name: file, text: text))
+            return ExitStatus.success
+        } catch {
+            Report.diagnostic(error, color: Report.stderrIsTerminal)
+            return Report.exitStatus(for: error)
+        }
+    }
+}
+
+enum HelpCommand {
+    static func run(topic: String?) -> Int32 {
+        guard let topic else {
+            print(DVSCommand.helpMessage())
+            print()
+            print(Help.text(for: .null, in: Runtime.makeInterpreter()))
+            return ExitStatus.success
+        }
+        if topic == "run" || topic == "repl" {
+            print(DVSCommand.helpMessage(for: topic == "run" ? RunCommand.self : ReplCommand.self))
+            return ExitStatus.success
+        }
+        print(Help.text(for: .string(topic), in: Runtime.makeInterpreter()))
+        return ExitStatus.success
+    }
+}

@@ -1,0 +1,120 @@
+import CReadline
+import DVSLang
+import Foundation
+
+/// The terminal REPL on GNU readline: line editing, history in `~/.dvs_history`
+/// (or `$DVS_HISTORY`), tab completion, multi-line cells while brackets or
+/// strings are open, and Ctrl-C that cancels the line or interrupts a cell.
+struct InteractiveREPL {
+    let session: Session
+
+    func run() -> Int32 {
+        let historyPath = ProcessInfo.processInfo.environment["DVS_HISTORY"]
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".dvs_history")
+        LineEditor.install(completer: Completer(interpreter: session.interpreter))
+        read_history(historyPath)
+        print("DVS \(DVSCommand.version) — :help for help, Ctrl-D to quit")
+        var buffer = ""
+        while !session.wantsQuit {
+            fflush(stdout)
+            let prompt = buffer.isEmpty ? session.prompt : session.continuationPrompt
+            guard let line = LineEditor.readLine(prompt: prompt) else {
+                if !buffer.isEmpty { buffer = ""; print(); continue }
+                print()
+                break  // Ctrl-D
+            }
+            if LineEditor.takeInterrupt() {
+                buffer = ""  // Ctrl-C at the prompt: drop the line (and any open cell)
+                continue
+            }
+            buffer += buffer.isEmpty ? line : "\n" + line
+            if !session.isComplete(buffer) { continue }
+            let cell = buffer
+            buffer = ""
+            if !cell.trimmingCharacters(in: .whitespaces).isEmpty {
+                add_history(cell)
+                append_history(1, historyPath)
+            }
+            let outcome = session.run(cell, prompts: true)
+            if outcome == .failed, Interrupt.isRequested { Interrupt.clear() }
+        }
+        history_truncate_file(historyPath, 10_000)
+        return ExitStatus.success
+    }
+}
+
+/// The thin layer over readline's C API.
+enum LineEditor {
+    nonisolated(unsafe) static var completer: Completer?
+    nonisolated(unsafe) static var candidates: [String] = []
+
+    static func install(completer: Completer) {
+        LineEditor.completer = completer
+        Interrupt.clear()
+        dvs_rl_set_readline_name("dvs")
+        dvs_rl_set_catch_signals(0)
+        dvs_rl_set_signal_event_hook(signalHook)
+        dvs_rl_set_completion(completionHook)
+        dvs_rl_set_word_break_characters(" \t\n\"'`@$><=;|&{}()[],+-*/%!")
+        installInterruptHandler()
+        // The history file may not exist yet: create it so append_history works.
+        let path = ProcessInfo.processInfo.environment["DVS_HISTORY"]
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".dvs_history")
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+    }
+
+    /// SIGINT sets the interrupt flag; without SA_RESTART, a blocked read()
+    /// returns EINTR so readline runs `signalHook`.
+    private static func installInterruptHandler() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+
+    static func readLine(prompt: String) -> String? {
+        guard let raw = readline(prompt) else { return nil }
+        defer { free(raw) }
+        return String(cString: raw)
+    }
+
+    /// True (once) when the last readLine ended by Ctrl-C.
+    static func takeInterrupt() -> Bool {
+        guard Interrupt.isRequested else { return false }
+        Interrupt.clear()
+        return true
+    }
+}
+
+private func signalHook() -> Int32 {
+    if Interrupt.isRequested {
+        rl_replace_line("", 0)
+        fputs("^C\n", stdout)
+        dvs_rl_set_done(1)
+    }
+    return 0
+}
+
+private func completionHook(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    dvs_rl_set_completion_over(1)
+    guard let text, let completer = LineEditor.completer else { return nil }
+    let word = String(cString: text)
+    let line = String(cString: dvs_rl_line_buffer())
+    let before = String(decoding: Array(line.utf8).prefix(Int(start)), as: UTF8.self)
+    switch completer.complete(word: word, lineBefore: before) {
+    case .path:
+        dvs_rl_set_completion_append_character(0)
+        return rl_completion_matches(text, rl_filename_completion_function)
+    case .words(let words):
+        LineEditor.candidates = words
+        dvs_rl_set_completion_append_character(0)
+        return rl_completion_matches(text, candidateGenerator)
+    }
+}
+
+private func candidateGenerator(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    let i = Int(state)
+    guard i < LineEditor.candidates.count else { return nil }
+    return strdup(LineEditor.candidates[i])
+}

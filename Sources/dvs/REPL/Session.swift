@@ -1,0 +1,199 @@
+import DVSLang
+import DVSRuntime
+import Foundation
+
+/// One REPL session: numbered cells, `Out[n]` and `_`, REPL commands, and the
+/// rule that a failed cell leaves every earlier binding as it was. Shared by
+/// the interactive (readline) and piped front ends.
+final class Session {
+    let interpreter: Interpreter
+    let color: Bool
+    /// The number the next cell gets.
+    private(set) var cellNumber = 1
+    /// `Out`: Out[n] is the value of cell n (nil when it had none).
+    private let outputs = ListObject([.null])
+    /// Bindings before the first cell, for `:reset`.
+    private let initialState: Interpreter.Snapshot
+    var wantsQuit = false
+
+    enum Outcome { case ok, failed, incomplete }
+
+    init(interpreter: Interpreter, color: Bool) {
+        self.interpreter = interpreter
+        self.color = color
+        interpreter.define("Out", .list(outputs))
+        initialState = interpreter.snapshot()
+    }
+
+    var prompt: String { color ? "\u{1}\u{1B}[32m\u{2}In [\(cellNumber)]:\u{1}\u{1B}[0m\u{2} " : "In [\(cellNumber)]: " }
+    var continuationPrompt: String {
+        let width = "In [\(cellNumber)]: ".count
+        return String(repeating: " ", count: max(0, width - 5)) + "...: "
+    }
+
+    /// Whether `text` is a complete cell (or needs more lines: open brackets or strings).
+    func isComplete(_ text: String) -> Bool {
+        if text.trimmingCharacters(in: .whitespaces).hasPrefix(":") { return true }
+        do {
+            _ = try Parser.parse(Source(name: "<cell>", text: text))
+            return true
+        } catch {
+            return !error.isIncompleteInput
+        }
+    }
+
+    /// Runs one cell (DVS code or a `:command`). `prompts` adds the `Out[n]:` label.
+    @discardableResult
+    func run(_ text: String, prompts: Bool) -> Outcome {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .ok }
+        if trimmed.hasPrefix(":") { return command(trimmed, prompts: prompts) }
+        let n = cellNumber
+        cellNumber += 1
+        let source = Source(name: "<cell \(n)>", text: text)
+        let before = interpreter.snapshot()
+        Interrupt.clear()
+        do {
+            let result = try interpreter.run(source)
+            record(result.value, cell: n)
+            if result.isExpression, !isNil(result.value), !trimmed.hasSuffix(";") {
+                echo(result.value, cell: n, prompts: prompts)
+            }
+            return .ok
+        } catch {
+            interpreter.restore(before)
+            record(.null, cell: n)
+            report(error)
+            return .failed
+        }
+    }
+
+    private func record(_ value: Value, cell: Int) {
+        while outputs.items.count <= cell { outputs.items.append(.null) }
+        outputs.items[cell] = value
+        if !isNil(value) { interpreter.define("_", value) }
+    }
+
+    func echo(_ value: Value, cell: Int, prompts: Bool) {
+        fflush(stdout)
+        if prompts {
+            let label = color ? "\u{1B}[31mOut[\(cell)]:\u{1B}[0m " : "Out[\(cell)]: "
+            interpreter.output(label + value.repr + "\n")
+        } else {
+            interpreter.output(value.repr + "\n")
+        }
+        fflush(stdout)
+    }
+
+    func report(_ d: Diagnostic) {
+        fflush(stdout)
+        Report.diagnostic(d, color: color)
+    }
+
+    // MARK: - Commands
+
+    static let commands: [(name: String, usage: String, help: String)] = [
+        ("help", ":help [name]", "help on a built-in, a function or a topic"),
+        ("type", ":type expr", "evaluate expr and show its type"),
+        ("time", ":time expr", "evaluate expr (a cell) and show how long it took"),
+        ("vars", ":vars", "list the variables this session defined"),
+        ("load", ":load file.dvs", "run a script in this session"),
+        ("reset", ":reset", "forget every variable this session defined"),
+        ("quit", ":quit", "leave the REPL (Ctrl-D also does)"),
+    ]
+
+    private func command(_ line: String, prompts: Bool) -> Outcome {
+        let body = line.dropFirst()
+        let name = String(body.prefix { !$0.isWhitespace })
+        let rest = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        switch name {
+        case "help", "h", "?":
+            if rest.isEmpty {
+                var text = "REPL commands:\n"
+                for c in Session.commands { text += "  \(c.usage.padding(toLength: 16, withPad: " ", startingAt: 0)) \(c.help)\n" }
+                text += "Ctrl-C cancels the line or interrupts a running cell; Ctrl-D quits.\n"
+                text += "A trailing ';' hides a cell's value; _ is the last value and Out[n] the value of cell n.\n\n"
+                interpreter.output(text + Help.text(for: .null, in: interpreter) + "\n")
+            } else {
+                interpreter.output(Help.text(for: .string(rest), in: interpreter) + "\n")
+            }
+            return .ok
+        case "type", "t":
+            guard !rest.isEmpty else { return usage(":type expr") }
+            return evaluateQuietly(rest) { value, _ in self.interpreter.output(value.typeName + "\n") }
+        case "time":
+            guard !rest.isEmpty else { return usage(":time expr") }
+            let start = DispatchTime.now()
+            let outcome = run(rest, prompts: prompts)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            interpreter.output("time: \(formatDuration(seconds))\n")
+            return outcome
+        case "vars":
+            let builtins = Set(initialState.definedNames)
+            let names = interpreter.globalNames.filter { !builtins.contains($0) && $0 != "_" }.sorted()
+            if names.isEmpty { interpreter.output("no variables yet\n") }
+            for n in names {
+                let v = interpreter.global(n)!
+                var text = v.repr
+                if text.count > 60 { text = String(text.prefix(57)) + "…" }
+                interpreter.output("\(n.padding(toLength: max(12, n.count), withPad: " ", startingAt: 0))  \(v.typeName.padding(toLength: 8, withPad: " ", startingAt: 0))  \(text)\n")
+            }
+            return .ok
+        case "load":
+            guard !rest.isEmpty else { return usage(":load file.dvs") }
+            let path = rest.hasPrefix("\"") && rest.hasSuffix("\"") && rest.count >= 2 ? String(rest.dropFirst().dropLast()) : rest
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                FileHandle.standardError.write("error: cannot read '\(path)'\n".data(using: .utf8)!)
+                return .failed
+            }
+            let before = interpreter.snapshot()
+            Interrupt.clear()
+            do {
+                try interpreter.run(Source(name: path, text: text))
+                return .ok
+            } catch {
+                interpreter.restore(before)
+                report(error)
+                return .failed
+            }
+        case "reset":
+            interpreter.restore(initialState)
+            outputs.items = [.null]
+            cellNumber = 1
+            interpreter.output("session reset\n")
+            return .ok
+        case "quit", "q", "exit":
+            wantsQuit = true
+            return .ok
+        default:
+            let hint = closestName(to: name, in: Session.commands.map(\.name)).map { "; did you mean ':\($0)'?" } ?? ""
+            FileHandle.standardError.write("error: unknown command ':\(name)'\(hint) (:help lists them)\n".data(using: .utf8)!)
+            return .failed
+        }
+    }
+
+    private func usage(_ text: String) -> Outcome {
+        FileHandle.standardError.write("usage: \(text)\n".data(using: .utf8)!)
+        return .failed
+    }
+
+    /// Evaluates without numbering a cell or changing `_`; restores bindings afterwards.
+    private func evaluateQuietly(_ text: String, _ use: (Value, Bool) -> Void) -> Outcome {
+        let before = interpreter.snapshot()
+        defer { interpreter.restore(before) }
+        do {
+            let result = try interpreter.run(Source(name: "<command>", text: text))
+            use(result.value, result.isExpression)
+            return .ok
+        } catch {
+            report(error)
+            return .failed
+        }
+    }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }
+    if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
+    return String(format: "%.3f s", seconds)
+}

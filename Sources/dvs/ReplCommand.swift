@@ -1,0 +1,38 @@
+import ArgumentParser
+import DVSLang
+import DVSRuntime
+import Foundation
+
+/// `dvs` and `dvs -e 'expr'`: the REPL, or one expression.
+struct ReplCommand: ParsableCommand, StatusCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the interactive REPL (the default).")
+
+    @Option(name: [.customShort("e"), .customLong("eval")], help: "Evaluate one expression (or cell) and print its value.")
+    var expression: String?
+
+    mutating func run() throws { throw ExitCode(runWithStatus()) }
+
+    mutating func runWithStatus() -> Int32 {
+        if let expression {
+            let interpreter = Runtime.makeInterpreter()
+            do {
+                let result = try interpreter.run(Source(name: "<-e>", text: expression))
+                if result.isExpression, !isNil(result.value) { interpreter.output(result.value.repr + "\n") }
+                return ExitStatus.success
+            } catch {
+                Report.diagnostic(error, color: Report.stderrIsTerminal)
+                return Report.exitStatus(for: error)
+            }
+        }
+        let session = Session(interpreter: Runtime.makeInterpreter(), color: isatty(1) == 1 && isatty(0) == 1)
+        if isatty(0) == 1 {
+            return InteractiveREPL(session: session).run()
+        }
+        return PipedREPL(session: session).run()
+    }
+}
+
+func isNil(_ v: Value) -> Bool {
+    if case .null = v { return true }
+    return false
+}

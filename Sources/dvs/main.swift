@@ -1,0 +1,18 @@
+import ArgumentParser
+import DVSLang
+import Foundation
+
+// DVS code runs on a thread with a large stack (see runOnLargeStack). SIGINT is
+// blocked on the main thread so that Ctrl-C reaches the thread running the REPL.
+var blocked = sigset_t()
+sigemptyset(&blocked)
+sigaddset(&blocked, SIGINT)
+pthread_sigmask(SIG_BLOCK, &blocked, nil)
+setvbuf(stdout, nil, _IOFBF, 1 << 16)
+
+let status: Int32 = runOnLargeStack {
+    pthread_sigmask(SIG_UNBLOCK, &blocked, nil)
+    return CommandLineEntry.main(Array(CommandLine.arguments.dropFirst()))
+}
+fflush(stdout)
+exit(status)
