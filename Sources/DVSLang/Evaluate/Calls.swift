@@ -140,7 +140,7 @@ extension Interpreter {
         for slot in proto.capturedParameterSlots { locals[slot] = .object(Cell(locals[slot])) }
         if Interrupt.isRequested { throw interrupted(at: site) }
         callDepth += 1
-        calls.append((proto.name, site))
+        calls.append(CallRecord(c, site))
         defer {
             callDepth -= 1
             calls.removeLast()
@@ -184,37 +184,43 @@ extension Interpreter {
     }
 
     private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
-        let site = site ?? calls.last?.site ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
+        let site = site ?? calls.last?.siteRange ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
         let params = fn.parameters
         if positional.count > params.count, fn.variadic == nil {
             throw error("'\(fn.name)' takes \(params.count == 0 ? "no" : "at most \(params.count)") argument\(params.count == 1 ? "" : "s") but \(positional.count) were given: \(fn.signature)", at: site)
         }
-        var values = [Value](repeating: .null, count: params.count)
-        var passed = [Bool](repeating: false, count: params.count)
-        let direct = min(positional.count, params.count)
-        for i in 0..<direct { values[i] = positional[i]; passed[i] = true }
-        for (label, v) in named {
-            guard let i = params.firstIndex(where: { $0.name == label }) else {
-                let hint = closestName(to: label, in: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-                throw error("'\(fn.name)' has no parameter named '\(label)'\(hint): \(fn.signature)", at: site)
+        var values: [Value]
+        var rest: [Value] = []
+        if named.isEmpty, positional.count == params.count {
+            values = positional  // the common case: nothing to match or default
+        } else {
+            values = [Value](repeating: .null, count: params.count)
+            var passed = [Bool](repeating: false, count: params.count)
+            let direct = min(positional.count, params.count)
+            for i in 0..<direct { values[i] = positional[i]; passed[i] = true }
+            for (label, v) in named {
+                guard let i = params.firstIndex(where: { $0.name == label }) else {
+                    let hint = closestName(to: label, in: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+                    throw error("'\(fn.name)' has no parameter named '\(label)'\(hint): \(fn.signature)", at: site)
+                }
+                if passed[i] { throw error("argument '\(label)' given twice in call to '\(fn.name)'", at: site) }
+                values[i] = v
+                passed[i] = true
             }
-            if passed[i] { throw error("argument '\(label)' given twice in call to '\(fn.name)'", at: site) }
-            values[i] = v
-            passed[i] = true
-        }
-        for i in 0..<params.count where !passed[i] {
-            guard let d = params[i].defaultValue else {
-                throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)
+            for i in 0..<params.count where !passed[i] {
+                guard let d = params[i].defaultValue else {
+                    throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)
+                }
+                values[i] = d
             }
-            values[i] = d
+            if positional.count > params.count { rest = Array(positional[params.count...]) }
         }
-        let rest = positional.count > params.count ? Array(positional[params.count...]) : []
-        var args = Arguments(function: fn, values: values, rest: rest, interpreter: self, passed: passed)
+        var args = Arguments(function: fn, values: values, rest: rest, interpreter: self)
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
         callDepth += 1
-        calls.append((fn.name, site))
+        calls.append(CallRecord(fn, site))
         let result: Value
         do {
             result = try fn.body(&args)

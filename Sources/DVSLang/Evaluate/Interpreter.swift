@@ -4,14 +4,14 @@
 public final class Interpreter {
     /// Deepest DVS call nesting; deeper recursion is the error "call stack too deep".
     public static let maxCallDepth = 10_000
-    static let stackCapacity = 1 << 20
+    static let stackCapacity = 1 << 18
 
     // MARK: Evaluation state (used by the nodes)
     let stack: UnsafeMutablePointer<Value>
     var stackTop = 0
     var callDepth = 0
     /// DVS calls in progress, outermost first: who was called and from where.
-    var calls: [(name: String, site: SourceRange)] = []
+    var calls: [CallRecord] = []
     /// Set by `break`, `continue` and `return`; cleared by the loop or call that handles it.
     var signal: Signal = .none
     var returnValue: Value = .null
@@ -145,7 +145,7 @@ public final class Interpreter {
         } catch {
             signal = .none
             returnValue = .null
-            if base == 0 { calls.removeAll(); callDepth = 0 }
+            if base == 0 { calls.removeAll(keepingCapacity: true); callDepth = 0 }
             throw error
         }
     }
@@ -157,7 +157,7 @@ public final class Interpreter {
 
     func callFromNative(_ f: Callable, _ args: [Value]) throws(NativeError) -> Value {
         do {
-            return try invoke(f, positional: args, named: [], site: calls.last?.site)
+            return try invoke(f, positional: args, named: [], site: calls.last?.siteRange)
         } catch {
             throw NativeError(wrapping: error)
         }
@@ -174,8 +174,8 @@ public final class Interpreter {
         var entries: [StackEntry] = []
         var location = range
         for call in calls.reversed() {
-            entries.append(StackEntry(function: call.name, location: location.description))
-            location = call.site
+            entries.append(StackEntry(function: call.callee.name, location: location.description))
+            location = call.siteRange
             if entries.count >= 50 {
                 entries.append(StackEntry(function: "… \(calls.count - 50) more", location: ""))
                 return entries
@@ -199,6 +199,22 @@ final class GlobalSlot {
     var isDefined = false
     var isMutable = false
     init(name: String) { self.name = name }
+}
+
+/// A call in progress. Unowned references (the callee and the call site's
+/// source outlive the call), so recording a call costs no reference counting.
+struct CallRecord {
+    unowned(unsafe) let callee: Callable
+    unowned(unsafe) let source: Source
+    let location: SourceLocation
+
+    init(_ callee: Callable, _ site: SourceRange) {
+        self.callee = callee
+        self.source = site.source
+        self.location = site.start
+    }
+
+    var siteRange: SourceRange { SourceRange(source: source, start: location) }
 }
 
 /// One call's view of the value stack: its local slots and its closure.

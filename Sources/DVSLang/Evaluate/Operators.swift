@@ -25,10 +25,46 @@ final class BinaryNode: Node {
             case .greaterEqual: return .bool(x >= y)
             case .equal: return .bool(x == y)
             case .notEqual: return .bool(x != y)
+            case .divide where y != 0: return .number(x / y)
+            case .remainder where y != 0:
+                return .number(floorRemainder(x, y))
             default: break
             }
         }
         return try applyBinary(op, a, b, I, range)
+    }
+}
+
+/// `a op 2`: a binary operator whose right side is a number literal, the
+/// common shape of loop and recursion arithmetic (`n - 1`, `i < 10`).
+final class BinaryConstantNode: Node {
+    let op: BinaryOperator
+    let left: Node
+    let constant: Double
+    init(_ op: BinaryOperator, _ left: Node, _ constant: Double, _ range: SourceRange) {
+        self.op = op; self.left = left; self.constant = constant
+        super.init(range)
+    }
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        let a = try left.eval(f, I)
+        if case .number(let x) = a {
+            let y = constant
+            switch op {
+            case .add: return .number(x + y)
+            case .subtract: return .number(x - y)
+            case .multiply: return .number(x * y)
+            case .less: return .bool(x < y)
+            case .lessEqual: return .bool(x <= y)
+            case .greater: return .bool(x > y)
+            case .greaterEqual: return .bool(x >= y)
+            case .equal: return .bool(x == y)
+            case .notEqual: return .bool(x != y)
+            case .divide where y != 0: return .number(x / y)
+            case .remainder where y != 0: return .number(floorRemainder(x, y))
+            default: break
+            }
+        }
+        return try applyBinary(op, a, .number(constant), I, range)
     }
 }
 
@@ -52,9 +88,7 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
         return .number(x / y)
     case (.remainder, .number(let x), .number(let y)):
         guard y != 0 else { throw I.error("division by zero in '%'", at: range) }
-        // The result takes the sign of the divisor, as in Python: -7 % 3 == 2.
-        let r = x.truncatingRemainder(dividingBy: y)
-        return .number(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+        return .number(floorRemainder(x, y))
     case (.power, .number(let x), .number(let y)): return .number(Foundation.pow(x, y))
     case (.add, .string(let x), .string(let y)): return .string(x + y)
     case (.add, .list(let x), .list(let y)): return .list(x.items + y.items)
@@ -171,4 +205,16 @@ final class LogicalNode: Node {
         if isAnd != l { return .bool(l) }  // short-circuit
         return .bool(try right.condition(f, I, "the right side of '\(word)'"))
     }
+}
+
+/// `x % y` with the sign of the divisor, as in Python: -7 % 3 == 2.
+@inline(__always)
+func floorRemainder(_ x: Double, _ y: Double) -> Double {
+    // Whole numbers (the common case) take an integer path: fmod is slow.
+    if Swift.abs(x) < 9.0e15, Swift.abs(y) < 9.0e15, let xi = Int64(exactly: x), let yi = Int64(exactly: y) {
+        let r = xi % yi
+        return Double(r != 0 && (r < 0) != (yi < 0) ? r + yi : r)
+    }
+    let r = x.truncatingRemainder(dividingBy: y)
+    return r != 0 && (r < 0) != (y < 0) ? r + y : r
 }

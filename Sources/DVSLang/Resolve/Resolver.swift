@@ -252,7 +252,11 @@ struct Resolver {
             return RecordNode(fields.map(\.key), values, range)
         case .unary(.negate, let x): return NegateNode(try expression(x), range)
         case .unary(.not, let x): return NotNode(try expression(x), range)
-        case .binary(let op, let a, let b): return BinaryNode(op, try expression(a), try expression(b), range)
+        case .binary(let op, let a, let b):
+            if case .number(let n) = b.kind, op != .rangeExclusive, op != .rangeInclusive {
+                return BinaryConstantNode(op, try expression(a), n, range)
+            }
+            return BinaryNode(op, try expression(a), try expression(b), range)
         case .logical(let op, let a, let b): return LogicalNode(isAnd: op == .and, try expression(a), try expression(b), range)
         case .call(let callee, let args):
             var nodes: [Node] = []
@@ -271,7 +275,8 @@ struct Resolver {
             return try withScope { (r: inout Resolver) throws(Diagnostic) in
                 var nodes: [Node] = []
                 for s in statements { nodes.append(try r.statement(s)) }
-                return BlockNode(nodes, range)
+                // A one-statement block needs no node of its own at run time.
+                return nodes.count == 1 ? nodes[0] : BlockNode(nodes, range)
             }
         case .if(let c, let t, let o):
             return IfNode(try expression(c), try expression(t), try o.map { x throws(Diagnostic) in try expression(x) }, range)

@@ -88,10 +88,6 @@ public struct Arguments {
 
     public subscript(_ i: Int) -> Value { values[i] }
 
-    /// Which arguments the caller actually passed (not defaulted).
-    let passed: [Bool]
-    public func wasPassed(_ i: Int) -> Bool { passed[i] }
-
     public func bad(_ i: Int, _ expected: String) -> NativeError {
         NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': expected \(expected), got \(values[i].typeName)")
     }

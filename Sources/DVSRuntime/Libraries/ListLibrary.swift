@@ -26,7 +26,9 @@ enum ListLibrary {
             let nums = keys.map { if case .number(let n) = $0 { return n } else { return 0 } }
             if nums.contains(where: \.isNaN) { throw NativeError("cannot sort a list containing nan") }
             if key == nil {
-                let s = nums.sorted(by: reverse ? { $0 > $1 } : { $0 < $1 })
+                var s = nums
+                s.sort()  // specialized for Double: much faster than a comparator closure
+                if reverse { s.reverse() }
                 return s.map { .number($0) }
             }
             order = Array(nums.indices)
