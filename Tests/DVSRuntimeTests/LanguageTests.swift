@@ -48,7 +48,7 @@ final class LanguageTests: XCTestCase {
             interpreter.output = { printed += $0 }
             var problems: [String] = []
             var failure: Diagnostic?
-            do {
+            do throws(Diagnostic) {
                 try interpreter.run(Source(name: file.path, text: text))
             } catch {
                 failure = error
