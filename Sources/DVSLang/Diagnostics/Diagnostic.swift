@@ -47,7 +47,9 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         }
         if !stack.isEmpty {
             out += "stack (innermost first):\n"
-            for entry in stack { out += "  at \(entry.function) (\(entry.location))\n" }
+            for entry in stack {
+                out += entry.location.isEmpty ? "  \(entry.function)\n" : "  at \(entry.function) (\(entry.location))\n"
+            }
         }
         return out
     }

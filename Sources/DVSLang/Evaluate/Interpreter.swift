@@ -170,18 +170,33 @@ public final class Interpreter {
         Diagnostic(.runtime, message, at: range, stack: stackTrace(at: range))
     }
 
+    /// The DVS stack at `range`, innermost first. Runs of the same frame (deep
+    /// recursion) are folded into one entry, and at most 40 entries are kept.
     func stackTrace(at range: SourceRange) -> [StackEntry] {
         var entries: [StackEntry] = []
+        var repeats = 0
+        var omitted = 0
+        func add(_ entry: StackEntry) {
+            if let last = entries.last, last.function == entry.function, last.location == entry.location {
+                repeats += 1
+                return
+            }
+            flushRepeats()
+            if entries.count >= 40 { omitted += 1; return }
+            entries.append(entry)
+        }
+        func flushRepeats() {
+            if repeats > 0 { entries.append(StackEntry(function: "… the frame above, \(repeats) more time\(repeats == 1 ? "" : "s")", location: "")) }
+            repeats = 0
+        }
         var location = range
         for call in calls.reversed() {
-            entries.append(StackEntry(function: call.callee.name, location: location.description))
+            add(StackEntry(function: call.callee.name, location: location.description))
             location = call.siteRange
-            if entries.count >= 50 {
-                entries.append(StackEntry(function: "… \(calls.count - 50) more", location: ""))
-                return entries
-            }
         }
-        entries.append(StackEntry(function: "<top level>", location: location.description))
+        add(StackEntry(function: "<top level>", location: location.description))
+        flushRepeats()
+        if omitted > 0 { entries.append(StackEntry(function: "… \(omitted) more frames", location: "")) }
         return entries
     }
 

@@ -6,8 +6,8 @@ struct Lexer {
     private var pos = 0
     private var line = 1
     private var column = 1
-    /// Open `(` and `[` brackets: newlines inside them are not tokens.
-    private var bracketStack: [(bracket: UInt8, location: SourceLocation)] = []
+    /// Open brackets: newlines inside `(` and `[` are not tokens.
+    private var bracketStack: [UInt8] = []
 
     init(source: Source, startLine: Int = 1, startColumn: Int = 1, text: [UInt8]? = nil) {
         self.source = source
@@ -61,7 +61,7 @@ struct Lexer {
             } else if b == UInt8(ascii: "\n") {
                 let loc = here
                 advance()
-                if let open = bracketStack.last?.bracket, open == UInt8(ascii: "(") || open == UInt8(ascii: "[") { continue }
+                if let open = bracketStack.last, open == UInt8(ascii: "(") || open == UInt8(ascii: "[") { continue }
                 return Token(kind: .newline, location: loc)
             } else {
                 break
@@ -69,10 +69,7 @@ struct Lexer {
         }
         let start = here
         guard pos < bytes.count else {
-            if let open = bracketStack.last {
-                let closer = open.bracket == UInt8(ascii: "(") ? ")" : open.bracket == UInt8(ascii: "[") ? "]" : "}"
-                throw error("unexpected end of input: expected '\(closer)' to close the '\(Character(UnicodeScalar(open.bracket)))' at \(open.location)", start, incomplete: true)
-            }
+            // Unclosed brackets are reported by the parser, which knows what it expected.
             return Token(kind: .eof, location: start)
         }
         let b = bytes[pos]
@@ -158,7 +155,8 @@ struct Lexer {
                 }
                 continue
             }
-            if b == UInt8(ascii: "{") {
+            // `{}` and `{:spec}` stay as text: they are placeholders for format().
+            if b == UInt8(ascii: "{"), peek(1) != UInt8(ascii: "}"), peek(1) != UInt8(ascii: ":") {
                 if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))); text = [] }
                 parts.append(try interpolation())
                 continue
@@ -167,16 +165,7 @@ struct Lexer {
             advance()
         }
         if !text.isEmpty || parts.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))) }
-        // Join neighbouring text pieces (literal `{}` placeholders split them).
-        var merged: [StringPart] = []
-        for part in parts {
-            if case .text(let t) = part, case .text(let prev)? = merged.last {
-                merged[merged.count - 1] = .text(prev + t)
-            } else {
-                merged.append(part)
-            }
-        }
-        return merged
+        return parts
     }
 
     private mutating func unicodeEscape(_ loc: SourceLocation) throws(Diagnostic) -> String {
@@ -234,8 +223,7 @@ struct Lexer {
         let spec = specStart.map { String(decoding: bytes[($0 + 1)..<pos], as: UTF8.self) }
         advance()  // '}'
         if exprText.allSatisfy({ $0 == " " }) {
-            // `{}` and `{:spec}` stay as text: they are placeholders for format().
-            return .text(String(decoding: bytes[(begin - 1)..<pos], as: UTF8.self))
+            throw error("empty interpolation '{ }' in string (write \\{ for a literal brace)", open)
         }
         return .interpolation(source: exprText, spec: spec, line: exprLine, column: exprColumn)
     }
@@ -249,10 +237,10 @@ struct Lexer {
         }
         switch b {
         case UInt8(ascii: "("), UInt8(ascii: "["):
-            bracketStack.append((b, start))
+            bracketStack.append(b)
             return take(1, b == UInt8(ascii: "(") ? .lparen : .lbracket)
         case UInt8(ascii: "{"):
-            bracketStack.append((b, start))
+            bracketStack.append(b)
             return take(1, .lbrace)
         case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
             if !bracketStack.isEmpty { bracketStack.removeLast() }
