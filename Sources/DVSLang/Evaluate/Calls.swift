@@ -139,12 +139,9 @@ extension Interpreter {
         let proto = c.proto
         for slot in proto.capturedParameterSlots { locals[slot] = .object(Cell(locals[slot])) }
         if Interrupt.isRequested { throw interrupted(at: site) }
+        callRecords[callDepth] = CallRecord(c, site)
         callDepth += 1
-        calls.append(CallRecord(c, site))
-        defer {
-            callDepth -= 1
-            calls.removeLast()
-        }
+        defer { callDepth -= 1 }
         var result = try proto.body.eval(Frame(locals: locals, closure: c), self)
         if signal == .returning {
             result = returnValue
@@ -219,14 +216,13 @@ extension Interpreter {
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
+        callRecords[callDepth] = CallRecord(fn, site)
         callDepth += 1
-        calls.append(CallRecord(fn, site))
         let result: Value
         do {
             result = try fn.body(&args)
         } catch {
             callDepth -= 1
-            calls.removeLast()
             switch error {
             case let e as NativeError:
                 if let underlying = e.underlying { throw underlying }
@@ -236,7 +232,6 @@ extension Interpreter {
             }
         }
         callDepth -= 1
-        calls.removeLast()
         return result
     }
 }

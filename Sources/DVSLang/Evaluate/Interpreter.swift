@@ -10,8 +10,9 @@ public final class Interpreter {
     let stack: UnsafeMutablePointer<Value>
     var stackTop = 0
     var callDepth = 0
-    /// DVS calls in progress, outermost first: who was called and from where.
-    var calls: [CallRecord] = []
+    /// DVS calls in progress, outermost first (`callDepth` of them): who was
+    /// called and from where. Preallocated, so recording a call is one store.
+    let callRecords: UnsafeMutablePointer<CallRecord>
     /// Set by `break`, `continue` and `return`; cleared by the loop or call that handles it.
     var signal: Signal = .none
     var returnValue: Value = .null
@@ -36,11 +37,16 @@ public final class Interpreter {
     public init() {
         stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
         stack.initialize(repeating: .null, count: Interpreter.stackCapacity)
+        callRecords = UnsafeMutablePointer<CallRecord>.allocate(capacity: Interpreter.maxCallDepth + 1)
     }
+
+    /// The calls in progress, innermost last.
+    var calls: UnsafeMutableBufferPointer<CallRecord> { UnsafeMutableBufferPointer(start: callRecords, count: callDepth) }
 
     deinit {
         stack.deinitialize(count: Interpreter.stackCapacity)
         stack.deallocate()
+        callRecords.deallocate()
     }
 
     // MARK: - Globals
@@ -145,7 +151,7 @@ public final class Interpreter {
         } catch {
             signal = .none
             returnValue = .null
-            if base == 0 { calls.removeAll(keepingCapacity: true); callDepth = 0 }
+            if base == 0 { callDepth = 0 }
             throw error
         }
     }
@@ -235,7 +241,8 @@ struct CallRecord {
 /// One call's view of the value stack: its local slots and its closure.
 struct Frame {
     let locals: UnsafeMutablePointer<Value>
-    let closure: Closure?
+    /// Unowned: the closure is kept alive by the call that made this frame.
+    unowned(unsafe) let closure: Closure?
 }
 
 /// Writes to stdout through a buffered stream, for `print`.
@@ -252,16 +259,17 @@ import Glibc
 import Darwin
 #endif
 
-/// Damerau-free Levenshtein distance pick: the candidate within a small edit
-/// distance of `name`, or nil.
+/// The candidate within a small edit distance (Levenshtein) of `name`, for
+/// "did you mean" hints; nil when none is close.
 public func closestName(to name: String, in candidates: [String]) -> String? {
     let a = Array(name.lowercased())
+    guard !a.isEmpty else { return nil }
     var best: (String, Int)? = nil
     for candidate in candidates where candidate != name {
         let b = Array(candidate.lowercased())
         if abs(a.count - b.count) > 2 { continue }
         var prev = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
+        for i in 1...a.count {
             var cur = [i] + Array(repeating: 0, count: b.count)
             for j in stride(from: 1, through: b.count, by: 1) {
                 cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))

@@ -36,19 +36,24 @@ final class FunctionProto {
     let name: String
     let parameters: [Parameter]
     let capturedParameterSlots: [Int]
-    var frameSize = 0
-    var body: Node
-    var captures: [CaptureSource] = []
+    /// Local slots a call needs (parameters first).
+    let frameSize: Int
+    let body: Node
+    let captures: [CaptureSource]
     /// For a top-level chunk: the globals it declares (a module's exports).
-    var declaredGlobals: [String] = []
+    let declaredGlobals: [String]
     let range: SourceRange
     let doc: String?
 
-    init(name: String, parameters: [Parameter], body: Node, range: SourceRange, doc: String?) {
+    init(name: String, parameters: [Parameter], body: Node, frameSize: Int, captures: [CaptureSource],
+         declaredGlobals: [String] = [], range: SourceRange, doc: String?) {
         self.name = name
         self.parameters = parameters
         self.capturedParameterSlots = parameters.indices.filter { parameters[$0].isCaptured }
         self.body = body
+        self.frameSize = frameSize
+        self.captures = captures
+        self.declaredGlobals = declaredGlobals
         self.range = range
         self.doc = doc
     }

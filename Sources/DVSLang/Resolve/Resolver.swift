@@ -52,10 +52,8 @@ struct Resolver {
         var nodes: [Node] = []
         for s in statements { nodes.append(try r.statement(s)) }
         let range = statements.first?.range ?? SourceRange(source: source, start: SourceLocation(line: 1, column: 1))
-        let proto = FunctionProto(name: "<top level>", parameters: [], body: BlockNode(nodes, range), range: range, doc: nil)
-        proto.frameSize = r.context.frameSize
-        proto.declaredGlobals = r.declaredGlobals
-        return proto
+        return FunctionProto(name: "<top level>", parameters: [], body: BlockNode(nodes, range), frameSize: r.context.frameSize,
+                             captures: [], declaredGlobals: r.declaredGlobals, range: range, doc: nil)
     }
 
     private init(source: Source, interpreter: Interpreter, captured: Set<CaptureAnalysis.Key>, context: FunctionContext) {
@@ -327,9 +325,8 @@ struct Resolver {
             params.append(.init(name: p.name, defaultValue: d, isCaptured: local.isCaptured))
         }
         let body = try expression(decl.body)
-        let proto = FunctionProto(name: decl.name ?? "<fn>", parameters: params, body: body, range: range, doc: decl.doc)
-        proto.frameSize = context.frameSize
-        proto.captures = context.captures
+        let proto = FunctionProto(name: decl.name ?? "<fn>", parameters: params, body: body, frameSize: context.frameSize,
+                                  captures: context.captures, range: range, doc: decl.doc)
         return FunctionNode(proto, range)
     }
 }

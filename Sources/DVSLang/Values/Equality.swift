@@ -2,7 +2,13 @@
 extension Value {
     /// Structural equality: lists and records compare by contents; functions
     /// and objects by identity. Values of different types are never equal.
-    public func isEqual(to other: Value) -> Bool {
+    public func isEqual(to other: Value) -> Bool { isEqual(to: other, depth: 0) }
+
+    /// Nesting beyond which containers compare by identity only (this also ends
+    /// comparisons of self-containing lists).
+    static let maxComparisonDepth = 10_000
+
+    private func isEqual(to other: Value, depth: Int) -> Bool {
         switch (self, other) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
@@ -10,14 +16,14 @@ extension Value {
         case (.string(let a), .string(let b)): return a == b
         case (.list(let a), .list(let b)):
             if a === b { return true }
-            guard a.items.count == b.items.count else { return false }
-            for i in 0..<a.items.count where !a.items[i].isEqual(to: b.items[i]) { return false }
+            guard a.items.count == b.items.count, depth < Value.maxComparisonDepth else { return false }
+            for i in 0..<a.items.count where !a.items[i].isEqual(to: b.items[i], depth: depth + 1) { return false }
             return true
         case (.record(let a), .record(let b)):
             if a === b { return true }
-            guard a.count == b.count else { return false }
+            guard a.count == b.count, depth < Value.maxComparisonDepth else { return false }
             for (k, v) in a.fields {
-                guard let w = b[k], v.isEqual(to: w) else { return false }
+                guard let w = b[k], v.isEqual(to: w, depth: depth + 1) else { return false }
             }
             return true
         case (.range(let a), .range(let b)):
@@ -30,15 +36,19 @@ extension Value {
 
     /// Ordering for `<` and sorting: numbers with numbers, strings with strings
     /// (by Unicode scalars), lists element by element. Nil when not comparable.
-    public func compare(to other: Value) -> Int? {
+    public func compare(to other: Value) -> Int? { compare(to: other, depth: 0) }
+
+    private func compare(to other: Value, depth: Int) -> Int? {
         switch (self, other) {
         case (.number(let a), .number(let b)):
             return a < b ? -1 : (a > b ? 1 : (a == b ? 0 : nil))
         case (.string(let a), .string(let b)):
             return a == b ? 0 : (a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) ? -1 : 1)
         case (.list(let a), .list(let b)):
+            if a === b { return 0 }
+            guard depth < Value.maxComparisonDepth else { return nil }
             for (x, y) in zip(a.items, b.items) {
-                guard let c = x.compare(to: y) else { return nil }
+                guard let c = x.compare(to: y, depth: depth + 1) else { return nil }
                 if c != 0 { return c }
             }
             return a.items.count < b.items.count ? -1 : (a.items.count > b.items.count ? 1 : 0)

@@ -16,7 +16,11 @@ enum MathLibrary {
                        help: "\(name)(a, b, …) or \(name)(list): the \(name == "min" ? "smallest" : "largest") value (numbers or strings).") { a in
             var items = a.rest
             if items.count == 1, case .list(let l) = items[0] { items = l.items }
-            if items.count == 1, case .range(let r) = items[0] { items = (0..<r.count).map { .number(r.element($0)) } }
+            if items.count == 1, case .range(let r) = items[0] {
+                guard r.count > 0 else { throw NativeError("\(name) of an empty range") }
+                let last = r.element(r.count - 1)
+                items = [.number(r.start), .number(last)]
+            }
             guard var best = items.first else { throw NativeError("\(name) needs at least one value") }
             for v in items.dropFirst() {
                 guard let c = v.compare(to: best) else {

@@ -6,5 +6,5 @@ def main():
         x = (x * 48271) % 2147483647
         xs.append(x / 2147483647)
     xs.sort()
-    print(xs[0] <= xs[999999])
+    print(int(xs[500000] * 1000000))
 main()
