@@ -165,19 +165,28 @@ extension Interpreter {
         defer { popFrame(base, proto) }
         let locals = stack + base
         for (i, v) in positional.enumerated() { locals[i] = v }
-        var filled = [Bool](repeating: false, count: params.count)
-        for i in 0..<positional.count { filled[i] = true }
-        for (label, v) in named {
-            guard let i = params.firstIndex(where: { $0.name == label }) else {
-                let hint = closestName(to: label, in: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-                throw error("\(proto.signature) has no parameter named '\(label)'\(hint)", at: site)
-            }
-            if filled[i] { throw error("argument '\(label)' given twice in call to \(proto.signature)", at: site) }
-            locals[i] = v
-            filled[i] = true
-        }
+        let filled = try matchNamed(named, parameters: params.map(\.name), given: positional.count,
+                                    function: proto.signature, site: site) { locals[$0] = $1 }
         try fillDefaults(c, locals, given: positional.count, filled: filled, site: site)
         return try enter(c, locals, site: site)
+    }
+
+    /// Places named arguments by parameter name (after `given` positional ones);
+    /// returns which parameters are filled. Unknown and repeated names are errors.
+    private func matchNamed(_ named: [(String, Value)], parameters: [String], given: Int, function: String,
+                            site: SourceRange, store: (Int, Value) -> Void) throws(Diagnostic) -> [Bool] {
+        var filled = [Bool](repeating: false, count: parameters.count)
+        for i in 0..<given { filled[i] = true }
+        for (label, v) in named {
+            guard let i = parameters.firstIndex(of: label) else {
+                let hint = closestName(to: label, in: parameters).map { "; did you mean '\($0)'?" } ?? ""
+                throw error("\(function) has no parameter named '\(label)'\(hint)", at: site)
+            }
+            if filled[i] { throw error("argument '\(label)' given twice in call to \(function)", at: site) }
+            store(i, v)
+            filled[i] = true
+        }
+        return filled
     }
 
     private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
@@ -192,18 +201,10 @@ extension Interpreter {
             values = positional  // the common case: nothing to match or default
         } else {
             values = [Value](repeating: .null, count: params.count)
-            var passed = [Bool](repeating: false, count: params.count)
             let direct = min(positional.count, params.count)
-            for i in 0..<direct { values[i] = positional[i]; passed[i] = true }
-            for (label, v) in named {
-                guard let i = params.firstIndex(where: { $0.name == label }) else {
-                    let hint = closestName(to: label, in: params.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-                    throw error("'\(fn.name)' has no parameter named '\(label)'\(hint): \(fn.signature)", at: site)
-                }
-                if passed[i] { throw error("argument '\(label)' given twice in call to '\(fn.name)'", at: site) }
-                values[i] = v
-                passed[i] = true
-            }
+            for i in 0..<direct { values[i] = positional[i] }
+            let passed = try matchNamed(named, parameters: params.map(\.name), given: direct,
+                                        function: fn.signature, site: site) { values[$0] = $1 }
             for i in 0..<params.count where !passed[i] {
                 guard let d = params[i].defaultValue else {
                     throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)

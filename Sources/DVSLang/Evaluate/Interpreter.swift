@@ -263,7 +263,7 @@ import Darwin
 /// "did you mean" hints; nil when none is close.
 public func closestName(to name: String, in candidates: [String]) -> String? {
     let a = Array(name.lowercased())
-    guard !a.isEmpty else { return nil }
+    guard a.count >= 3 else { return nil }  // one- and two-letter names match too much
     var best: (String, Int)? = nil
     for candidate in candidates where candidate != name {
         let b = Array(candidate.lowercased())

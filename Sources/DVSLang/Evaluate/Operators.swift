@@ -14,24 +14,28 @@ final class BinaryNode: Node {
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let a = try left.eval(f, I)
         let b = try right.eval(f, I)
-        if case .number(let x) = a, case .number(let y) = b {
-            switch op {
-            case .add: return .number(x + y)
-            case .subtract: return .number(x - y)
-            case .multiply: return .number(x * y)
-            case .less: return .bool(x < y)
-            case .lessEqual: return .bool(x <= y)
-            case .greater: return .bool(x > y)
-            case .greaterEqual: return .bool(x >= y)
-            case .equal: return .bool(x == y)
-            case .notEqual: return .bool(x != y)
-            case .divide where y != 0: return .number(x / y)
-            case .remainder where y != 0:
-                return .number(floorRemainder(x, y))
-            default: break
-            }
-        }
+        if case .number(let x) = a, case .number(let y) = b, let v = numberFastPath(op, x, y) { return v }
         return try applyBinary(op, a, b, I, range)
+    }
+}
+
+/// The common number operators, inlined into the binary nodes; nil for the
+/// rest (and for division by zero, which `applyBinary` reports).
+@inline(__always)
+func numberFastPath(_ op: BinaryOperator, _ x: Double, _ y: Double) -> Value? {
+    switch op {
+    case .add: return .number(x + y)
+    case .subtract: return .number(x - y)
+    case .multiply: return .number(x * y)
+    case .less: return .bool(x < y)
+    case .lessEqual: return .bool(x <= y)
+    case .greater: return .bool(x > y)
+    case .greaterEqual: return .bool(x >= y)
+    case .equal: return .bool(x == y)
+    case .notEqual: return .bool(x != y)
+    case .divide where y != 0: return .number(x / y)
+    case .remainder where y != 0: return .number(floorRemainder(x, y))
+    default: return nil
     }
 }
 
@@ -47,23 +51,7 @@ final class BinaryConstantNode: Node {
     }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let a = try left.eval(f, I)
-        if case .number(let x) = a {
-            let y = constant
-            switch op {
-            case .add: return .number(x + y)
-            case .subtract: return .number(x - y)
-            case .multiply: return .number(x * y)
-            case .less: return .bool(x < y)
-            case .lessEqual: return .bool(x <= y)
-            case .greater: return .bool(x > y)
-            case .greaterEqual: return .bool(x >= y)
-            case .equal: return .bool(x == y)
-            case .notEqual: return .bool(x != y)
-            case .divide where y != 0: return .number(x / y)
-            case .remainder where y != 0: return .number(floorRemainder(x, y))
-            default: break
-            }
-        }
+        if case .number(let x) = a, let v = numberFastPath(op, x, constant) { return v }
         return try applyBinary(op, a, .number(constant), I, range)
     }
 }
