@@ -17,7 +17,7 @@ final class CallNode: Node {
         }
         if fn.kind == .closure, labels.isEmpty {
             let closure = unsafeDowncast(fn, to: Closure.self)
-            if arguments.count <= closure.proto.parameters.count {
+            if arguments.count <= closure.proto.parameterCount {
                 return try I.callClosureFast(closure, arguments, f, site: range)
             }
         }
@@ -116,7 +116,7 @@ extension Interpreter {
         defer { popFrame(base, proto) }
         let locals = stack + base
         for i in 0..<args.count { locals[i] = try args[i].eval(f, self) }
-        if args.count < proto.parameters.count {
+        if args.count < proto.parameterCount {
             try fillDefaults(c, locals, given: args.count, site: site)
         }
         return try enter(c, locals, site: site)
@@ -137,7 +137,9 @@ extension Interpreter {
     @inline(__always)
     private func enter(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, site: SourceRange) throws(Diagnostic) -> Value {
         let proto = c.proto
-        for slot in proto.capturedParameterSlots { locals[slot] = .object(Cell(locals[slot])) }
+        if !proto.capturedParameterSlots.isEmpty {
+            for slot in proto.capturedParameterSlots { locals[slot] = .object(Cell(locals[slot])) }
+        }
         if Interrupt.isRequested { throw interrupted(at: site) }
         callRecords[callDepth] = CallRecord(c, site)
         callDepth += 1

@@ -241,8 +241,8 @@ struct CallRecord {
 /// One call's view of the value stack: its local slots and its closure.
 struct Frame {
     let locals: UnsafeMutablePointer<Value>
-    /// Unowned: the closure is kept alive by the call that made this frame.
-    unowned(unsafe) let closure: Closure?
+    /// The running closure (nil for top-level code): where upvalues come from.
+    let closure: Closure?
 }
 
 /// Writes to stdout through a buffered stream, for `print`.

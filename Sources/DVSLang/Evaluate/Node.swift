@@ -36,6 +36,7 @@ final class FunctionProto {
     let name: String
     let parameters: [Parameter]
     let capturedParameterSlots: [Int]
+    let parameterCount: Int
     /// Local slots a call needs (parameters first).
     let frameSize: Int
     let body: Node
@@ -50,6 +51,7 @@ final class FunctionProto {
         self.name = name
         self.parameters = parameters
         self.capturedParameterSlots = parameters.indices.filter { parameters[$0].isCaptured }
+        self.parameterCount = parameters.count
         self.body = body
         self.frameSize = frameSize
         self.captures = captures
