@@ -98,14 +98,22 @@ public func formatValue(_ value: Value, spec: String) throws(NativeError) -> Str
     if chars.first == "+" { sign = true; chars.removeFirst() }
     if chars.first == "0", align == nil { fill = "0"; align = "="; chars.removeFirst() }
     var width = 0
-    while let c = chars.first, let d = c.wholeNumberValue { width = width * 10 + d; chars.removeFirst() }
+    while let c = chars.first, let d = c.wholeNumberValue {
+        width = width * 10 + d
+        chars.removeFirst()
+        guard width <= 10_000 else { throw NativeError("bad format spec '\(spec)': width is at most 10000") }
+    }
     var grouping = false
     if chars.first == "," { grouping = true; chars.removeFirst() }
     var precision: Int? = nil
     if chars.first == "." {
         chars.removeFirst()
         var p = 0, any = false
-        while let c = chars.first, let d = c.wholeNumberValue { p = p * 10 + d; any = true; chars.removeFirst() }
+        while let c = chars.first, let d = c.wholeNumberValue {
+            p = min(p * 10 + d, 1_000)
+            any = true
+            chars.removeFirst()
+        }
         guard any else { throw NativeError("bad format spec '\(spec)': expected digits after '.'") }
         precision = min(p, 50)
     }
