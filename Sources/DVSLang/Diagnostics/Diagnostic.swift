@@ -7,7 +7,12 @@
 ///     stack (innermost first):
 ///       at f (file:line:col)
 public struct Diagnostic: Error, Sendable, CustomStringConvertible {
-    public enum Phase: Sendable { case syntax, runtime, interrupt }
+    public enum Phase: Sendable {
+        case syntax, runtime, interrupt
+        /// Internal: carries `break`/`continue`/`return` out of an expression to
+        /// the statement that contains it (see `ControlBoundaryNode`); never reported.
+        case control
+    }
 
     public let phase: Phase
     public let message: String

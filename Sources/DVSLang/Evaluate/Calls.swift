@@ -116,20 +116,26 @@ extension Interpreter {
         defer { popFrame(base, proto) }
         let locals = stack + base
         for i in 0..<args.count { locals[i] = try args[i].eval(f, self) }
-        if args.count < proto.parameterCount {
-            try fillDefaults(c, locals, given: args.count, site: site)
+        if args.count < proto.parameterCount || proto.hasCapturedParameters {
+            try prepareParameters(c, locals, given: args.count, site: site)
         }
         return try enter(c, locals, site: site)
     }
 
-    private func fillDefaults(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, given: Int,
-                              filled: [Bool]? = nil, site: SourceRange) throws(Diagnostic) {
+    /// Fills missing parameters from their defaults and moves captured ones into
+    /// cells, in parameter order: a default may use earlier parameters, and an
+    /// inner function in a default may capture them.
+    private func prepareParameters(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, given: Int,
+                                   filled: [Bool]? = nil, site: SourceRange) throws(Diagnostic) {
         let params = c.proto.parameters
-        for i in given..<params.count where !(filled?[i] ?? false) {
-            guard let d = params[i].defaultValue else {
-                throw error("missing argument '\(params[i].name)' in call to \(c.proto.signature)", at: site)
+        for i in 0..<params.count {
+            if i >= given, !(filled?[i] ?? false) {
+                guard let d = params[i].defaultValue else {
+                    throw error("missing argument '\(params[i].name)' in call to \(c.proto.signature)", at: site)
+                }
+                locals[i] = try d.eval(Frame(locals: locals, closure: c), self)
             }
-            locals[i] = try d.eval(Frame(locals: locals, closure: c), self)
+            if params[i].isCaptured { locals[i] = .object(Cell(locals[i])) }
         }
     }
 
@@ -137,9 +143,6 @@ extension Interpreter {
     @inline(__always)
     private func enter(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, site: SourceRange) throws(Diagnostic) -> Value {
         let proto = c.proto
-        if !proto.capturedParameterSlots.isEmpty {
-            for slot in proto.capturedParameterSlots { locals[slot] = .object(Cell(locals[slot])) }
-        }
         if Interrupt.isRequested { throw interrupted(at: site) }
         callRecords[callDepth] = CallRecord(c, site)
         callDepth += 1
@@ -169,7 +172,7 @@ extension Interpreter {
         for (i, v) in positional.enumerated() { locals[i] = v }
         let filled = try matchNamed(named, parameters: params.map(\.name), given: positional.count,
                                     function: proto.signature, site: site) { locals[$0] = $1 }
-        try fillDefaults(c, locals, given: positional.count, filled: filled, site: site)
+        try prepareParameters(c, locals, given: positional.count, filled: filled, site: site)
         return try enter(c, locals, site: site)
     }
 

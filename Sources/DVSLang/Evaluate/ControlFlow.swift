@@ -169,6 +169,38 @@ final class ReturnNode: Node {
     }
 }
 
+/// `break`, `continue` or `return` inside an expression (`f(if c { return 0 } else { x })`):
+/// sets the signal, then unwinds the expression by throwing to the enclosing
+/// statement's `ControlBoundaryNode`, so no operator or call sees a half value.
+final class EscapingControlNode: Node {
+    let transfer: Node
+    init(_ transfer: Node) {
+        self.transfer = transfer
+        super.init(transfer.range)
+    }
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        _ = try transfer.eval(f, I)
+        throw Diagnostic(.control, "control transfer", at: range)
+    }
+}
+
+/// A statement containing an `EscapingControlNode`: catches its unwinding; the
+/// signal it set is then handled by the block or loop as usual.
+final class ControlBoundaryNode: Node {
+    let statement: Node
+    init(_ statement: Node) {
+        self.statement = statement
+        super.init(statement.range)
+    }
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        do {
+            return try statement.eval(f, I)
+        } catch where error.phase == .control {
+            return .null
+        }
+    }
+}
+
 extension Interpreter {
     func interrupted(at range: SourceRange) -> Diagnostic {
         Interrupt.clear()

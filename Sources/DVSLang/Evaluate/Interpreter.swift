@@ -115,6 +115,10 @@ public final class Interpreter {
     @discardableResult
     public func run(_ source: Source) throws(Diagnostic) -> Result {
         let statements = try Parser.parse(source)
+        // A script file counts as a module being loaded, so importing it back is a cycle.
+        let file = modules.canonicalPath(source.name)
+        if let file { modules.loading.append(file) }
+        defer { if file != nil { modules.loading.removeLast() } }
         return try run(statements, source: source)
     }
 

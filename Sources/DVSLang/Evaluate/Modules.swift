@@ -8,6 +8,14 @@ struct ModuleLoader {
     var loaded: [String: RecordObject] = [:]
     /// Modules being loaded, outermost first (for cycle errors).
     var loading: [String] = []
+
+    /// The standardized path of `name` if it names an existing file (REPL cells
+    /// and `-e` sources do not).
+    func canonicalPath(_ name: String) -> String? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: name, isDirectory: &isDir), !isDir.boolValue else { return nil }
+        return (URL(fileURLWithPath: name).standardizedFileURL.path as NSString).standardizingPath
+    }
 }
 
 final class ImportNode: Node {
@@ -54,8 +62,8 @@ extension Interpreter {
         for folder in folders {
             let candidate = folder.isEmpty ? fileName : (folder as NSString).appendingPathComponent(fileName)
             var isDir: ObjCBool = false
-            if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue {
-                return (candidate as NSString).standardizingPath
+            if fm.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue, let path = modules.canonicalPath(candidate) {
+                return path
             }
             tried.append(folder.isEmpty ? candidate : folder)
         }

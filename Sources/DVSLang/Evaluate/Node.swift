@@ -35,7 +35,8 @@ final class FunctionProto {
 
     let name: String
     let parameters: [Parameter]
-    let capturedParameterSlots: [Int]
+    /// Some parameter is captured by an inner function (and must move into a cell).
+    let hasCapturedParameters: Bool
     let parameterCount: Int
     /// Local slots a call needs (parameters first).
     let frameSize: Int
@@ -50,7 +51,7 @@ final class FunctionProto {
          declaredGlobals: [String] = [], range: SourceRange, doc: String?) {
         self.name = name
         self.parameters = parameters
-        self.capturedParameterSlots = parameters.indices.filter { parameters[$0].isCaptured }
+        self.hasCapturedParameters = parameters.contains { $0.isCaptured }
         self.parameterCount = parameters.count
         self.body = body
         self.frameSize = frameSize

@@ -28,6 +28,12 @@ struct Resolver {
         var captures: [FunctionProto.CaptureSource] = []
         var captureIndex: [ObjectIdentifier: Int] = [:]
         var loopDepth = 0
+        /// Whether the statement being resolved is where `break`/`continue`/
+        /// `return` can simply set the signal: a statement of a function body,
+        /// loop body or top level, or of blocks and `if` branches in such a place.
+        var atSafeStatement = true
+        /// Escaping control transfers not yet enclosed by a `ControlBoundaryNode`.
+        var pendingEscapes = 0
         init(parent: FunctionContext?, isChunk: Bool) {
             self.parent = parent
             self.isChunk = isChunk
@@ -179,6 +185,24 @@ struct Resolver {
     // MARK: - Statements and expressions
 
     private mutating func statement(_ e: Expr) throws(Diagnostic) -> Node {
+        let safe = context.atSafeStatement
+        let escapesBefore = context.pendingEscapes
+        var node = try statementBody(e, safe: safe)
+        if safe, context.pendingEscapes > escapesBefore {
+            node = ControlBoundaryNode(node)
+            context.pendingEscapes = escapesBefore
+        }
+        return node
+    }
+
+    /// `break`/`continue`/`return` in an expression unwind it by throwing.
+    private mutating func controlTransfer(_ node: Node, safe: Bool) -> Node {
+        if safe { return node }
+        context.pendingEscapes += 1
+        return EscapingControlNode(node)
+    }
+
+    private mutating func statementBody(_ e: Expr, safe: Bool) throws(Diagnostic) -> Node {
         switch e.kind {
         case .declaration(let name, let mutable, let value):
             return try declare(name, mutable: mutable, e.range, valueBeforeName: true) { (r: inout Resolver) throws(Diagnostic) in
@@ -199,12 +223,12 @@ struct Resolver {
             guard context.loopDepth > 0 else {
                 throw error("'\(e.kind.isBreak ? "break" : "continue")' outside of a loop", e.range)
             }
-            return e.kind.isBreak ? BreakNode(e.range) : ContinueNode(e.range)
+            return controlTransfer(e.kind.isBreak ? BreakNode(e.range) : ContinueNode(e.range), safe: safe)
         case .return(let value):
             guard context.parent != nil else { throw error("'return' outside of a function", e.range) }
-            return ReturnNode(try value.map { v throws(Diagnostic) in try expression(v) }, e.range)
+            return controlTransfer(ReturnNode(try value.map { v throws(Diagnostic) in try expression(v) }, e.range), safe: safe)
         default:
-            return try expression(e)
+            return try expression(e, asStatement: safe)
         }
     }
 
@@ -223,7 +247,12 @@ struct Resolver {
         }
     }
 
-    private mutating func expression(_ e: Expr) throws(Diagnostic) -> Node {
+    /// Compiles an expression. `asStatement`: it is a statement in a safe place
+    /// (see `atSafeStatement`), so its blocks' statements are too.
+    private mutating func expression(_ e: Expr, asStatement: Bool = false) throws(Diagnostic) -> Node {
+        let saved = context.atSafeStatement
+        context.atSafeStatement = asStatement
+        defer { context.atSafeStatement = saved }
         let range = e.range
         switch e.kind {
         case .number(let n): return ConstantNode(.number(n), range)
@@ -277,12 +306,13 @@ struct Resolver {
                 return nodes.count == 1 ? nodes[0] : BlockNode(nodes, range)
             }
         case .if(let c, let t, let o):
-            return IfNode(try expression(c), try expression(t), try o.map { x throws(Diagnostic) in try expression(x) }, range)
+            return IfNode(try expression(c), try expression(t, asStatement: asStatement),
+                          try o.map { x throws(Diagnostic) in try expression(x, asStatement: asStatement) }, range)
         case .while(let c, let body):
             let cond = try expression(c)
             context.loopDepth += 1
             defer { context.loopDepth -= 1 }
-            return WhileNode(cond, try expression(body), range)
+            return WhileNode(cond, try expression(body, asStatement: true), range)
         case .for(let vars, let iterable, let body):
             let seq = try expression(iterable)
             return try withScope { (r: inout Resolver) throws(Diagnostic) in
@@ -293,7 +323,7 @@ struct Resolver {
                 }
                 r.context.loopDepth += 1
                 defer { r.context.loopDepth -= 1 }
-                return ForNode(loopVars, seq, try r.expression(body), range)
+                return ForNode(loopVars, seq, try r.expression(body, asStatement: true), range)
             }
         case .declaration, .functionDeclaration, .assignment, .break, .continue, .return, .import:
             throw error("this statement cannot be used as a value; put it on its own line", range)
@@ -324,7 +354,7 @@ struct Resolver {
             let local = try declareLocal(p.name, mutable: true, key: CaptureAnalysis.Key(p.range, p.name), p.range)
             params.append(.init(name: p.name, defaultValue: d, isCaptured: local.isCaptured))
         }
-        let body = try expression(decl.body)
+        let body = try expression(decl.body, asStatement: true)
         let proto = FunctionProto(name: decl.name ?? "<fn>", parameters: params, body: body, frameSize: context.frameSize,
                                   captures: context.captures, range: range, doc: decl.doc)
         return FunctionNode(proto, range)
