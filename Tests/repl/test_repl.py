@@ -1,0 +1,576 @@
+#!/usr/bin/env python3
+"""REPL tests for `dvs`, driven through a real pseudo-terminal.
+
+Usage:  python3 Tests/repl/test_repl.py /path/to/dvs     (or set $DVS)
+
+Standard library only (no pexpect). Each test starts a fresh `dvs` on a pty,
+types into it like a user (TAB, Up-arrow, Ctrl-C, Ctrl-D) and waits, with a
+timeout, for the text it expects. Colours are on when stdout is a terminal, so
+the output is cleaned (ANSI escapes, readline's \\x01/\\x02 markers, carriage
+returns) before matching. Piped mode (stdin not a terminal) is tested with a
+plain subprocess. Exits non-zero if any test fails.
+"""
+
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+DVS = None  # set in main()
+
+TIMEOUT = 10.0  # seconds to wait for expected output
+QUICK = 5.0  # for things that should appear at once
+
+PROMPT = r"In \[(\d+)\]: "
+CONT = r"\.\.\.: "
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+
+
+def clean(raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    text = _ANSI.sub("", text)
+    return text.replace("\x01", "").replace("\x02", "").replace("\r", "")
+
+
+class Repl:
+    """One `dvs` process on a pseudo-terminal."""
+
+    def __init__(self, cwd=None, history=None, env=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="dvs-repl-")
+        self.history = history or os.path.join(self.tmp.name, "history")
+        environment = dict(os.environ)
+        environment.update({
+            "TERM": "dumb",
+            "DVS_HISTORY": self.history,
+            "HOME": self.tmp.name,  # never touch the real ~/.dvs_history or ~/.inputrc
+            "INPUTRC": "/dev/null",
+        })
+        environment.pop("NO_COLOR", None)
+        if env:
+            environment.update(env)
+        self.raw = b""
+        self.pos = 0  # matching resumes here in the cleaned text
+        self.status = None
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # child
+            try:
+                if cwd:
+                    os.chdir(cwd)
+                import fcntl, struct, termios
+                fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+                os.execve(DVS, [DVS], environment)
+            finally:
+                os._exit(127)
+
+    # -- reading
+
+    def _read(self, timeout):
+        """Reads what is available within `timeout`; False at EOF."""
+        r, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not r:
+            return True
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            return False
+        if not data:
+            return False
+        self.raw += data
+        return True
+
+    @property
+    def text(self):
+        return clean(self.raw)
+
+    def expect(self, pattern, timeout=TIMEOUT, what=None):
+        """Waits for `pattern` (regex) after the last match; returns the match."""
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        alive = True
+        while True:
+            m = regex.search(self.text, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            if not alive or time.monotonic() >= deadline:
+                why = "dvs closed the terminal (exited?)" if not alive else "timed out after %.1fs" % timeout
+                raise AssertionError(
+                    "%s waiting for %s\n--- output since last match ---\n%s\n--- raw tail ---\n%r"
+                    % (why, what or repr(pattern), self.text[self.pos:][-1500:], self.raw[-600:]))
+            alive = self._read(min(0.1, deadline - time.monotonic()))
+
+    def prompt(self, timeout=TIMEOUT):
+        """Waits for the next `In [n]: ` prompt; returns n."""
+        return int(self.expect(PROMPT, timeout, "the In [n] prompt").group(1))
+
+    def until_prompt(self, timeout=TIMEOUT):
+        """Text up to the next prompt (the prompt itself is consumed)."""
+        start = self.pos
+        m = self.expect(PROMPT, timeout, "the In [n] prompt")
+        return self.text[start:m.start()]
+
+    # -- writing
+
+    def send(self, s):
+        os.write(self.fd, s.encode())
+
+    def cell(self, line, timeout=TIMEOUT):
+        """Types `line` + Enter at a prompt; returns the output up to the next prompt,
+        with the echoed input line removed."""
+        self.send(line + "\r")
+        out = self.until_prompt(timeout)
+        first, _, rest = out.partition("\n")
+        if first.strip() != line.strip():
+            raise AssertionError("input line not echoed as typed: %r (expected %r)" % (first, line))
+        return rest
+
+    # -- ending
+
+    def wait_exit(self, timeout=TIMEOUT):
+        """Waits for the child to exit (draining its output); returns its exit status."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+                while self._read(0.05) and select.select([self.fd], [], [], 0)[0]:
+                    pass
+                return os.waitstatus_to_exitcode(status)
+            self._read(0.05)
+        raise AssertionError("dvs did not exit within %.1fs; output:\n%s" % (timeout, self.text[-1500:]))
+
+    def close(self):
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.status = -1
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+        self.tmp.cleanup()
+
+
+def out_line(value):
+    """Regex for the echoed value line `Out[n]: value`."""
+    return r"^Out\[\d+\]: " + re.escape(value) + r"$"
+
+
+class ReplTestCase(unittest.TestCase):
+    def setUp(self):
+        self.repls = []
+        self.tmp = tempfile.TemporaryDirectory(prefix="dvs-repltest-")
+
+    def tearDown(self):
+        for r in self.repls:
+            r.close()
+        self.tmp.cleanup()
+
+    def start(self, **kw):
+        r = Repl(**kw)
+        self.repls.append(r)
+        r.expect(r"DVS \S+ .*:help for help", TIMEOUT, "the banner")
+        r.prompt()
+        return r
+
+    def assertOut(self, output, value, msg=None):
+        self.assertRegex(output, re.compile(out_line(value), re.M), msg)
+
+    def assertNoOut(self, output, msg=None):
+        self.assertNotIn("Out[", output, msg or "expected no echoed value")
+
+
+# 1. Prompt and echo
+class TestPromptAndEcho(ReplTestCase):
+    def test_prompt_values_and_history_names(self):
+        r = Repl()
+        self.repls.append(r)
+        r.expect(r"DVS \S+ .*:help for help", TIMEOUT, "the banner")
+        self.assertEqual(r.prompt(), 1, "first prompt is In [1]: ")
+
+        out = r.cell("1 + 2")
+        self.assertRegex(out, re.compile(r"^Out\[1\]: 3$", re.M))
+
+        out = r.cell("_ + 1")
+        self.assertRegex(out, re.compile(r"^Out\[2\]: 4$", re.M), "_ is the last value")
+
+        out = r.cell("10;")
+        self.assertEqual(out.strip(), "", "a trailing ';' hides the value")
+
+        out = r.cell("let x = 5")
+        self.assertEqual(out.strip(), "", "let echoes nothing")
+
+        out = r.cell("Out[1] * 2")
+        self.assertOut(out, "6")
+
+        out = r.cell("x")
+        self.assertOut(out, "5")
+
+    def test_prompt_numbers_advance(self):
+        r = self.start()
+        r.send("1\r")
+        self.assertEqual(r.prompt(), 2)
+        r.send("let q = 1\r")
+        self.assertEqual(r.prompt(), 3)
+
+
+# 2. Multi-line input
+class TestMultiline(ReplTestCase):
+    def test_function_across_lines(self):
+        r = self.start()
+        r.send("fn f(x) {\r")
+        r.expect(r"^ *" + CONT, what="the continuation prompt ...:")
+        r.send("x * 2\r")
+        r.expect(r"^ *" + CONT, what="the continuation prompt ...:")
+        r.send("}\r")
+        r.prompt()
+        self.assertOut(r.cell("f(21)"), "42")
+
+    def test_open_list_across_lines(self):
+        r = self.start()
+        r.send("let xs = [1,\r")
+        r.expect(r"^ *" + CONT, what="the continuation prompt ...:")
+        r.send("2, 3]\r")
+        r.prompt()
+        self.assertOut(r.cell("xs"), "[1, 2, 3]")
+
+    def test_open_string_across_lines(self):
+        r = self.start()
+        r.send('let s = "ab\r')
+        r.expect(r"^ *" + CONT, what="the continuation prompt ...:")
+        r.send('cd"\r')
+        r.prompt()
+        self.assertOut(r.cell("s"), '"ab\\ncd"')
+
+
+# 3. Tab completion
+class TestCompletion(ReplTestCase):
+    def test_global_name(self):
+        r = self.start()
+        start = r.pos
+        r.send("pri\t")
+        r.expect(r"print", QUICK, "'pri' + TAB to complete to 'print'")
+        r.send("(7)\r")
+        out = r.until_prompt()
+        self.assertIn("print(7)", r.text[start:], "the line reads print(7)")
+        self.assertRegex(out, re.compile(r"^7$", re.M))
+
+    def test_record_member(self):
+        r = self.start()
+        r.cell("let rec = {alpha: 1, beta: 2}")
+        r.send("rec.al\t")
+        r.expect(r"rec\.alpha", QUICK, "'rec.al' + TAB to complete to 'rec.alpha'")
+        r.send("\r")
+        out = r.until_prompt()
+        self.assertOut(out, "1")
+
+    def test_command_name(self):
+        r = self.start()
+        r.send(":ty\t")
+        r.expect(r":type", QUICK, "':ty' + TAB to complete to ':type'")
+        r.send(" [1]\r")
+        out = r.until_prompt()
+        self.assertRegex(out, re.compile(r"^list$", re.M))
+
+    def test_file_path_in_string(self):
+        d = os.path.join(self.tmp.name, "dir")
+        os.mkdir(d)
+        with open(os.path.join(d, "unique_name_xyz.txt"), "w") as f:
+            f.write("hello from the file\n")
+        r = self.start(cwd=d)
+        r.send('read_text("unique_na\t')
+        r.expect(r'read_text\("unique_name_xyz\.txt', QUICK, "TAB to complete the file name")
+        # Readline may or may not close the string after the file name.
+        r._read(0.3)
+        closed = r.text[r.pos:].startswith('"')
+        r.send(")\r" if closed else '")\r')
+        out = r.until_prompt()
+        self.assertIn("hello from the file", out)
+
+
+# 4. Ctrl-C
+class TestCtrlC(ReplTestCase):
+    def test_ctrl_c_at_prompt_gives_new_prompt(self):
+        r = self.start()
+        r.send("abc")
+        r.expect("abc", QUICK)
+        r.send("\x03")
+        # The half-typed line is dropped and a fresh prompt appears at once,
+        # without any further key press.
+        r.expect(PROMPT, QUICK, "a new In [n] prompt right after Ctrl-C")
+        out = r.cell("1 + 1")
+        self.assertOut(out, "2")
+        self.assertNotIn("abc", out)
+
+    def test_ctrl_c_at_prompt_then_next_line_is_intact(self):
+        r = self.start()
+        r.cell("let keep = 42")
+        r.send("abc")
+        r.expect("abc", QUICK)
+        r.send("\x03")
+        time.sleep(0.5)  # no key press in between
+        r.send("keep\r")
+        r.expect(out_line("42"), QUICK, "'keep' typed after Ctrl-C to run as typed (Out[n]: 42)")
+        r.prompt()
+        # The session is alive and the dropped 'abc' never ran.
+        self.assertNotIn("unknown name 'abc", r.text)
+        self.assertOut(r.cell("keep + 1"), "43")
+
+    def test_ctrl_c_interrupts_running_cell(self):
+        r = self.start()
+        r.cell("let keep = 42")
+        r.cell("var k = 1")
+        r.send("while true { k += 1 }\r")
+        r.expect(r"while true \{ k \+= 1 \}\n", QUICK, "the echo of the loop")
+        time.sleep(0.5)
+        r.send("\x03")
+        r.expect(r"error: interrupted", QUICK, "an 'interrupted' error")
+        r.prompt(QUICK)
+        # The loop ran (and was stopped); a failed cell leaves earlier bindings
+        # as they were before it (DESIGN.md §3: "state stays as it was before
+        # the failing cell"), so k's increments are rolled back with the cell.
+        self.assertOut(r.cell("k == 1"), "true")
+        self.assertOut(r.cell("keep"), "42")
+        # The session is alive: a new loop runs to completion.
+        self.assertOut(r.cell("var n = 0; while n < 1000 { n += 1 }; n"), "1000")
+
+    def test_ctrl_c_interrupts_running_function(self):
+        r = self.start()
+        r.cell("fn spin() { var i = 0; while true { i += 1 } }")
+        r.send("spin()\r")
+        r.expect(r"spin\(\)\n", QUICK)
+        time.sleep(0.3)
+        r.send("\x03")
+        r.expect(r"error: interrupted", QUICK, "an 'interrupted' error")
+        r.prompt(QUICK)
+        self.assertOut(r.cell("2 * 3"), "6")
+
+
+# 5. A failing cell keeps earlier bindings and rolls back its own
+class TestFailedCell(ReplTestCase):
+    def test_rollback(self):
+        r = self.start()
+        r.cell("let a = 1")
+        out = r.cell('let a2 = 2; error("boom")')
+        self.assertIn("boom", out)
+        self.assertIn("error", out)
+        self.assertOut(r.cell("a"), "1")
+        out = r.cell("a2")
+        self.assertIn("unknown name 'a2'", out)
+        self.assertNoOut(out)
+
+    def test_parse_error_keeps_session(self):
+        r = self.start()
+        r.cell("let b = 7")
+        out = r.cell("let = ")
+        self.assertIn("error", out)
+        self.assertOut(r.cell("b"), "7")
+
+
+# 6. History
+class TestHistory(ReplTestCase):
+    def test_history_persists_and_recalls(self):
+        hist = os.path.join(self.tmp.name, "hist")
+        r = self.start(history=hist)
+        r.cell("let hist_marker = 123")
+        r.send("\x04")  # Ctrl-D
+        self.assertEqual(r.wait_exit(), 0)
+        with open(hist) as f:
+            saved = f.read()
+        self.assertIn("let hist_marker = 123", saved)
+
+        r2 = self.start(history=hist)
+        r2.send("\x1b[A")  # Up
+        r2.expect(r"let hist_marker = 123", QUICK, "Up-arrow to recall the line")
+        r2.send("\r")
+        r2.prompt()
+        self.assertOut(r2.cell("hist_marker"), "123")
+
+    def test_multiline_cell_recalled_whole_in_same_session(self):
+        r = self.start()
+        r.send("fn g(x) {\r")
+        r.expect(CONT)
+        r.send("x * 3\r")
+        r.expect(CONT)
+        r.send("}\r")
+        r.prompt()
+        r.cell(":reset")
+        r.send("\x1b[A\x1b[A")  # Up twice: past ':reset' to the whole fn cell
+        r.expect(r"fn g\(x\) \{", QUICK, "Up-arrow to recall the fn cell")
+        r.send("\r")
+        r.prompt()
+        self.assertOut(r.cell("g(2)"), "6")
+
+    def test_multiline_cell_recalled_whole_after_restart(self):
+        hist = os.path.join(self.tmp.name, "hist")
+        r = self.start(history=hist)
+        r.send("fn g(x) {\r")
+        r.expect(CONT)
+        r.send("x * 3\r")
+        r.expect(CONT)
+        r.send("}\r")
+        r.prompt()
+        r.send("\x04")
+        self.assertEqual(r.wait_exit(), 0)
+
+        r2 = self.start(history=hist)
+        r2.send("\x1b[A")  # Up once: the last cell, which is the whole fn
+        r2._read(0.3)
+        r2.send("\r")
+        r2.prompt()
+        self.assertOut(r2.cell("g(2)"), "6", "Up after a restart should recall the whole multi-line cell")
+
+    def test_quit_command_exits_zero_and_keeps_history(self):
+        hist = os.path.join(self.tmp.name, "hist")
+        r = self.start(history=hist)
+        r.cell("let other_marker = 5")
+        r.send(":quit\r")
+        self.assertEqual(r.wait_exit(), 0)
+        with open(hist) as f:
+            self.assertIn("let other_marker = 5", f.read())
+
+
+# 7. REPL commands
+class TestCommands(ReplTestCase):
+    def test_time(self):
+        r = self.start()
+        out = r.cell(":time 1 + 1")
+        self.assertOut(out, "2")
+        self.assertRegex(out, re.compile(r"^time: \d", re.M))
+
+    def test_type(self):
+        r = self.start()
+        out = r.cell(":type [1]")
+        self.assertRegex(out, re.compile(r"^list$", re.M))
+        self.assertRegex(r.cell(":type 1.5"), re.compile(r"^number$", re.M))
+
+    def test_vars(self):
+        r = self.start()
+        self.assertIn("no variables", r.cell(":vars"))
+        r.cell("let v_one = 1")
+        r.cell('var v_two = "two"')
+        out = r.cell(":vars")
+        self.assertRegex(out, re.compile(r"^v_one\s+number\s+1$", re.M))
+        self.assertRegex(out, re.compile(r"^v_two\s+string\s+\"two\"$", re.M))
+        self.assertNotRegex(out, re.compile(r"^(print|sqrt)\b", re.M), ":vars lists only user variables")
+
+    def test_help(self):
+        r = self.start()
+        out = r.cell(":help sqrt")
+        self.assertIn("sqrt(x: number) -> number", out)
+        out = r.cell(":help")
+        for name in (":type", ":time", ":vars", ":load", ":reset", ":quit"):
+            self.assertIn(name, out)
+
+    def test_load(self):
+        path = os.path.join(self.tmp.name, "script.dvs")
+        with open(path, "w") as f:
+            f.write('let loaded_value = 99\nfn twice(x) { x * 2 }\nprint("script ran")\n')
+        r = self.start()
+        out = r.cell(":load " + path)
+        self.assertIn("script ran", out)
+        self.assertOut(r.cell("twice(loaded_value)"), "198")
+        out = r.cell(":load " + os.path.join(self.tmp.name, "missing.dvs"))
+        self.assertIn("cannot read", out)
+
+    def test_reset(self):
+        r = self.start()
+        r.cell("let gone = 1")
+        out = r.cell(":reset")
+        self.assertIn("session reset", out)
+        self.assertIn("unknown name 'gone'", r.cell("gone"))
+        self.assertOut(r.cell("sqrt(16)"), "4", "built-ins survive :reset")
+
+    def test_unknown_command(self):
+        r = self.start()
+        out = r.cell(":foo")
+        self.assertIn("error", out)
+        self.assertIn(":foo", out)
+        self.assertIn(":help", out)
+        self.assertOut(r.cell("1 + 1"), "2")
+
+
+# 8. Ctrl-D
+class TestCtrlD(ReplTestCase):
+    def test_ctrl_d_at_empty_prompt_exits_zero(self):
+        r = self.start()
+        r.send("\x04")
+        self.assertEqual(r.wait_exit(), 0)
+
+    def test_ctrl_d_after_failed_cell_still_exits_zero(self):
+        r = self.start()
+        r.cell('error("x")')
+        r.send("\x04")
+        self.assertEqual(r.wait_exit(), 0)
+
+    def test_ctrl_d_in_open_cell_drops_it(self):
+        r = self.start()
+        r.send("let open = [1,\r")
+        r.expect(CONT)
+        r.send("\x04")
+        r.prompt()
+        self.assertIn("unknown name 'open'", r.cell("open"))
+
+
+# 9. Piped mode
+class TestPiped(ReplTestCase):
+    def run_piped(self, text):
+        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
+        return subprocess.run([DVS], input=text.encode(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+
+    def test_values_without_prompts(self):
+        p = self.run_piped("1+1\nlet y = 3\ny * 2\n")
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual(p.stdout.decode(), "2\n6\n")
+        self.assertEqual(p.stderr.decode(), "")
+
+    def test_failing_cell_sets_status_but_later_cells_run(self):
+        p = self.run_piped('let y = 3\nerror("boom")\ny * 2\n')
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout.decode(), "6\n")
+        self.assertIn("boom", p.stderr.decode())
+        self.assertNotIn("\x1b[", p.stderr.decode() + p.stdout.decode(), "no colours when piped")
+
+    def test_multiline_cell(self):
+        p = self.run_piped("fn f(x) {\n  x * 2\n}\nf(21)\n")
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual(p.stdout.decode(), "42\n")
+
+
+def main():
+    global DVS
+    args = sys.argv[1:]
+    DVS = args[0] if args else os.environ.get("DVS")
+    if not DVS:
+        sys.stderr.write("usage: test_repl.py /path/to/dvs   (or set $DVS)\n")
+        return 2
+    DVS = os.path.abspath(DVS)
+    if not os.access(DVS, os.X_OK):
+        sys.stderr.write("test_repl.py: %s is not an executable\n" % DVS)
+        return 2
+    start = time.monotonic()
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    result = unittest.TextTestRunner(verbosity=2 if "-v" in os.environ.get("REPL_TEST_FLAGS", "") else 1).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    sys.stderr.flush()
+    print("REPL tests: %d run, %d passed, %d failed (%.1fs)"
+          % (result.testsRun, result.testsRun - failed, failed, time.monotonic() - start), flush=True)
+    return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
