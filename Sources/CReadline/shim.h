@@ -11,16 +11,18 @@ static inline void dvs_rl_set_completion(rl_completion_func_t *fn) {
     rl_attempted_completion_function = fn;
 }
 static inline void dvs_rl_set_completion_over(int over) { rl_attempted_completion_over = over; }
-static inline void dvs_rl_set_catch_signals(int on) { rl_catch_signals = on; rl_catch_sigwinch = on; }
-static inline void dvs_rl_set_signal_event_hook(rl_hook_func_t *hook) { rl_signal_event_hook = hook; }
+static inline void dvs_rl_set_catch_signals(int on) { rl_catch_signals = on; }
+static inline void dvs_rl_set_getc(rl_getc_func_t *getc) { rl_getc_function = getc; }
+static inline void dvs_history_keep_multiline_entries(void) {
+    // Timestamps delimit entries in the history file, so cells spanning several
+    // lines are read back as one entry.
+    history_write_timestamps = 1;
+    history_multiline_entries = 1;
+}
 static inline void dvs_rl_set_word_break_characters(const char *chars) {
     rl_completer_word_break_characters = (char *)chars;
 }
 static inline void dvs_rl_set_completion_append_character(int c) { rl_completion_append_character = c; }
-static inline void dvs_rl_set_done(int done) { rl_done = done; }
 static inline const char *dvs_rl_line_buffer(void) { return rl_line_buffer; }
-static inline int dvs_rl_point(void) { return rl_point; }
 static inline void dvs_rl_set_readline_name(const char *name) { rl_readline_name = name; }
-static inline void dvs_rl_set_filename_quoting_desired(int on) { rl_filename_quoting_desired = on; }
-static inline void dvs_rl_set_sort_completion_matches(int on) { rl_sort_completion_matches = on; }
 #endif

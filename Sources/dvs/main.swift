@@ -8,7 +8,8 @@ var blocked = sigset_t()
 sigemptyset(&blocked)
 sigaddset(&blocked, SIGINT)
 pthread_sigmask(SIG_BLOCK, &blocked, nil)
-setvbuf(stdout, nil, _IOFBF, 1 << 16)
+// Output to a pipe or file is block-buffered (fast); a terminal sees each line at once.
+setvbuf(stdout, nil, isatty(1) == 1 ? _IOLBF : _IOFBF, 1 << 16)
 
 let status: Int32 = runOnLargeStack {
     pthread_sigmask(SIG_UNBLOCK, &blocked, nil)

@@ -53,7 +53,8 @@ enum LineEditor {
         Interrupt.clear()
         dvs_rl_set_readline_name("dvs")
         dvs_rl_set_catch_signals(0)
-        dvs_rl_set_signal_event_hook(signalHook)
+        dvs_rl_set_getc(readKey)
+        dvs_history_keep_multiline_entries()
         dvs_rl_set_completion(completionHook)
         dvs_rl_set_word_break_characters(" \t\n\"'`@$><=;|&{}()[],+-*/%!")
         installInterruptHandler()
@@ -63,8 +64,8 @@ enum LineEditor {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     }
 
-    /// SIGINT sets the interrupt flag; without SA_RESTART, a blocked read()
-    /// returns EINTR so readline runs `signalHook`.
+    /// SIGINT sets the interrupt flag; without SA_RESTART, the blocked read()
+    /// in `readKey` returns EINTR and the line is cancelled at once.
     private static func installInterruptHandler() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
@@ -87,13 +88,24 @@ enum LineEditor {
     }
 }
 
-private func signalHook() -> Int32 {
-    if Interrupt.isRequested {
-        rl_replace_line("", 0)
-        fputs("^C\n", stdout)
-        dvs_rl_set_done(1)
+/// readline's key reader. On Ctrl-C (a read interrupted with the interrupt
+/// flag set) it empties the line and ends it, so the prompt returns at once.
+private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+    var byte: UInt8 = 0
+    while true {
+        let n = read(fileno(stream ?? stdin), &byte, 1)
+        if n == 1 { return Int32(byte) }
+        if n < 0, errno == EINTR {
+            if Interrupt.isRequested {
+                rl_replace_line("", 0)
+                fputs("^C", stdout)
+                fflush(stdout)
+                return Int32(UInt8(ascii: "\n"))
+            }
+            continue
+        }
+        return EOF
     }
-    return 0
 }
 
 private func completionHook(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
