@@ -187,11 +187,17 @@ extension Interpreter {
 /// Resolves a possibly negative index against `count`.
 func resolveIndex(_ v: Value, count: Int, what: String) throws(NativeError) -> Int {
     guard case .number(let x) = v else { throw NativeError("\(what) index must be a number, got \(v.typeName)") }
-    guard let i = exactInt(x) else { throw NativeError("\(what) index must be a whole number, got \(formatNumber(x))") }
+    guard let i = exactInt(x) else {
+        if x.isFinite, x == x.rounded() { throw NativeError("index \(formatNumber(x)) out of range for \(what) of length \(count)") }
+        throw NativeError("\(what) index must be a whole number, got \(formatNumber(x))")
+    }
     let j = i < 0 ? i + count : i
     guard j >= 0, j < count else { throw NativeError("index \(i) out of range for \(what) of length \(count)") }
     return j
 }
+
+/// The most items a slice may hold (100 million).
+let maxSliceLength = 100_000_000
 
 /// Python slice semantics: clamped bounds, negative from the end, step ≠ 0.
 public func sliceIndices(_ start: Value, _ end: Value, _ step: Value, count: Int) throws(NativeError) -> [Int] {
@@ -213,10 +219,15 @@ public func sliceIndices(_ start: Value, _ end: Value, _ step: Value, count: Int
     }
     let a = clamp(try bound(start, "start"), s > 0 ? 0 : count - 1)
     let b = clamp(try bound(end, "end"), s > 0 ? count : -1)
+    let n = s > 0 ? (b > a ? (b - a + s - 1) / s : 0) : (a > b ? (a - b - s - 1) / -s : 0)
+    guard n <= maxSliceLength else {
+        throw NativeError("slice would hold \(n) items: too many (at most \(maxSliceLength))")
+    }
     return Array(stride(from: a, to: b, by: s))
 }
 
-func getIndex(_ container: Value, _ args: [IndexArgument]) throws(NativeError) -> Value {
+/// `container[args]` for every indexable value: what `xs[i]` and `xs[a:b]` do.
+public func getIndex(_ container: Value, _ args: [IndexArgument]) throws(NativeError) -> Value {
     if case .object(let o) = container {
         if let v = try o.index(args) { return v }
         throw NativeError("\(o.typeName) cannot be indexed")
@@ -264,7 +275,7 @@ func setIndex(_ container: Value, _ args: [IndexArgument], _ value: Value) throw
         guard case .list(let src) = value else { throw NativeError("slice assignment needs a list on the right, got \(value.typeName)") }
         let idx = try sliceIndices(a, b, s, count: l.items.count)
         guard idx.count == src.items.count else {
-            throw NativeError("slice assignment: \(idx.count) positions but \(src.items.count) values")
+            throw NativeError("slice assignment: \(countText(idx.count, "position")) but \(countText(src.items.count, "value"))")
         }
         let items = src.items
         for (j, i) in idx.enumerated() { l.items[i] = items[j] }

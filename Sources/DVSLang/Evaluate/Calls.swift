@@ -164,7 +164,7 @@ extension Interpreter {
         let site = site ?? proto.range
         let params = proto.parameters
         guard positional.count <= params.count else {
-            throw error("\(proto.signature) takes \(params.count) argument\(params.count == 1 ? "" : "s") but \(positional.count) were given", at: site)
+            throw error("\(proto.signature) takes \(countText(params.count, "argument")) but \(positional.count) \(positional.count == 1 ? "was" : "were") given", at: site)
         }
         let base = try pushFrame(proto, site: site)
         defer { popFrame(base, proto) }
@@ -198,7 +198,8 @@ extension Interpreter {
         let site = site ?? calls.last?.siteRange ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
         let params = fn.parameters
         if positional.count > params.count, fn.variadic == nil {
-            throw error("'\(fn.name)' takes \(params.count == 0 ? "no" : "at most \(params.count)") argument\(params.count == 1 ? "" : "s") but \(positional.count) were given: \(fn.signature)", at: site)
+            let allowed = params.count == 0 ? "no arguments" : "at most \(countText(params.count, "argument"))"
+            throw error("'\(fn.name)' takes \(allowed) but \(positional.count) \(positional.count == 1 ? "was" : "were") given: \(fn.signature)", at: site)
         }
         var values: [Value]
         var rest: [Value] = []
@@ -240,4 +241,9 @@ extension Interpreter {
         callDepth -= 1
         return result
     }
+}
+
+/// "1 argument", "2 arguments", "no arguments".
+func countText(_ n: Int, _ noun: String) -> String {
+    n == 0 ? "no \(noun)s" : "\(n) \(noun)\(n == 1 ? "" : "s")"
 }

@@ -57,6 +57,7 @@ public final class Interpreter {
         slot.value = value
         slot.isDefined = true
         slot.isMutable = mutable
+        slot.isBuiltin = true
     }
 
     public func define(_ native: NativeFunction) { define(native.name, .function(native)) }
@@ -223,6 +224,8 @@ final class GlobalSlot {
     var value: Value = .null
     var isDefined = false
     var isMutable = false
+    /// Defined by the host (built-ins, `Out`, `_`) rather than by a DVS declaration.
+    var isBuiltin = false
     init(name: String) { self.name = name }
 }
 

@@ -100,8 +100,11 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
     case (.in, _, _): return .bool(try contains(b, a, I, range))
     case (.notIn, _, _): return .bool(!(try contains(b, a, I, range)))
     case (.rangeExclusive, .number(let x), .number(let y)), (.rangeInclusive, .number(let x), .number(let y)):
-        guard x.isFinite, y.isFinite else { throw I.error("range bounds must be finite numbers", at: range) }
-        return .range(RangeObject(start: x, end: y, step: 1, inclusive: op == .rangeInclusive))
+        do {
+            return .range(try RangeObject(start: x, end: y, step: 1, inclusive: op == .rangeInclusive))
+        } catch {
+            throw I.error(error.message, at: range)
+        }
     default: break
     }
     var hint = ""

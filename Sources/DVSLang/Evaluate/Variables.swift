@@ -93,6 +93,9 @@ final class GlobalSet: Node {
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         guard slot.isDefined else { throw I.unknownName(slot.name, at: range) }
         guard slot.isMutable else {
+            if slot.isBuiltin {
+                throw I.error("cannot assign to '\(slot.name)': it is a built-in (declare your own with 'let \(slot.name) = …' or 'var')", at: range)
+            }
             throw I.error("cannot assign to '\(slot.name)': it was declared with 'let' (use 'var' for a variable)", at: range)
         }
         slot.value = try value.eval(f, I)
@@ -112,6 +115,7 @@ final class GlobalDeclare: Node {
         slot.value = v
         slot.isDefined = true
         slot.isMutable = mutable
+        slot.isBuiltin = false
         return .null
     }
 }

@@ -50,6 +50,9 @@ struct Lexer {
     private var here: SourceLocation { SourceLocation(line: line, column: column) }
 
     private mutating func next() throws(Diagnostic) -> Token {
+        // A newline token is placed right after the previous token, so an error
+        // about a line's end points there, not past a trailing comment.
+        let endOfPrevious = here
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") {
@@ -59,7 +62,7 @@ struct Lexer {
             } else if b == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "\n") {
                 advance(); advance()  // explicit line continuation
             } else if b == UInt8(ascii: "\n") {
-                let loc = here
+                let loc = endOfPrevious
                 advance()
                 if let open = bracketStack.last, open == UInt8(ascii: "(") || open == UInt8(ascii: "[") { continue }
                 return Token(kind: .newline, location: loc)
@@ -88,15 +91,41 @@ struct Lexer {
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-    private func isIdentStart(_ b: UInt8) -> Bool {
-        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-            || b == UInt8(ascii: "_") || b >= 0x80
+    /// The Unicode scalar starting at byte `at` and its length in bytes.
+    private func scalar(at i: Int) -> (Unicode.Scalar, Int)? {
+        guard i < bytes.count else { return nil }
+        var decoder = UTF8()
+        var iterator = bytes[i...].makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return nil }
+        return (scalar, UTF8.width(scalar))
     }
+
+    /// Letters of any script, digits (after the first character) and `_`.
+    private func identifierCharacterLength(at i: Int, first: Bool) -> Int? {
+        guard i < bytes.count else { return nil }
+        let b = bytes[i]
+        if b < 0x80 {
+            let ok = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                || b == UInt8(ascii: "_") || (!first && isDigit(b))
+            return ok ? 1 : nil
+        }
+        guard let (s, width) = scalar(at: i), s.properties.isAlphabetic || (!first && s.properties.numericType != nil) else { return nil }
+        return width
+    }
+
+    private func isIdentStart(_ b: UInt8) -> Bool { identifierCharacterLength(at: pos, first: true) != nil }
 
     private mutating func identifier() -> String {
         let begin = pos
-        while pos < bytes.count, isIdentStart(bytes[pos]) || isDigit(bytes[pos]) { advance() }
+        while let width = identifierCharacterLength(at: pos, first: pos == begin) {
+            for _ in 0..<width { advance() }
+        }
         return String(decoding: bytes[begin..<pos], as: UTF8.self)
+    }
+
+    /// The character at the current position, for error messages.
+    private var currentCharacter: String {
+        scalar(at: pos).map { String(Character($0.0)) } ?? "\\x" + String(bytes[pos], radix: 16)
     }
 
     private mutating func number(_ start: SourceLocation) throws(Diagnostic) -> Double {
@@ -119,7 +148,7 @@ struct Lexer {
         }
         if isIdentStart(peek()) {
             let text = String(decoding: bytes[begin..<pos], as: UTF8.self)
-            throw error("malformed number '\(text)\(Character(UnicodeScalar(peek())))…': a letter cannot follow a number", start)
+            throw error("malformed number '\(text)\(currentCharacter)…': a letter cannot follow a number", start)
         }
         let text = String(decoding: bytes[begin..<pos].filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
         guard let value = Double(text) else { throw error("malformed number '\(text)'", start) }
@@ -274,8 +303,14 @@ struct Lexer {
         case UInt8(ascii: "'"):
             throw error("unexpected \"'\": strings use double quotes, as in \"text\"", start)
         default:
-            let scalarText = String(decoding: bytes[pos..<min(bytes.count, pos + 4)], as: UTF8.self).prefix(1)
-            throw error("unexpected character '\(scalarText)'", start)
+            let c = currentCharacter
+            if ["\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}"].contains(c) {
+                throw error("unexpected character '\(c)': typographic quotes are not string quotes; use straight double quotes \"…\"", start)
+            }
+            if let (s, _) = scalar(at: pos), s.properties.isWhitespace {
+                throw error("unexpected space character U+\(String(s.value, radix: 16, uppercase: true)): use a plain space", start)
+            }
+            throw error("unexpected character '\(c)'", start)
         }
     }
 }

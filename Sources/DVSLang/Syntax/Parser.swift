@@ -422,8 +422,8 @@ public struct Parser {
                 components.append(.single(start))
             }
         } while match(.comma)
+        if components.isEmpty, isSymbol(.rbracket) { throw error("empty index '[]': put an index or a slice inside the brackets") }
         try expect(.rbracket, "to close the index")
-        if components.isEmpty { throw error("empty index '[]': put an index or a slice inside the brackets") }
         return components
     }
 

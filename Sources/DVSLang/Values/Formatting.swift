@@ -130,8 +130,11 @@ public func formatValue(_ value: Value, spec: String) throws(NativeError) -> Str
         case "g": body = n.isFinite ? String(format: "%.\(precision ?? 6)g", n) : formatNumber(n)
         case "%": body = n.isFinite ? String(format: "%.\(precision ?? 6)f", n * 100) + "%" : formatNumber(n)
         case "d", "x":
-            guard n.isFinite, n == n.rounded(), abs(n) < 9.2e18 else {
+            guard n.isFinite, n == n.rounded() else {
                 throw NativeError("format '\(spec)' needs a whole number, got \(formatNumber(n))")
+            }
+            guard abs(n) < 9.2e18 else {
+                throw NativeError("format '\(spec)' works on whole numbers up to ±9.2e18, got \(formatNumber(n))")
             }
             body = type == "x" ? String(Int64(n), radix: 16) : String(Int64(n))
         default:
@@ -160,6 +163,7 @@ public func formatValue(_ value: Value, spec: String) throws(NativeError) -> Str
 }
 
 private func groupThousands(_ s: String) -> String {
+    if s.contains(where: { $0 == "e" || $0 == "n" || $0 == "i" }) { return s }  // exponent form, nan, inf
     var digits = Substring(s), sign = ""
     if digits.first == "-" { sign = "-"; digits = digits.dropFirst() }
     let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)

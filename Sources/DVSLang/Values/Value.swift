@@ -84,13 +84,23 @@ public final class RangeObject {
     /// How the range was written, for printing.
     public let display: String
 
-    public init(start: Double, end: Double, step: Double, inclusive: Bool) {
+    /// The longest range: 2^53 numbers (beyond that, doubles cannot count).
+    public static let maxCount = 9_007_199_254_740_992.0
+
+    /// A range from `start` towards `end` by `step` (finite, step ≠ 0); an error
+    /// when it would hold more than 2^53 numbers.
+    public init(start: Double, end: Double, step: Double, inclusive: Bool) throws(NativeError) {
+        guard start.isFinite, end.isFinite else { throw NativeError("range bounds must be finite numbers") }
+        guard step.isFinite, step != 0 else { throw NativeError("range step must be a finite non-zero number, got \(formatNumber(step))") }
         self.start = start
         self.step = step
         let span = (end - start) / step
         var n = span.rounded(.up)
         if inclusive, span == span.rounded(.down), span >= 0 { n = span + 1 }
-        self.count = n.isFinite && n > 0 ? Int(min(n, Double(Int32.max) * 1024)) : 0
+        guard n <= RangeObject.maxCount else {
+            throw NativeError("range from \(formatNumber(start)) to \(formatNumber(end)) by \(formatNumber(step)) has more than 2^53 numbers")
+        }
+        self.count = n > 0 ? Int(n) : 0
         if step == 1 {
             display = "\(formatNumber(start))\(inclusive ? "..." : "..<")\(formatNumber(end))"
         } else {

@@ -70,9 +70,7 @@ enum CoreLibrary {
             var start = try a.number(0), stop: Double
             if a.isNil(1) { stop = start; start = 0 } else { stop = try a.number(1) }
             let step = try a.number(2)
-            guard step != 0, step.isFinite else { throw NativeError("range step must be a finite non-zero number, got \(formatNumber(step))") }
-            guard start.isFinite, stop.isFinite else { throw NativeError("range bounds must be finite numbers") }
-            return .range(RangeObject(start: start, end: stop, step: step, inclusive: false))
+            return .range(try RangeObject(start: start, end: stop, step: step, inclusive: false))
         },
         NativeFunction("help", [.init("topic", "any", default: .null)], returns: "nil",
                        help: "Help on a built-in, a function, or a topic: help(sqrt), help(\"sqrt\"), help(\"syntax\"), help() for the list.") { a in

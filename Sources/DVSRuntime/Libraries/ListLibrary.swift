@@ -133,16 +133,9 @@ enum ListLibrary {
             let sep = try a.string(1)
             return .string(try items(a, 0).map(\.printed).joined(separator: sep))
         },
-        NativeFunction("slice", [.init("xs", "list|string"), .init("start", "number", default: .null), .init("end", "number", default: .null)], returns: "list|string",
+        NativeFunction("slice", [.init("xs", "list|string|range"), .init("start", "number", default: .null), .init("end", "number", default: .null)], returns: "list|string",
                        help: "slice(xs, a, b) is xs[a:b]: items from a up to (not including) b; negative counts from the end.") { a in
-            switch a[0] {
-            case .string(let s):
-                let chars = Array(s)
-                return .string(String(try sliceIndices(a[1], a[2], .null, count: chars.count).map { chars[$0] }))
-            default:
-                let xs = try items(a, 0)
-                return .list(try sliceIndices(a[1], a[2], .null, count: xs.count).map { xs[$0] })
-            }
+            try getIndex(a[0], [.slice(start: a[1], end: a[2], step: .null)])
         },
         NativeFunction("contains", [.init("xs", "list|string"), .init("x", "any")], returns: "bool",
                        help: "True when x is an item of the list (or a substring of the string); same as `x in xs`.") { a in

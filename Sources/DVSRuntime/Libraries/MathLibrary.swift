@@ -22,6 +22,9 @@ enum MathLibrary {
                 items = [.number(r.start), .number(last)]
             }
             guard var best = items.first else { throw NativeError("\(name) needs at least one value") }
+            if items.contains(where: { if case .number(let n) = $0 { return n.isNaN } else { return false } }) {
+                return .number(.nan)  // nan is neither smaller nor larger: it wins, as in IEEE min/max propagation
+            }
             for v in items.dropFirst() {
                 guard let c = v.compare(to: best) else {
                     throw NativeError("\(name): cannot compare \(v.typeName) with \(best.typeName)")
@@ -57,8 +60,13 @@ enum MathLibrary {
             let digits = try a.int(1)
             guard (-300...300).contains(digits) else { throw NativeError("round: digits must be between -300 and 300") }
             if digits == 0 { return .number(x.rounded()) }
+            // Whole numbers have nothing to round at positive digits; a scaled value
+            // that overflows, or that is already whole, is returned as it is.
+            if digits > 0, x == x.rounded() || !x.isFinite { return .number(x) }
             let scale = Foundation.pow(10, Double(digits))
-            return .number((x * scale).rounded() / scale)
+            let scaled = x * scale
+            guard scaled.isFinite, Swift.abs(scaled) < 4.5e15 else { return .number(x) }
+            return .number(scaled.rounded() / scale)
         },
         extreme("min") { $0 < 0 },
         extreme("max") { $0 > 0 },

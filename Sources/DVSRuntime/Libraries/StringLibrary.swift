@@ -42,6 +42,7 @@ enum StringLibrary {
         NativeFunction("find", [.init("s", "string"), .init("sub", "string")], returns: "number|nil",
                        help: "The character position of the first occurrence of sub in s, or nil when absent.") { a in
             let s = try a.string(0), sub = try a.string(1)
+            if sub.isEmpty { return .number(0) }
             guard let r = s.range(of: sub) else { return .null }
             return .number(Double(s.distance(from: s.startIndex, to: r.lowerBound)))
         },
