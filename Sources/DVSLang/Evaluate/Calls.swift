@@ -15,10 +15,17 @@ final class CallNode: Node {
         guard case .function(let fn) = calleeValue else {
             throw I.error("cannot call \(calleeValue.typeName): it is not a function", at: range)
         }
-        if fn.kind == .closure, labels.isEmpty {
-            let closure = unsafeDowncast(fn, to: Closure.self)
-            if arguments.count <= closure.proto.parameterCount {
-                return try I.callClosureFast(closure, arguments, f, site: range)
+        if labels.isEmpty {
+            if fn.kind == .closure {
+                let closure = unsafeDowncast(fn, to: Closure.self)
+                if arguments.count <= closure.proto.parameterCount {
+                    return try I.callClosureFast(closure, arguments, f, site: range)
+                }
+            } else {
+                let native = unsafeDowncast(fn, to: NativeFunction.self)
+                if native.variadic == nil, arguments.count <= native.parameters.count {
+                    return try I.callNativeFast(native, arguments, f, site: range)
+                }
             }
         }
         let (positional, named) = try evalArguments(arguments, labels, f, I)
@@ -194,6 +201,30 @@ extension Interpreter {
         return filled
     }
 
+    /// A native call with positional arguments only: they are evaluated straight
+    /// onto the value stack, defaults filled there, and no array is allocated.
+    func callNativeFast(_ fn: NativeFunction, _ args: [Node], _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
+        let params = fn.parameters
+        let count = params.count
+        let base = stackTop
+        guard base + count <= Interpreter.stackCapacity else {
+            throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
+        }
+        stackTop = base + count
+        defer {
+            (stack + base).update(repeating: .null, count: count)
+            stackTop = base
+        }
+        for i in 0..<args.count { stack[base + i] = try args[i].eval(f, self) }
+        for i in args.count..<count {
+            guard let d = params[i].defaultValue else {
+                throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)
+            }
+            stack[base + i] = d
+        }
+        return try runNative(fn, base: base, rest: [], site: site)
+    }
+
     private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
         let site = site ?? calls.last?.siteRange ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
         let params = fn.parameters
@@ -219,17 +250,34 @@ extension Interpreter {
             }
             if positional.count > params.count { rest = Array(positional[params.count...]) }
         }
-        var args = Arguments(function: fn, values: values, rest: rest, interpreter: self)
+        let base = stackTop
+        guard base + values.count <= Interpreter.stackCapacity else {
+            throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
+        }
+        stackTop = base + values.count
+        defer {
+            (stack + base).update(repeating: .null, count: values.count)
+            stackTop = base
+        }
+        for (i, v) in values.enumerated() { stack[base + i] = v }
+        return try runNative(fn, base: base, rest: rest, site: site)
+    }
+
+    /// Runs a native whose parameters are in stack slots from `base`.
+    private func runNative(_ fn: NativeFunction, base: Int, rest: [Value], site: SourceRange) throws(Diagnostic) -> Value {
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
+        var args = Arguments(function: fn, values: UnsafeBufferPointer(start: stack + base, count: fn.parameters.count),
+                             rest: rest, interpreter: self)
         callRecords[callDepth] = CallRecord(fn, site)
         callDepth += 1
-        let result: Value
         do {
-            result = try fn.body(&args)
-        } catch {
+            let result = try fn.body(&args)
             callDepth -= 1
+            return result
+        } catch {
+            callDepth -= 1  // the error is reported at the call site, in the caller's frame
             switch error {
             case let e as NativeError:
                 if let underlying = e.underlying { throw underlying }
@@ -238,8 +286,6 @@ extension Interpreter {
             default: throw self.error("\(fn.name): \(error)", at: site)
             }
         }
-        callDepth -= 1
-        return result
     }
 }
 

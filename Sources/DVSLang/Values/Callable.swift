@@ -75,12 +75,13 @@ public final class NativeFunction: Callable {
     }
 }
 
-/// The arguments of one native call, with checking helpers that produce
+/// The arguments of one native call (valid only while it runs), with checking helpers that produce
 /// uniform messages: `bad argument 'x' to 'sqrt': expected number, got string`.
 public struct Arguments {
     public let function: NativeFunction
-    /// One value per parameter, in parameter order.
-    public var values: [Value]
+    /// One value per parameter, in parameter order: slots of the interpreter's
+    /// value stack, valid only during the call.
+    let values: UnsafeBufferPointer<Value>
     /// Extra positional arguments for a variadic function.
     public var rest: [Value]
     /// The interpreter, for natives that call back into DVS (`map`, `sort`…).
