@@ -13,13 +13,19 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
         .target(
             name: "DVSLang",
             // The evaluator's state is only touched by the thread running DVS code;
             // dynamic exclusivity checks cost ~12% of call-heavy programs.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "DVSRuntime", dependencies: ["DVSLang"]),
+        .target(
+            name: "DVSTensor",
+            dependencies: ["COpenBLAS"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor"]),
         .executableTarget(
             name: "dvs",
             dependencies: [
@@ -28,6 +34,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
+        .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor"]),
         .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang"]),
     ],
     // Swift 5 mode: the interpreter is single-threaded by design and talks to

@@ -1,4 +1,5 @@
 import DVSLang
+import DVSTensor
 import Foundation
 
 /// Numbers: elementary functions, rounding, min/max, seeded random numbers.
@@ -77,19 +78,18 @@ enum MathLibrary {
         NativeFunction("random", [.init("low", "number", default: .number(0)), .init("high", "number", default: .number(1))], returns: "number",
                        help: "A uniform random number in [low, high) from the session generator (see seed).") { a in
             let lo = try a.number(0), hi = try a.number(1)
-            return .number(lo + (hi - lo) * SessionRandom.of(a.interpreter).nextDouble())
+            return .number(lo + (hi - lo) * RandomGenerator.shared.nextDouble())
         },
         NativeFunction("random_int", [.init("low", "number"), .init("high", "number")], returns: "number",
                        help: "A uniform random whole number in low..<high from the session generator.") { a in
             let lo = try a.int(0), hi = try a.int(1)
             guard hi > lo else { throw NativeError("random_int needs low < high, got \(lo) and \(hi)") }
-            let span = UInt64(hi - lo)
-            return .number(Double(lo + Int(SessionRandom.of(a.interpreter).next() % span)))
+            return .number(Double(lo + Int(RandomGenerator.shared.nextInt(below: UInt64(hi - lo)))))
         },
         NativeFunction("seed", [.init("n", "number")], returns: "nil",
-                       help: "Seeds the session's random generator: the same seed gives the same numbers, bit for bit.") { a in
+                       help: "Seeds the random generator behind random, random_int, random tensors, initializers and dropout: the same seed gives the same numbers, bit for bit.") { a in
             let n = try a.int(0)
-            SessionRandom.of(a.interpreter).reseed(UInt64(bitPattern: Int64(n)))
+            RandomGenerator.shared.reseed(UInt64(bitPattern: Int64(n)))
             return .null
         },
     ]

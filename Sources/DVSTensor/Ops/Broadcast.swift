@@ -1,0 +1,87 @@
+/// Iteration over two tensors broadcast to a common shape.
+
+/// Strides of `t` seen as a tensor of `shape` (0 along broadcast dimensions).
+func broadcastStrides(_ t: Tensor, to shape: [Int]) -> [Int] {
+    let lead = shape.count - t.rank
+    var out = [Int](repeating: 0, count: shape.count)
+    for i in 0..<t.rank where t.shape[i] != 1 {
+        out[lead + i] = t.strides[i]
+    }
+    return out
+}
+
+/// Walks the rows of `shape` with two strided inputs: calls `body(offsetA,
+/// strideA, offsetB, strideB, rowLength, outIndex)` for each row.
+@inline(__always)
+func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int,
+                 _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+    let rank = shape.count
+    if rank == 0 {
+        body(offsetA, 0, offsetB, 0, 1, 0)
+        return
+    }
+    let inner = shape[rank - 1]
+    let rows = inner == 0 ? 0 : Shape.count(shape) / inner
+    if rows == 0 { return }
+    var index = [Int](repeating: 0, count: rank - 1)
+    var pa = offsetA, pb = offsetB
+    for row in 0..<rows {
+        body(pa, stridesA[rank - 1], pb, stridesB[rank - 1], inner, row * inner)
+        var d = rank - 2
+        while d >= 0 {
+            index[d] += 1
+            pa += stridesA[d]
+            pb += stridesB[d]
+            if index[d] < shape[d] { break }
+            pa -= stridesA[d] * shape[d]
+            pb -= stridesB[d] * shape[d]
+            index[d] = 0
+            d -= 1
+        }
+    }
+}
+
+/// An elementwise function of two floats, specialized into the loops below.
+protocol BinaryKernel {
+    static func apply(_ a: Float, _ b: Float) -> Float
+}
+
+/// `out = f(a, b)` with NumPy broadcasting; contiguous same-shape and scalar
+/// operands take flat (vectorizable) loops.
+func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type, _ op: String) throws(TensorError) -> Tensor {
+    let shape = a.shape == b.shape ? a.shape : try Shape.broadcast(a.shape, b.shape, op)
+    let out = Tensor(uninitializedShape: shape)
+    let o = out.data
+    let n = out.count
+    if a.shape == shape, b.shape == shape, a.isContiguous, b.isContiguous {
+        let x = a.data, y = b.data
+        for i in 0..<n { o[i] = K.apply(x[i], y[i]) }
+    } else if b.count == 1, a.shape == shape, a.isContiguous {
+        let x = a.data, y = b.data[0]
+        for i in 0..<n { o[i] = K.apply(x[i], y) }
+    } else if a.count == 1, b.shape == shape, b.isContiguous {
+        let x = a.data[0], y = b.data
+        for i in 0..<n { o[i] = K.apply(x, y[i]) }
+    } else {
+        let pa = a.storage.pointer, pb = b.storage.pointer
+        forEachRow2(shape: shape, stridesA: broadcastStrides(a, to: shape), offsetA: a.offset,
+                    stridesB: broadcastStrides(b, to: shape), offsetB: b.offset) { sa, da, sb, db, len, outIndex in
+            let d = o + outIndex
+            for j in 0..<len { d[j] = K.apply(pa[sa + j * da], pb[sb + j * db]) }
+        }
+    }
+    return out
+}
+
+/// An elementwise function of one float.
+protocol UnaryKernel {
+    static func apply(_ x: Float) -> Float
+}
+
+func mapUnary<K: UnaryKernel>(_ a: Tensor, _ kernel: K.Type) -> Tensor {
+    let src = a.isContiguous ? a : a.contiguousCopy()
+    let out = Tensor(uninitializedShape: a.shape)
+    let x = src.data, o = out.data
+    for i in 0..<out.count { o[i] = K.apply(x[i]) }
+    return out
+}

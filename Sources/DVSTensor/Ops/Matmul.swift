@@ -1,0 +1,90 @@
+/// Matrix products through `cblas_sgemm`: 2-D, batched (batch dimensions
+/// broadcast as in NumPy), and with 1-D operands treated as vectors.
+/// Transposed views are passed to BLAS as transposed, without copying.
+
+extension Tensor {
+    public func matmul(_ b: Tensor) throws(TensorError) -> Tensor {
+        let a = self
+        guard a.rank >= 1, b.rank >= 1 else {
+            throw TensorError("matmul: needs tensors with at least 1 dimension, got \(shapeText(a.shape)) @ \(shapeText(b.shape))")
+        }
+        if a.rank == 1 && b.rank == 1 {
+            return try a.unsqueeze(0).matmul(b.unsqueeze(1)).reshape([])
+        }
+        if a.rank == 1 { return try a.unsqueeze(0).matmul(b).squeeze(-2) }
+        if b.rank == 1 { return try a.matmul(b.unsqueeze(1)).squeeze(-1) }
+        let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
+        let k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
+        guard k == k2 else {
+            throw TensorError("matmul: \(shapeText(a.shape)) @ \(shapeText(b.shape)): inner dimensions \(k) and \(k2) differ")
+        }
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        let batch = try Shape.broadcast(batchA, batchB, "matmul")
+        try Shape.validate(batch + [m, n], "matmul")
+        let out = try Tensor.zeros(batch + [m, n])
+        let la = MatrixLayout(a), lb = MatrixLayout(b)
+        let batchCount = Shape.count(batch)
+        if m > 0, n > 0, k > 0, batchCount > 0 {
+            let offsetsA = batchOffsets(la.tensor, batch: batch), offsetsB = batchOffsets(lb.tensor, batch: batch)
+            for i in 0..<batchCount {
+                BLAS.sgemm(transposeA: la.transposed, transposeB: lb.transposed, m: m, n: n, k: k,
+                           a: la.tensor.storage.pointer + offsetsA[i], lda: la.leading,
+                           b: lb.tensor.storage.pointer + offsetsB[i], ldb: lb.leading,
+                           c: out.data + i * m * n, ldc: n)
+            }
+        }
+        return out.recording("matmul", [a, b]) { g throws(TensorError) in
+            let ga = a.needsGrad ? try g.matmul(b.transpose(-2, -1)).sumTo(a.shape) : nil
+            let gb = b.needsGrad ? try a.transpose(-2, -1).matmul(g).sumTo(b.shape) : nil
+            return [ga, gb]
+        }
+    }
+}
+
+/// How a tensor's last two dimensions can be handed to BLAS: row-major
+/// (possibly with a larger leading dimension) or transposed; else a copy.
+private struct MatrixLayout {
+    let tensor: Tensor
+    let transposed: Bool
+    let leading: Int
+
+    init(_ t: Tensor) {
+        let r = t.rank
+        let rows = t.shape[r - 2], cols = t.shape[r - 1]
+        let sr = t.strides[r - 2], sc = t.strides[r - 1]
+        if (sc == 1 || cols <= 1), sr >= Swift.max(cols, 1) {
+            tensor = t; transposed = false; leading = Swift.max(sr, 1)
+        } else if (sr == 1 || rows <= 1), sc >= Swift.max(rows, 1) {
+            tensor = t; transposed = true; leading = Swift.max(sc, 1)
+        } else {
+            let c = t.contiguousCopy()
+            tensor = c; transposed = false; leading = Swift.max(cols, 1)
+        }
+    }
+}
+
+/// Storage offsets of each matrix of `t` when its batch dimensions are broadcast to `batch`.
+private func batchOffsets(_ t: Tensor, batch: [Int]) -> [Int] {
+    let total = Shape.count(batch)
+    if batch.isEmpty { return [t.offset] }
+    let own = Array(t.shape.dropLast(2)), ownStrides = Array(t.strides.dropLast(2))
+    let lead = batch.count - own.count
+    var strides = [Int](repeating: 0, count: batch.count)
+    for i in 0..<own.count where own[i] != 1 { strides[lead + i] = ownStrides[i] }
+    var offsets = [Int](repeating: t.offset, count: total)
+    var index = [Int](repeating: 0, count: batch.count)
+    var position = t.offset
+    for i in 0..<total {
+        offsets[i] = position
+        var d = batch.count - 1
+        while d >= 0 {
+            index[d] += 1
+            position += strides[d]
+            if index[d] < batch[d] { break }
+            position -= strides[d] * batch[d]
+            index[d] = 0
+            d -= 1
+        }
+    }
+    return offsets
+}

@@ -1,0 +1,141 @@
+/// Reductions over an axis or over everything: sum, mean, max, min, argmax;
+/// and `sumTo`, which folds a broadcast gradient back to an input's shape.
+
+extension Tensor {
+    /// Splits the layout into (outer, reduced, inner) extents around `axis`
+    /// of a contiguous tensor: element (o, r, i) is at o*reduced*inner + r*inner + i.
+    private func extents(_ axis: Int) -> (outer: Int, reduced: Int, inner: Int) {
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *)
+        return (outer, shape[axis], inner)
+    }
+
+    private func reducedShape(_ axis: Int, keepdim: Bool) -> [Int] {
+        var s = shape
+        if keepdim { s[axis] = 1 } else { s.remove(at: axis) }
+        return s
+    }
+
+    /// Sum over `axis` (nil: all elements).
+    public func sum(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
+        let a = self
+        guard let axis else {
+            let src = isContiguous ? self : contiguousCopy()
+            var total: Double = 0
+            let x = src.data
+            for i in 0..<count { total += Double(x[i]) }
+            let out = keepdim ? try Tensor.full([Int](repeating: 1, count: rank), Float(total)) : Tensor(scalar: Float(total))
+            return out.recording("sum", [a]) { g throws(TensorError) in [try g.expandTo(a.shape)] }
+        }
+        let ax = try Shape.axis(axis, rank: rank, "sum")
+        let src = isContiguous ? self : contiguousCopy()
+        let (outer, reduced, inner) = src.extents(ax)
+        let out = try Tensor.zeros(reducedShape(ax, keepdim: keepdim))
+        let x = src.data, o = out.data
+        for i in 0..<outer {
+            let dst = o + i * inner
+            for r in 0..<reduced {
+                let row = x + (i * reduced + r) * inner
+                for j in 0..<inner { dst[j] += row[j] }
+            }
+        }
+        return out.recording("sum", [a], detail: "axis \(ax)") { g throws(TensorError) in
+            [try (keepdim ? g : g.unsqueeze(ax)).expandTo(a.shape)]
+        }
+    }
+
+    public func mean(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
+        let n: Int
+        if let axis { n = shape[try Shape.axis(axis, rank: rank, "mean")] } else { n = count }
+        guard n > 0 else { throw TensorError("mean: cannot average over zero elements (shape \(shapeText(shape)))") }
+        return try sum(axis: axis, keepdim: keepdim).mul(Tensor(scalar: 1 / Float(n)))
+    }
+
+    /// Max (or min) over `axis` (nil: all), with gradient to the first extreme element.
+    public func max(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
+        try extreme(axis: axis, keepdim: keepdim, largest: true)
+    }
+
+    public func min(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
+        try extreme(axis: axis, keepdim: keepdim, largest: false)
+    }
+
+    /// Index of the largest element along `axis` (nil: in the flattened tensor), as integer data.
+    public func argmax(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
+        let (_, indices) = try extremeWithIndices(axis: axis, keepdim: keepdim, largest: true)
+        indices.dtype = .int64
+        return indices
+    }
+
+    private func extreme(axis: Int?, keepdim: Bool, largest: Bool) throws(TensorError) -> Tensor {
+        let a = self
+        let (values, indices) = try extremeWithIndices(axis: axis, keepdim: keepdim, largest: largest)
+        let op = largest ? "max" : "min"
+        return values.recording(op, [a]) { g throws(TensorError) in
+            // Scatter the gradient to the position that won.
+            let grad = try Tensor.zeros(a.shape)
+            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let idx = indices.data, gd = gg.data, o = grad.data
+            if let axis {
+                let ax = try Shape.axis(axis, rank: a.rank, op)
+                let (outer, reduced, inner) = a.extents(ax)
+                for i in 0..<outer {
+                    for j in 0..<inner {
+                        let k = i * inner + j
+                        o[(i * reduced + Int(idx[k])) * inner + j] += gd[k]
+                    }
+                }
+            } else {
+                o[Int(idx[0])] += gd[0]
+            }
+            return [grad]
+        }
+    }
+
+    private func extremeWithIndices(axis: Int?, keepdim: Bool, largest: Bool) throws(TensorError) -> (Tensor, Tensor) {
+        let op = largest ? "max" : "min"
+        guard count > 0 else { throw TensorError("\(op): the tensor is empty (shape \(shapeText(shape)))") }
+        let src = isContiguous ? self : contiguousCopy()
+        let x = src.data
+        @inline(__always) func better(_ v: Float, _ best: Float) -> Bool {
+            if v.isNaN { return !best.isNaN }  // nan wins, as in NumPy
+            return largest ? v > best : v < best
+        }
+        guard let axis else {
+            var best = x[0], at = 0
+            for i in 1..<count where better(x[i], best) { best = x[i]; at = i }
+            let shape = keepdim ? [Int](repeating: 1, count: rank) : []
+            return (try Tensor.full(shape, best), try Tensor.full(shape, Float(at)))
+        }
+        let ax = try Shape.axis(axis, rank: rank, op)
+        let (outer, reduced, inner) = src.extents(ax)
+        guard reduced > 0 else { throw TensorError("\(op): axis \(ax) has size 0") }
+        let outShape = reducedShape(ax, keepdim: keepdim)
+        let values = Tensor(uninitializedShape: outShape), indices = Tensor(uninitializedShape: outShape)
+        let v = values.data, ix = indices.data
+        for i in 0..<outer {
+            for j in 0..<inner {
+                var best = x[i * reduced * inner + j], at = 0
+                for r in 1..<reduced {
+                    let e = x[(i * reduced + r) * inner + j]
+                    if better(e, best) { best = e; at = r }
+                }
+                v[i * inner + j] = best
+                ix[i * inner + j] = Float(at)
+            }
+        }
+        return (values, indices)
+    }
+
+    /// Sums a (broadcast) gradient back to `target`, the shape of an input.
+    func sumTo(_ target: [Int]) throws(TensorError) -> Tensor {
+        if shape == target { return self }
+        var t = self
+        // Leading dimensions the input did not have.
+        while t.rank > target.count { t = try t.sum(axis: 0) }
+        for (i, d) in target.enumerated() where d == 1 && t.shape[i] != 1 {
+            t = try t.sum(axis: i, keepdim: true)
+        }
+        return t
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Elementwise functions of one tensor, each with its derivative.
+
+enum NegKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { -x } }
+enum ExpKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { expf(x) } }
+enum LogKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { logf(x) } }
+enum SqrtKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { x.squareRoot() } }
+enum AbsKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { Swift.abs(x) } }
+enum SignKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) } }
+enum TanhKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { tanhf(x) } }
+enum SigmoidKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { 1 / (1 + expf(-x)) } }
+enum ReluKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { x > 0 ? x : 0 } }
+enum StepKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -> Float { x > 0 ? 1 : 0 } }
+
+extension Tensor {
+    public func neg() throws(TensorError) -> Tensor {
+        mapUnary(self, NegKernel.self).recording("neg", [self]) { g throws(TensorError) in [try g.neg()] }
+    }
+
+    public func exp() throws(TensorError) -> Tensor {
+        let out = mapUnary(self, ExpKernel.self)
+        return out.recording("exp", [self]) { g throws(TensorError) in [try g.mul(out)] }
+    }
+
+    public func log() throws(TensorError) -> Tensor {
+        let a = self
+        return mapUnary(a, LogKernel.self).recording("log", [a]) { g throws(TensorError) in [try g.div(a)] }
+    }
+
+    public func sqrt() throws(TensorError) -> Tensor {
+        let out = mapUnary(self, SqrtKernel.self)
+        return out.recording("sqrt", [self]) { g throws(TensorError) in [try g.div(out.mul(Tensor(scalar: 2)))] }
+    }
+
+    public func abs() throws(TensorError) -> Tensor {
+        let a = self
+        return mapUnary(a, AbsKernel.self).recording("abs", [a]) { g throws(TensorError) in [try g.mul(mapUnary(a, SignKernel.self))] }
+    }
+
+    public func tanh() throws(TensorError) -> Tensor {
+        let out = mapUnary(self, TanhKernel.self)
+        return out.recording("tanh", [self]) { g throws(TensorError) in
+            [try g.mul(Tensor(scalar: 1).sub(out.mul(out)))]
+        }
+    }
+
+    public func sigmoid() throws(TensorError) -> Tensor {
+        let out = mapUnary(self, SigmoidKernel.self)
+        return out.recording("sigmoid", [self]) { g throws(TensorError) in
+            [try g.mul(out.mul(Tensor(scalar: 1).sub(out)))]
+        }
+    }
+
+    public func relu() throws(TensorError) -> Tensor {
+        let a = self
+        return mapUnary(a, ReluKernel.self).recording("relu", [a]) { g throws(TensorError) in [try g.mul(mapUnary(a, StepKernel.self))] }
+    }
+}
