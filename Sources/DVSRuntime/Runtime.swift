@@ -12,6 +12,7 @@ public enum Runtime {
         ("string", StringLibrary.functions),
         ("record", RecordLibrary.functions),
         ("io", IOLibrary.functions),
+        ("tensor", TensorLibrary.functions),
     ]
 
     /// A new interpreter with all built-ins defined and the stdlib on the import path.

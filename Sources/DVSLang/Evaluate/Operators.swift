@@ -59,8 +59,6 @@ final class BinaryConstantNode: Node {
 /// The meaning of `a op b` for all value types (also used by `+=` and friends).
 func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter, _ range: SourceRange) throws(Diagnostic) -> Value {
     switch (op, a, b) {
-    case (.equal, _, _): return .bool(a.isEqual(to: b))
-    case (.notEqual, _, _): return .bool(!a.isEqual(to: b))
     case (_, .object(let o), _):
         if let v = try objectBinary(o, op, b, reversed: false, I, range) { return v }
     case (_, _, .object(let o)) where op != .in && op != .notIn:
@@ -68,6 +66,8 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
     default: break
     }
     switch (op, a, b) {
+    case (.equal, _, _): return .bool(a.isEqual(to: b))
+    case (.notEqual, _, _): return .bool(!a.isEqual(to: b))
     case (.add, .number(let x), .number(let y)): return .number(x + y)
     case (.subtract, .number(let x), .number(let y)): return .number(x - y)
     case (.multiply, .number(let x), .number(let y)): return .number(x * y)

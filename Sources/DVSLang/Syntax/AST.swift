@@ -39,6 +39,16 @@ public indirect enum ExprKind: Sendable {
     case `import`(path: String, alias: String?)
 }
 
+extension Expr {
+    /// This call with one more positional argument (placed before named ones).
+    func appendingArgument(_ value: Expr) -> Expr {
+        guard case .call(let callee, var args) = kind else { return self }
+        let at = args.firstIndex { $0.label != nil } ?? args.count
+        args.insert(CallArgument(label: nil, value: value), at: at)
+        return Expr(.call(callee: callee, arguments: args), range)
+    }
+}
+
 public enum InterpolatedPart: Sendable {
     case text(String)
     case expr(Expr, spec: String?)

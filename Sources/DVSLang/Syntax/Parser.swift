@@ -7,6 +7,9 @@ public struct Parser {
     private var tokens: [Token]
     private var index = 0
     private var depth = 0
+    /// Whether `callee { … }` passes a block as a trailing function argument.
+    /// Off inside `if`/`while` conditions and `for` iterables, where `{` starts the body.
+    private var allowTrailingBlock = true
     /// Deepest nesting of expressions the parser accepts; deeper input is an error, not a stack overflow.
     public static let maxNesting = 256
 
@@ -371,7 +374,13 @@ public struct Parser {
         while true {
             if isSymbol(.lparen) {
                 advance()
-                expr = Expr(.call(callee: expr, arguments: try parseArguments()), expr.range)
+                let args = try withTrailingBlocks(true) { (p: inout Parser) throws(Diagnostic) in try p.parseArguments() }
+                expr = Expr(.call(callee: expr, arguments: args), expr.range)
+                if let block = try trailingBlock() { expr = expr.appendingArgument(block) }
+            } else if allowTrailingBlock, isSymbol(.lbrace), case .name = expr.kind, !looksLikeRecord() {
+                // `no_grad { … }`: a call whose only argument is the block.
+                let block = try trailingBlock()!
+                expr = Expr(.call(callee: expr, arguments: [CallArgument(label: nil, value: block)]), expr.range)
             } else if isSymbol(.lbracket) {
                 let start = range
                 advance()
@@ -386,6 +395,21 @@ public struct Parser {
                 return expr
             }
         }
+    }
+
+    /// A `{ … }` right after a call, as a function of no parameters; nil if there is none.
+    private mutating func trailingBlock() throws(Diagnostic) -> Expr? {
+        guard allowTrailingBlock, isSymbol(.lbrace), !looksLikeRecord() else { return nil }
+        let start = range
+        let body = try parseBlock("")
+        return Expr(.function(FunctionDecl(name: nil, parameters: [], body: body, range: start, doc: nil)), start)
+    }
+
+    private mutating func withTrailingBlocks<T>(_ allowed: Bool, _ body: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+        let saved = allowTrailingBlock
+        allowTrailingBlock = allowed
+        defer { allowTrailingBlock = saved }
+        return try body(&self)
     }
 
     private mutating func parseArguments() throws(Diagnostic) -> [CallArgument] {
@@ -445,25 +469,25 @@ public struct Parser {
         case .keyword(.if): return try parseIf()
         case .keyword(.while):
             advance()
-            let cond = try parseExpression()
+            let cond = try withTrailingBlocks(false) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() }
             return Expr(.while(condition: cond, body: try parseBlock("after the while condition")), start)
         case .keyword(.for):
             advance()
             var names = [try expectIdentifier("after 'for'")]
             while match(.comma) { names.append(try expectIdentifier("after ',' in for")) }
             guard match(.in) else { throw error("expected 'in' after 'for \(names.joined(separator: ", "))', found \(kind.display)") }
-            let iterable = try parseExpression()
+            let iterable = try withTrailingBlocks(false) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() }
             return Expr(.for(variables: names, iterable: iterable, body: try parseBlock("after the for clause")), start)
         case .symbol(.lparen):
             advance()
-            let inner = try parseExpression()
+            let inner = try withTrailingBlocks(true) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() }
             try expect(.rparen, "to close '('")
             return inner
         case .symbol(.lbracket):
             advance()
             var items: [Expr] = []
             while !isSymbol(.rbracket) {
-                items.append(try parseExpression())
+                items.append(try withTrailingBlocks(true) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() })
                 if !match(.comma) { break }
             }
             try expect(.rbracket, "to close the list")
@@ -525,7 +549,7 @@ public struct Parser {
     private mutating func parseIf() throws(Diagnostic) -> Expr {
         let start = range
         advance()  // 'if'
-        let cond = try parseExpression()
+        let cond = try withTrailingBlocks(false) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() }
         let then = try parseBlock("after the if condition")
         var elseBranch: Expr? = nil
         if case .keyword(.else) = kindPastNewlines() {

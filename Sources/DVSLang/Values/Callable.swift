@@ -171,3 +171,18 @@ extension Callable {
         kind == .closure ? unsafeDowncast(self, to: Closure.self).proto.range.description : nil
     }
 }
+
+extension NativeFunction {
+    /// This function with its first parameter fixed to `receiver`: how objects
+    /// offer methods (`t.sum(axis: 1)` is `sum` bound to `t`).
+    public func bound(to receiver: Value) -> NativeFunction {
+        let function = self
+        return NativeFunction(name, Array(parameters.dropFirst()), variadic: variadic, returns: returns, help: help) { a in
+            let values = [receiver] + Array(a.values)
+            return try values.withUnsafeBufferPointer { buffer in
+                var inner = Arguments(function: function, values: buffer, rest: a.rest, interpreter: a.interpreter)
+                return try function.body(&inner)
+            }
+        }
+    }
+}

@@ -8,6 +8,10 @@ extension Tensor {
         guard a.rank >= 1, b.rank >= 1 else {
             throw TensorError("matmul: needs tensors with at least 1 dimension, got \(shapeText(a.shape)) @ \(shapeText(b.shape))")
         }
+        let innerA = a.shape[a.rank - 1], innerB = b.shape[Swift.max(b.rank - 2, 0)]
+        guard innerA == innerB else {
+            throw TensorError("matmul: \(shapeText(a.shape)) @ \(shapeText(b.shape)): inner dimensions \(innerA) and \(innerB) differ")
+        }
         if a.rank == 1 && b.rank == 1 {
             return try a.unsqueeze(0).matmul(b.unsqueeze(1)).reshape([])
         }

@@ -212,8 +212,9 @@ extension Tensor {
         return try concat(parts, axis: ax)
     }
 
-    /// Copies `src` (broadcast to this view's shape) into this view's elements.
-    func assign(_ src: Tensor) throws(TensorError) {
+    /// Copies `src` (broadcast to this view's shape) into this view's elements,
+    /// in place and without autograd history (`t[0] = 1` under `no_grad`).
+    public func assign(_ src: Tensor) throws(TensorError) {
         let s = try src.expandTo(shape)
         let dstBase = storage.pointer, srcBase = s.storage.pointer
         forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset) { da, sa, db, sb, len, _ in

@@ -1,0 +1,43 @@
+import DVSLang
+import DVSTensor
+
+extension Arguments {
+    /// A tensor argument; numbers and nested lists are converted.
+    func tensor(_ i: Int) throws(NativeError) -> Tensor {
+        if case .object(let o as TensorValue) = self[i] { return o.tensor }
+        switch self[i] {
+        case .number, .bool, .list, .range:
+            return try TensorConversion.tensor(from: self[i], "argument '\(function.parameters[i].name)' to '\(function.name)'")
+        default:
+            throw bad(i, "tensor")
+        }
+    }
+
+    /// An optional whole-number argument (nil when the caller passed nil).
+    func optionalInt(_ i: Int) throws(NativeError) -> Int? {
+        isNil(i) ? nil : try int(i)
+    }
+
+    /// A shape given as a list (`[2, 3]`) or a number.
+    func shape(_ i: Int) throws(NativeError) -> [Int] {
+        try TensorConversion.shape(self[i], "argument '\(function.parameters[i].name)' to '\(function.name)'")
+    }
+
+    /// A list of tensors.
+    func tensors(_ i: Int) throws(NativeError) -> [Tensor] {
+        var out: [Tensor] = []
+        for (k, item) in try list(i).items.enumerated() {
+            guard case .object(let o as TensorValue) = item else {
+                throw NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': item \(k) is \(item.typeName), not a tensor")
+            }
+            out.append(o.tensor)
+        }
+        return out
+    }
+}
+
+extension TensorValue {
+    static func result(_ body: () throws(TensorError) -> Tensor) throws(NativeError) -> Value {
+        wrap(try tensorOp(body))
+    }
+}
