@@ -77,9 +77,13 @@ enum MathLibrary {
         },
         extreme("min") { $0 < 0 },
         extreme("max") { $0 > 0 },
-        NativeFunction("pow", [.init("x", "number"), .init("y", "number")], returns: "number",
-                       help: "x raised to y (same as x ** y).") { a in
-            .number(Foundation.pow(try a.number(0), try a.number(1)))
+        NativeFunction("pow", [.init("x", "number|tensor"), .init("y", "number|tensor")], returns: "number",
+                       help: "x raised to y (same as x ** y); elementwise for tensors.") { a in
+            if TensorValue.operandIfTensor(a[0]) != nil || TensorValue.operandIfTensor(a[1]) != nil {
+                let x = try a.tensor(0), y = try a.tensor(1)
+                return try TensorValue.result { () throws(TensorError) in try x.pow(y) }
+            }
+            return .number(Foundation.pow(try a.number(0), try a.number(1)))
         },
         NativeFunction("random", [.init("low", "number", default: .number(0)), .init("high", "number", default: .number(1))], returns: "number",
                        help: "A uniform random number in [low, high) from the session generator (see seed).") { a in

@@ -104,7 +104,7 @@ enum TensorLibrary {
 
     /// Names already taken by other libraries: those accept tensors themselves
     /// (`sum(t)`, `exp(t)`, `max(t)`) and keep their list or number meaning.
-    static let sharedNames: Set<String> = ["sum", "max", "min", "abs", "sqrt", "exp", "log", "tanh", "slice"]
+    static let sharedNames: Set<String> = ["sum", "max", "min", "abs", "sqrt", "exp", "log", "tanh", "slice", "pow"]
 
     static let functions: [NativeFunction] = constructors + TensorMethods.all.filter { !sharedNames.contains($0.name) }
 

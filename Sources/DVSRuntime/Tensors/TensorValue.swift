@@ -79,6 +79,12 @@ final class TensorValue: DVSObject {
         }
     }
 
+    /// The tensor inside `v`, if it holds one.
+    static func operandIfTensor(_ v: Value) -> Tensor? {
+        if case .object(let o as TensorValue) = v { return o.tensor }
+        return nil
+    }
+
     func negate() throws(NativeError) -> Value? {
         TensorValue.wrap(try tensorOp { () throws(TensorError) in try tensor.neg() })
     }
