@@ -25,7 +25,8 @@ extension Tensor {
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try Shape.broadcast(batchA, batchB, "matmul")
         try Shape.validate(batch + [m, n], "matmul")
-        let out = try Tensor.zeros(batch + [m, n])
+        // sgemm with beta = 0 writes every element; only an empty inner dimension needs zeros.
+        let out = k == 0 ? try Tensor.zeros(batch + [m, n]) : Tensor(uninitializedShape: batch + [m, n])
         let la = MatrixLayout(a), lb = MatrixLayout(b)
         let batchCount = Shape.count(batch)
         if m > 0, n > 0, k > 0, batchCount > 0 {
