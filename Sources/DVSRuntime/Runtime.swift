@@ -13,6 +13,7 @@ public enum Runtime {
         ("record", RecordLibrary.functions),
         ("io", IOLibrary.functions),
         ("tensor", TensorLibrary.functions),
+        ("files", SaveLoadLibrary.functions),
     ]
 
     /// A new interpreter with all built-ins defined and the stdlib on the import path.

@@ -1,0 +1,99 @@
+import DVSLang
+import DVSTensor
+import Foundation
+
+/// `save(value, path)` and `load(path)`: what is written depends on the value
+/// (a record of tensors → `.safetensors`; graphs and images add their own formats).
+enum SaveLoadLibrary {
+    static let functions: [NativeFunction] = [
+        NativeFunction("save", [.init("value", "record|tensor|graph"), .init("path", "string")], returns: "nil",
+                       help: "Writes a value to a file, atomically (temporary file, then rename). A record of tensors (nested records allowed: names join with '.') → .safetensors, loadable by Python's safetensors; a graph → .svg, .png or .dot.") { a in
+            let path = try a.string(1)
+            if let saver = savers.first(where: { $0.accepts(a[0]) }) {
+                try saver.save(a[0], path)
+                return .null
+            }
+            throw NativeError("save: cannot save a \(a[0].typeName) (expected a record of tensors\(savers.count > 1 ? ", " + savers.dropFirst().map(\.what).joined(separator: ", ") : ""))")
+        },
+        NativeFunction("load", [.init("path", "string")], returns: "record",
+                       help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save). The header is validated before any memory is allocated.") { a in
+            let path = try a.string(0)
+            guard path.hasSuffix(".safetensors") else {
+                throw NativeError("load: expected a .safetensors file, got '\(path)'")
+            }
+            let (tensors, metadata) = try tensorOp { () throws(TensorError) in try Safetensors.read(path) }
+            let root = RecordObject()
+            for (name, t) in tensors { try insert(TensorValue.wrap(t), at: name.split(separator: ".").map(String.init), into: root) }
+            if !metadata.isEmpty, root["__metadata__"] == nil {
+                root["__metadata__"] = .record(RecordObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+            }
+            return .record(root)
+        },
+    ]
+
+    /// One kind of value `save` knows how to write.
+    struct Saver {
+        let what: String
+        let accepts: (Value) -> Bool
+        let save: (Value, String) throws -> Void
+    }
+
+    /// Savers in the order they are tried; other libraries append theirs.
+    nonisolated(unsafe) static var savers: [Saver] = [
+        Saver(what: "a record of tensors", accepts: { v in
+            if case .record = v { return true }
+            if case .object(let o) = v { return o is TensorValue }
+            return false
+        }, save: { value, path in
+            guard path.hasSuffix(".safetensors") else { throw NativeError("save: tensors are saved as .safetensors, got '\(path)'") }
+            var named: [(String, Tensor)] = []
+            var metadata: [String: String] = [:]
+            if case .object(let o as TensorValue) = value {
+                named = [(o.tensor.name ?? "tensor", o.tensor)]
+            } else if case .record(let r) = value {
+                try flatten(r, prefix: "", into: &named, metadata: &metadata)
+            }
+            try tensorOp { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
+        }),
+    ]
+
+    /// Tensors of a (nested) record with dotted names; `__metadata__` strings go to metadata.
+    static func flatten(_ r: RecordObject, prefix: String, into out: inout [(String, Tensor)], metadata: inout [String: String]) throws(NativeError) {
+        for (key, value) in r.fields {
+            if prefix.isEmpty, key == "__metadata__", case .record(let m) = value {
+                for (k, v) in m.fields { metadata[k] = v.printed }
+                continue
+            }
+            let name = prefix.isEmpty ? key : prefix + "." + key
+            switch value {
+            case .object(let o as TensorValue): out.append((name, o.tensor))
+            case .record(let inner): try flatten(inner, prefix: name, into: &out, metadata: &metadata)
+            case .list(let l):
+                for (i, item) in l.items.enumerated() {
+                    guard case .object(let o as TensorValue) = item else {
+                        throw NativeError("save: '\(name)[\(i)]' is \(item.typeName); checkpoints hold tensors (in records and lists)")
+                    }
+                    out.append(("\(name).\(i)", o.tensor))
+                }
+            default:
+                throw NativeError("save: field '\(name)' is \(value.typeName); checkpoints hold tensors (in nested records)")
+            }
+        }
+    }
+
+    private static func insert(_ value: Value, at path: [String], into record: RecordObject) throws(NativeError) {
+        guard let first = path.first else { return }
+        if path.count == 1 {
+            record[first] = value
+            return
+        }
+        let inner: RecordObject
+        if case .record(let existing)? = record[first] {
+            inner = existing
+        } else {
+            inner = RecordObject()
+            record[first] = .record(inner)
+        }
+        try insert(value, at: Array(path.dropFirst()), into: inner)
+    }
+}
