@@ -13,6 +13,7 @@ public enum Runtime {
         ("record", RecordLibrary.functions),
         ("io", IOLibrary.functions),
         ("tensor", TensorLibrary.functions),
+        ("train", TrainLibrary.functions),
         ("files", SaveLoadLibrary.functions),
     ]
 

@@ -157,8 +157,21 @@ final class SetMemberNode: Node {
     }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let receiver = try target.eval(f, I)
+        if case .object(let o) = receiver {
+            var v = try value.eval(f, I)
+            if let op {
+                let old: Value?
+                do { old = try o.member(name) } catch { throw I.error(error.message, at: range) }
+                guard let old else { throw I.noMember(receiver, name, at: range) }
+                v = try applyBinary(op, old, v, I, range)
+            }
+            let done: Bool
+            do { done = try o.setMember(name, v) } catch { throw I.error(error.message, at: range) }
+            if done { return .null }
+            throw I.error("cannot set '\(name)' on \(o.typeName)", at: range)
+        }
         guard case .record(let r) = receiver else {
-            throw I.error("cannot set field '\(name)' on \(receiver.typeName): only records have settable fields", at: range)
+            throw I.error("cannot set field '\(name)' on \(receiver.typeName): only records and some objects have settable fields", at: range)
         }
         var v = try value.eval(f, I)
         if let op {

@@ -133,6 +133,8 @@ public protocol DVSObject: AnyObject {
     func index(_ components: [IndexArgument]) throws(NativeError) -> Value?
     /// `x[...] = v`; false when unsupported.
     func setIndex(_ components: [IndexArgument], _ value: Value) throws(NativeError) -> Bool
+    /// `x.name = v` (`opt.lr = 1e-4`); false when unsupported.
+    func setMember(_ name: String, _ value: Value) throws(NativeError) -> Bool
 }
 
 extension DVSObject {
@@ -144,6 +146,7 @@ extension DVSObject {
     public func negate() throws(NativeError) -> Value? { nil }
     public func index(_ components: [IndexArgument]) throws(NativeError) -> Value? { nil }
     public func setIndex(_ components: [IndexArgument], _ value: Value) throws(NativeError) -> Bool { false }
+    public func setMember(_ name: String, _ value: Value) throws(NativeError) -> Bool { false }
 }
 
 /// One component of `x[i, a:b]` as given to objects.

@@ -65,22 +65,15 @@ public final class RandomGenerator {
 }
 
 extension Tensor {
-    /// Uniform samples in [low, high).
+    /// Uniform samples in [low, high) (see `Init.uniform`).
     public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "rand")
-        let t = Tensor(uninitializedShape: shape)
-        let rng = RandomGenerator.shared
-        let span = Double(high - low)
-        for i in 0..<t.count { t.data[i] = low + Float(rng.nextDouble() * span) }
-        return t
+        return try Init.uniform(Tensor(uninitializedShape: shape), low: low, high: high)
     }
 
-    /// Normal samples with the given mean and standard deviation.
+    /// Normal samples with the given mean and standard deviation (see `Init.normal`).
     public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "randn")
-        let t = Tensor(uninitializedShape: shape)
-        let rng = RandomGenerator.shared
-        for i in 0..<t.count { t.data[i] = mean + std * Float(rng.nextNormal()) }
-        return t
+        return try Init.normal(Tensor(uninitializedShape: shape), mean: mean, std: std)
     }
 }
