@@ -14,6 +14,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc"),
         .target(
             name: "DVSLang",
             // The evaluator's state is only touched by the thread running DVS code;
@@ -25,6 +26,7 @@ let package = Package(
             dependencies: ["COpenBLAS"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .target(name: "DVSRender", dependencies: ["DVSTensor", "CGraphviz"]),
         .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor"]),
         .executableTarget(
             name: "dvs",
@@ -35,6 +37,8 @@ let package = Package(
         ),
         .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
         .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor"]),
+        // Snapshots/ holds expected DOT text, read through #filePath.
+        .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor"], exclude: ["Snapshots"]),
         .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang"]),
     ],
     // Swift 5 mode: the interpreter is single-threaded by design and talks to
