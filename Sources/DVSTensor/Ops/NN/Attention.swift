@@ -126,8 +126,7 @@ extension Tensor {
                                   c: ds.data, ldc: tk, cOffsets: pOffsets)
                 for row in 0..<(bh * tq) {
                     let pr = p + row * tk, dr = ds.data + row * tk
-                    var s: Float = 0
-                    for j in 0..<tk { s += pr[j] * dr[j] }
+                    let s = rowDot(pr, dr, tk)
                     for j in 0..<tk { dr[j] = pr[j] * (dr[j] - s) }
                 }
                 if q.needsGrad {
@@ -161,23 +160,12 @@ private func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, bias: UnsafeMu
         row.update(repeating: 0, count: count)
         return
     }
-    var m = -Float.infinity
     if let bias {
-        for j in 0..<limit {
-            let s = row[j] + bias[j]
-            row[j] = s
-            m = s > m ? s : m
-        }
-    } else {
-        for j in 0..<limit { m = row[j] > m ? row[j] : m }
+        for j in 0..<limit { row[j] += bias[j] }
     }
-    var sum: Float = 0
-    for j in 0..<limit {
-        let e = expf(row[j] - m)
-        row[j] = e
-        sum += e
-    }
-    let inv = 1 / sum
+    let m = rowMax(row, limit)
+    for j in 0..<limit { row[j] = vexp(row[j] - m) }
+    let inv = 1 / rowSum(row, limit)
     for j in 0..<limit { row[j] *= inv }
     if limit < count { (row + limit).update(repeating: 0, count: count - limit) }
 }

@@ -58,6 +58,8 @@ extension Tensor {
         let lse = Tensor(uninitializedShape: [rows]), losses = Tensor(uninitializedShape: [rows])
         let ls = lse.data, lo = losses.data
         var total: Double = 0, denominator: Double = 0
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: c)
+        defer { scratch.deallocate() }
         for r in 0..<rows {
             let id = ids[r]
             if id == ignoreIndex {
@@ -66,11 +68,9 @@ extension Tensor {
                 continue
             }
             let row = x + r * c
-            var m = -Float.infinity
-            for j in 0..<c { m = row[j] > m ? row[j] : m }
-            var s: Float = 0
-            for j in 0..<c { s += expf(row[j] - m) }
-            let l = m + logf(s)
+            let m = rowMax(row, c)
+            for j in 0..<c { scratch[j] = vexp(row[j] - m) }
+            let l = m + logf(rowSum(scratch, c))
             ls[r] = l
             lo[r] = l - row[id]
             let wr: Float = wp?[r] ?? 1
@@ -114,7 +114,7 @@ extension Tensor {
                         continue
                     }
                     let row = x + r * c, l = ls[r]
-                    for j in 0..<c { d[j] = coefficient * expf(row[j] - l) }
+                    for j in 0..<c { d[j] = coefficient * vexp(row[j] - l) }
                     d[id] -= coefficient
                 }
                 gradLogits = gx

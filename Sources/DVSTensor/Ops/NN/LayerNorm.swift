@@ -31,25 +31,20 @@ extension Tensor {
         let means = stats.data, rstds = stats.data + rows
         for r in 0..<rows {
             let xr = x + r * c, yr = y + r * c
-            var s: Float = 0
-            for j in 0..<c { s += xr[j] }
-            let mean = s / Float(c)
-            var v: Float = 0
-            for j in 0..<c {
-                let d = xr[j] - mean
-                v += d * d
-            }
-            let rstd = 1 / (v / Float(c) + eps).squareRoot()
+            let mean = rowSum(xr, c) / Float(c)
+            // Two passes (centre, then square) keep the variance accurate for rows far from 0.
+            for j in 0..<c { yr[j] = xr[j] - mean }
+            let rstd = 1 / (rowDot(yr, yr, c) / Float(c) + eps).squareRoot()
             means[r] = mean
             rstds[r] = rstd
             if let wp, let bp {
-                for j in 0..<c { yr[j] = (xr[j] - mean) * rstd * wp[j] + bp[j] }
+                for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] + bp[j] }
             } else if let wp {
-                for j in 0..<c { yr[j] = (xr[j] - mean) * rstd * wp[j] }
+                for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] }
             } else if let bp {
-                for j in 0..<c { yr[j] = (xr[j] - mean) * rstd + bp[j] }
+                for j in 0..<c { yr[j] = yr[j] * rstd + bp[j] }
             } else {
-                for j in 0..<c { yr[j] = (xr[j] - mean) * rstd }
+                for j in 0..<c { yr[j] *= rstd }
             }
         }
 
@@ -63,35 +58,27 @@ extension Tensor {
             let gw: Tensor? = weight?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let gb: Tensor? = bias?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let inv = 1 / Float(c)
+            // x̂ and ĝ of one row.
+            let xhat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
+            let ghat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
+            defer { xhat.deallocate(); ghat.deallocate() }
             for r in 0..<rows {
                 let xr = x + r * c, gr = gp + r * c
                 let mean = means[r], rstd = rstds[r]
+                for j in 0..<c { xhat[j] = (xr[j] - mean) * rstd }
                 if let gx {
-                    // Row sums of ĝ and ĝ ⊙ x̂.
-                    var sg: Float = 0, sgx: Float = 0
                     if let wp {
-                        for j in 0..<c {
-                            let gh = gr[j] * wp[j]
-                            sg += gh
-                            sgx += gh * (xr[j] - mean)
-                        }
+                        for j in 0..<c { ghat[j] = gr[j] * wp[j] }
                     } else {
-                        for j in 0..<c {
-                            sg += gr[j]
-                            sgx += gr[j] * (xr[j] - mean)
-                        }
+                        ghat.update(from: gr, count: c)
                     }
-                    let meanG = sg * inv, meanGX = sgx * rstd * inv
+                    let meanG = rowSum(ghat, c) * inv, meanGX = rowDot(ghat, xhat, c) * inv
                     let dr = gx.data + r * c
-                    if let wp {
-                        for j in 0..<c { dr[j] = rstd * (gr[j] * wp[j] - meanG - (xr[j] - mean) * rstd * meanGX) }
-                    } else {
-                        for j in 0..<c { dr[j] = rstd * (gr[j] - meanG - (xr[j] - mean) * rstd * meanGX) }
-                    }
+                    for j in 0..<c { dr[j] = rstd * (ghat[j] - meanG - xhat[j] * meanGX) }
                 }
                 if let gw {
                     let d = gw.data
-                    for j in 0..<c { d[j] += gr[j] * (xr[j] - mean) * rstd }
+                    for j in 0..<c { d[j] += gr[j] * xhat[j] }
                 }
                 if let gb {
                     let d = gb.data

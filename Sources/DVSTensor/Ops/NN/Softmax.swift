@@ -61,14 +61,9 @@ extension Tensor {
 /// One contiguous row of `n` elements.
 @inline(__always)
 private func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
-    var m = -Float.infinity
-    for j in 0..<n { m = x[j] > m ? x[j] : m }
-    var sum: Float = 0
-    for j in 0..<n {
-        let e = expf(x[j] - m)
-        y[j] = e
-        sum += e
-    }
+    let m = rowMax(x, n)
+    for j in 0..<n { y[j] = vexp(x[j] - m) }
+    let sum = rowSum(y, n)
     if log {
         let lse = m + logf(sum)
         for j in 0..<n { y[j] = x[j] - lse }
@@ -81,12 +76,11 @@ private func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePoin
 @inline(__always)
 private func softmaxBackwardRow(_ y: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
                                 _ dx: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
-    var s: Float = 0
     if log {
-        for j in 0..<n { s += g[j] }
-        for j in 0..<n { dx[j] = g[j] - expf(y[j]) * s }
+        let s = rowSum(g, n)
+        for j in 0..<n { dx[j] = g[j] - vexp(y[j]) * s }
     } else {
-        for j in 0..<n { s += g[j] * y[j] }
+        let s = rowDot(g, y, n)
         for j in 0..<n { dx[j] = y[j] * (g[j] - s) }
     }
 }
@@ -109,7 +103,7 @@ private func softmaxColumns(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutable
         for r in 0..<n {
             let xr = xb + r * inner, yr = yb + r * inner
             for j in 0..<inner {
-                let e = expf(xr[j] - m[j])
+                let e = vexp(xr[j] - m[j])
                 yr[j] = e
                 s[j] += e
             }
@@ -148,7 +142,7 @@ private func softmaxBackwardColumns(_ y: UnsafeMutablePointer<Float>, _ g: Unsaf
         for r in 0..<n {
             let gr = g + base + r * inner, yr = y + base + r * inner, dr = dx + base + r * inner
             if log {
-                for j in 0..<inner { dr[j] = gr[j] - expf(yr[j]) * s[j] }
+                for j in 0..<inner { dr[j] = gr[j] - vexp(yr[j]) * s[j] }
             } else {
                 for j in 0..<inner { dr[j] = yr[j] * (gr[j] - s[j]) }
             }
