@@ -1,5 +1,3 @@
-import Foundation
-
 /// Scaled dot-product attention as one fused op:
 ///   S = Q Kᵀ / √D (one GEMM per batch·head),  P = masked softmax(S) (saved),
 ///   O = P V (one GEMM per batch·head).
