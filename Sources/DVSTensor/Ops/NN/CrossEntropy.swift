@@ -1,0 +1,136 @@
+import Foundation
+
+/// Cross-entropy of logits against integer labels as one fused kernel:
+/// log-softmax, the pick of the label's entry and the reduction happen in one
+/// sweep per row, and backward writes `(softmax − onehot) · coefficient`
+/// directly, with ignored rows zero.
+
+extension Tensor {
+    /// How a per-position loss is reduced to the returned value.
+    public enum Reduction: String, Sendable {
+        /// The (weighted) mean over the positions that are not ignored; 0 when there are none.
+        case mean
+        /// The (weighted) sum over all positions.
+        case sum
+        /// One loss per position (the labels' shape), 0 where ignored.
+        case none
+    }
+
+    /// Cross-entropy of these logits (classes along the last dimension, e.g.
+    /// `[N, C]` or `[B, T, C]`) against `labels` of the leading shape (`[N]`,
+    /// `[B, T]`) holding whole numbers in `0..<C`; positions labelled
+    /// `ignoreIndex` (default -100) contribute nothing.
+    ///
+    /// `weights`, when given, is a per-position mask (the labels' shape, or
+    /// broadcastable to it) that multiplies each position's loss; `.mean`
+    /// then divides by the sum of the weights of the positions not ignored
+    /// (0 when that sum is 0 — never `nan`). Gradients flow to the logits and
+    /// to `weights` when it requires them; never to the labels.
+    public func crossEntropy(labels: Tensor, weights: Tensor? = nil, ignoreIndex: Int = -100,
+                             reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        let op = "cross_entropy"
+        guard rank >= 1 else {
+            throw TensorError("\(op): logits need a class dimension (last), got shape \(shapeText(shape))")
+        }
+        let c = shape[rank - 1]
+        let rowShape = Array(shape.dropLast())
+        guard labels.shape == rowShape else {
+            throw TensorError("\(op): labels shape \(shapeText(labels.shape)) does not match logits \(shapeText(shape)) (expected \(shapeText(rowShape)))")
+        }
+        guard c > 0 else { throw TensorError("\(op): logits \(shapeText(shape)) have no classes") }
+        let ids = try labels.wholeNumbers(op, "labels")
+        for (i, id) in ids.enumerated() where id != ignoreIndex && (id < 0 || id >= c) {
+            throw TensorError("\(op): label \(id) at \(positionText(i, rowShape)) is out of range for \(c) classes (expected 0..<\(c), or \(ignoreIndex) to ignore)")
+        }
+        var w: Tensor?
+        if let weights {
+            guard (try? Shape.broadcast(weights.shape, rowShape, op)) == rowShape else {
+                throw TensorError("\(op): weights shape \(shapeText(weights.shape)) does not match labels shape \(shapeText(rowShape))")
+            }
+            w = try weights.detached().expandTo(rowShape).contiguousCopy()
+        }
+        let wp = w?.data  // per-row weights, or nil for all ones
+
+        let rows = ids.count
+        let logits = isContiguous ? self : contiguousCopy()
+        let x = logits.data
+        // Per row: log-sum-exp (for backward) and the unweighted loss.
+        let lse = Tensor(uninitializedShape: [rows]), losses = Tensor(uninitializedShape: [rows])
+        let ls = lse.data, lo = losses.data
+        var total: Double = 0, denominator: Double = 0
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: c)
+        defer { scratch.deallocate() }
+        for r in 0..<rows {
+            let id = ids[r]
+            if id == ignoreIndex {
+                ls[r] = 0
+                lo[r] = 0
+                continue
+            }
+            let row = x + r * c
+            let m = rowMax(row, c)
+            for j in 0..<c { scratch[j] = vexp(row[j] - m) }
+            let l = m + logf(rowSum(scratch, c))
+            ls[r] = l
+            lo[r] = l - row[id]
+            let wr: Float = wp?[r] ?? 1
+            total += Double(wr) * Double(lo[r])
+            denominator += Double(wr)
+        }
+
+        let out: Tensor
+        switch reduction {
+        case .mean: out = Tensor(scalar: denominator == 0 ? 0 : Float(total / denominator))
+        case .sum: out = Tensor(scalar: Float(total))
+        case .none:
+            out = Tensor(uninitializedShape: rowShape)
+            for r in 0..<rows { out.data[r] = (wp?[r] ?? 1) * lo[r] }
+        }
+
+        let inputs = weights.map { [self, labels, $0] } ?? [self, labels]
+        let a = self
+        let detail = reduction == .mean ? nil : reduction.rawValue
+        return out.recording(op, inputs, detail: detail) { g throws(TensorError) in
+            let gg = g.isContiguous ? g : g.contiguousCopy()
+            // Pointers from the saved tensors, which the closure keeps alive.
+            let x = logits.data, ls = lse.data, lo = losses.data, wp = w?.data
+            // coefficient(r) = ∂loss/∂(loss of row r): the output gradient times the row's weight share.
+            @inline(__always) func upstream(_ r: Int) -> Float {
+                switch reduction {
+                case .mean: return denominator == 0 ? 0 : gg.data[0] / Float(denominator)
+                case .sum: return gg.data[0]
+                case .none: return gg.data[r]
+                }
+            }
+            var gradLogits: Tensor?
+            if a.needsGrad {
+                let gx = Tensor(uninitializedShape: a.shape)
+                for r in 0..<rows {
+                    let d = gx.data + r * c
+                    let id = ids[r]
+                    let coefficient = id == ignoreIndex ? 0 : upstream(r) * (wp?[r] ?? 1)
+                    if coefficient == 0 {
+                        d.update(repeating: 0, count: c)
+                        continue
+                    }
+                    let row = x + r * c, l = ls[r]
+                    for j in 0..<c { d[j] = coefficient * vexp(row[j] - l) }
+                    d[id] -= coefficient
+                }
+                gradLogits = gx
+            }
+            var gradWeights: Tensor?
+            if let weights, weights.needsGrad {
+                // mean = Σ w·l / Σ w, so ∂mean/∂w_r = (l_r − mean) / Σ w.
+                let meanLoss = denominator == 0 ? 0 : Float(total / denominator)
+                let gw = Tensor(uninitializedShape: rowShape)
+                for r in 0..<rows {
+                    let shifted = reduction == .mean ? lo[r] - meanLoss : lo[r]
+                    gw.data[r] = ids[r] == ignoreIndex ? 0 : upstream(r) * shifted
+                }
+                gradWeights = try gw.sumTo(weights.shape)
+            }
+            return [gradLogits, nil, gradWeights]
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// Layer normalization over the last dimension as one fused kernel. Forward
+/// computes each row's mean and reciprocal standard deviation (saved for
+/// backward) and writes `(x − mean) · rstd · weight + bias`; backward computes
+/// the input, weight and bias gradients in one sweep over the rows:
+///   x̂ = (x − mean) · rstd,  ĝ = g ⊙ weight
+///   dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂))
+///   dweight = Σ_rows g ⊙ x̂,  dbias = Σ_rows g
+
+extension Tensor {
+    /// Normalizes each row along the last dimension to zero mean and unit
+    /// (biased) variance, then scales by `weight` and shifts by `bias` (both of
+    /// shape `[C]`, C the last dimension; either may be nil). `eps` is added
+    /// to the variance.
+    public func layerNorm(weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) throws(TensorError) -> Tensor {
+        let op = "layer_norm"
+        guard rank >= 1 else { throw TensorError("\(op): needs at least 1 dimension, got shape \(shapeText(shape))") }
+        let c = shape[rank - 1]
+        for (name, p) in [("weight", weight), ("bias", bias)] {
+            if let p, p.shape != [c] {
+                throw TensorError("\(op): \(name) shape \(shapeText(p.shape)) does not match the last dimension of \(shapeText(shape))")
+            }
+        }
+        guard eps >= 0, eps.isFinite else { throw TensorError("\(op): eps must be a non-negative number, got \(formatFloat(eps))") }
+        let rows = c == 0 ? 0 : count / c
+        let src = isContiguous ? self : contiguousCopy()
+        let w = weight.map { $0.isContiguous ? $0 : $0.contiguousCopy() }
+        let b = bias.map { $0.isContiguous ? $0 : $0.contiguousCopy() }
+        let out = Tensor(uninitializedShape: shape)
+        let stats = Tensor(uninitializedShape: [2, rows])  // means, then rstds
+        let x = src.data, y = out.data, wp = w?.data, bp = b?.data
+        let means = stats.data, rstds = stats.data + rows
+        for r in 0..<rows {
+            let xr = x + r * c, yr = y + r * c
+            let mean = rowSum(xr, c) / Float(c)
+            // Two passes (centre, then square) keep the variance accurate for rows far from 0.
+            for j in 0..<c { yr[j] = xr[j] - mean }
+            let rstd = 1 / (rowDot(yr, yr, c) / Float(c) + eps).squareRoot()
+            means[r] = mean
+            rstds[r] = rstd
+            if let wp, let bp {
+                for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] + bp[j] }
+            } else if let wp {
+                for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] }
+            } else if let bp {
+                for j in 0..<c { yr[j] = yr[j] * rstd + bp[j] }
+            } else {
+                for j in 0..<c { yr[j] *= rstd }
+            }
+        }
+
+        let inputs = [self] + [weight, bias].compactMap { $0 }
+        let a = self
+        return out.recording(op, inputs, detail: "eps \(formatFloat(eps))") { g throws(TensorError) in
+            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let x = src.data, gp = gg.data, wp = w?.data
+            let means = stats.data, rstds = stats.data + rows
+            let gx: Tensor? = a.needsGrad ? Tensor(uninitializedShape: a.shape) : nil
+            let gw: Tensor? = weight?.needsGrad == true ? try Tensor.zeros([c]) : nil
+            let gb: Tensor? = bias?.needsGrad == true ? try Tensor.zeros([c]) : nil
+            let inv = 1 / Float(c)
+            // x̂ and ĝ of one row.
+            let xhat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
+            let ghat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
+            defer { xhat.deallocate(); ghat.deallocate() }
+            for r in 0..<rows {
+                let xr = x + r * c, gr = gp + r * c
+                let mean = means[r], rstd = rstds[r]
+                for j in 0..<c { xhat[j] = (xr[j] - mean) * rstd }
+                if let gx {
+                    if let wp {
+                        for j in 0..<c { ghat[j] = gr[j] * wp[j] }
+                    } else {
+                        ghat.update(from: gr, count: c)
+                    }
+                    let meanG = rowSum(ghat, c) * inv, meanGX = rowDot(ghat, xhat, c) * inv
+                    let dr = gx.data + r * c
+                    for j in 0..<c { dr[j] = rstd * (ghat[j] - meanG - xhat[j] * meanGX) }
+                }
+                if let gw {
+                    let d = gw.data
+                    for j in 0..<c { d[j] += gr[j] * xhat[j] }
+                }
+                if let gb {
+                    let d = gb.data
+                    for j in 0..<c { d[j] += gr[j] }
+                }
+            }
+            var grads: [Tensor?] = [gx]
+            if weight != nil { grads.append(gw) }
+            if bias != nil { grads.append(gb) }
+            return grads
+        }
+    }
+}

@@ -1,0 +1,152 @@
+@testable import DVSTensor
+import XCTest
+
+final class NNAttentionTests: XCTestCase {
+    /// Attention by explicit loops in Double over [B, H, T, D] tensors (any layout).
+    private func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, causal: Bool, padding: Tensor?) -> [Float] {
+        let four = q.rank == 4
+        let b = q.shape[0], h = four ? q.shape[1] : 1
+        let tq = q.shape[q.rank - 2], d = q.shape[q.rank - 1], tk = k.shape[k.rank - 2], dv = v.shape[v.rank - 1]
+        let qa = q.toArray(), ka = k.toArray(), va = v.toArray(), pad = padding?.toArray()
+        var out = [Float](repeating: 0, count: b * h * tq * dv)
+        for bi in 0..<b {
+            for hi in 0..<h {
+                let head = bi * h + hi
+                for i in 0..<tq {
+                    var scores: [(Int, Double)] = []
+                    for j in 0..<tk {
+                        if causal && j > i { continue }
+                        if let pad, pad[bi * tk + j] == 0 { continue }
+                        var s = 0.0
+                        for e in 0..<d { s += Double(qa[(head * tq + i) * d + e]) * Double(ka[(head * tk + j) * d + e]) }
+                        scores.append((j, s / Double(d).squareRoot()))
+                    }
+                    guard let m = scores.map(\.1).max() else { continue }  // fully masked: zeros
+                    let total = scores.map { Foundation.exp($0.1 - m) }.reduce(0, +)
+                    for (j, s) in scores {
+                        let p = Foundation.exp(s - m) / total
+                        for e in 0..<dv { out[(head * tq + i) * dv + e] += Float(p * Double(va[(head * tk + j) * dv + e])) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func attention(_ q: Tensor, _ k: Tensor, _ v: Tensor, causal: Bool = false, padding: Tensor? = nil) throws -> Tensor {
+        try Tensor.scaledDotProductAttention(q, k, v, causal: causal, paddingMask: padding)
+    }
+
+    func testAttentionMatchesReferenceLoops() throws {
+        let q = sample([2, 3, 5, 4], seed: 1), k = sample([2, 3, 5, 4], seed: 2), v = sample([2, 3, 5, 4], seed: 3)
+        let padding = try Tensor(shape: [2, 5], values: [1, 1, 1, 0, 0, 0, 1, 1, 1, 1])
+        for causal in [false, true] {
+            for pad in [nil, padding] {
+                let out = try attention(q, k, v, causal: causal, padding: pad)
+                XCTAssertEqual(out.shape, [2, 3, 5, 4])
+                assertClose(out.toArray(), referenceAttention(q, k, v, causal: causal, padding: pad), tolerance: 1e-5)
+            }
+        }
+        // One head as [B, T, D]; more keys than queries; values wider than keys.
+        let q3 = sample([2, 3, 4], seed: 4), k3 = sample([2, 6, 4], seed: 5), v3 = sample([2, 6, 7], seed: 6)
+        let out3 = try attention(q3, k3, v3)
+        XCTAssertEqual(out3.shape, [2, 3, 7])
+        assertClose(out3.toArray(), referenceAttention(q3, k3, v3, causal: false, padding: nil), tolerance: 1e-5)
+        let pad3 = try Tensor(shape: [2, 6], values: [1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1])
+        assertClose(try attention(q3, k3, v3, padding: pad3).toArray(), referenceAttention(q3, k3, v3, causal: false, padding: pad3), tolerance: 1e-5)
+    }
+
+    func testStridedHeadsNeedNoCopyAndMatch() throws {
+        // Heads split from a fused projection: [B, T, H, D] permuted to [B, H, T, D].
+        let q = try sample([2, 5, 3, 4], seed: 1).permute([0, 2, 1, 3])
+        let k = try sample([2, 5, 3, 4], seed: 2).permute([0, 2, 1, 3])
+        // A transposed key layout (rows not contiguous) goes through a copy.
+        let v = try sample([2, 3, 4, 5], seed: 3).transpose(-2, -1)
+        XCTAssertFalse(q.isContiguous)
+        let out = try attention(q, k, v, causal: true)
+        assertClose(out.toArray(), referenceAttention(q, k, v, causal: true, padding: nil), tolerance: 1e-5)
+        // Keys shared by every head (multi-query attention through expand).
+        let shared = try sample([2, 1, 5, 4], seed: 4).expandTo([2, 3, 5, 4])
+        assertClose(try attention(q, shared, shared).toArray(), referenceAttention(q, shared, shared, causal: false, padding: nil), tolerance: 1e-5)
+    }
+
+    func testFullyMaskedRowsAreZeroNotNaN() throws {
+        let q = sample([2, 2, 4, 3], seed: 1), k = sample([2, 2, 4, 3], seed: 2), v = sample([2, 2, 4, 3], seed: 3)
+        // Batch 0: left padding (query 0 under a causal mask sees only padding); batch 1: everything padded.
+        let padding = try Tensor(shape: [2, 4], values: [0, 1, 1, 1, 0, 0, 0, 0])
+        for t in [q, k, v] { t.requiresGrad = true }
+        let out = try attention(q, k, v, causal: true, padding: padding)
+        let o = out.toArray()
+        XCTAssertFalse(o.contains { $0.isNaN })
+        for head in 0..<2 { XCTAssertEqual(Array(o[(head * 4) * 3..<(head * 4 + 1) * 3]), [0, 0, 0], "query 0 of batch 0 sees only padding") }
+        XCTAssertEqual(Array(o[24...]), [Float](repeating: 0, count: 24), "batch 1 is all padding")
+        XCTAssertNotEqual(o[3], 0)
+        assertClose(o, referenceAttention(q, k, v, causal: true, padding: padding), tolerance: 1e-5)
+        try Autograd.backward(out.sum())
+        for t in [q, k, v] { XCTAssertFalse(t.grad!.toArray().contains { $0.isNaN }) }
+        XCTAssertEqual(Array(q.grad!.toArray()[24...]), [Float](repeating: 0, count: 24))
+        XCTAssertEqual(Array(v.grad!.toArray()[24...]), [Float](repeating: 0, count: 24))
+    }
+
+    func testAttentionAgreesWithComposedOps() throws {
+        let q = sample([1, 2, 4, 3], seed: 7), k = sample([1, 2, 4, 3], seed: 8), v = sample([1, 2, 4, 3], seed: 9)
+        let mask = try Tensor(shape: [4, 4], values: [0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0])
+        let scores = try q.matmul(k.transpose(-2, -1)).mul(Tensor(scalar: 1 / Float(3).squareRoot()))
+        let composed = try scores.maskedFill(mask: mask, value: -.infinity).softmax().matmul(v)
+        assertClose(try attention(q, k, v, causal: true).toArray(), composed.toArray(), tolerance: 1e-5)
+    }
+
+    func testAttentionGradients() throws {
+        assertGradientsMatch([sample([1, 2, 3, 4], seed: 1), sample([1, 2, 3, 4], seed: 2), sample([1, 2, 3, 4], seed: 3)]) { x in
+            try self.attention(x[0], x[1], x[2])
+        }
+        assertGradientsMatch([sample([2, 1, 4, 3], seed: 4), sample([2, 1, 4, 3], seed: 5), sample([2, 1, 4, 3], seed: 6)]) { x in
+            try self.attention(x[0], x[1], x[2], causal: true)
+        }
+        let padding = try Tensor(shape: [2, 4], values: [1, 1, 0, 1, 0, 0, 1, 1])
+        assertGradientsMatch([sample([2, 2, 4, 2], seed: 7), sample([2, 2, 4, 2], seed: 8), sample([2, 2, 4, 2], seed: 9)]) { x in
+            try self.attention(x[0], x[1], x[2], causal: true, padding: padding)
+        }
+        // [B, T, D] with Tq ≠ Tk and Dv ≠ D.
+        assertGradientsMatch([sample([2, 2, 3], seed: 10), sample([2, 5, 3], seed: 11), sample([2, 5, 2], seed: 12)]) { x in
+            try self.attention(x[0], x[1], x[2], padding: Tensor(shape: [2, 5], values: [1, 1, 1, 0, 0, 0, 1, 0, 1, 1]))
+        }
+        // Strided heads and a transposed key layout.
+        assertGradientsMatch([sample([1, 3, 2, 4], seed: 13), sample([1, 2, 4, 3], seed: 14), sample([1, 3, 2, 4], seed: 15)]) { x in
+            try self.attention(x[0].permute([0, 2, 1, 3]), x[1].transpose(-2, -1), x[2].permute([0, 2, 1, 3]), causal: true)
+        }
+        // Keys and values shared by two heads through expand: their gradients sum.
+        assertGradientsMatch([sample([1, 2, 3, 2], seed: 16), sample([1, 1, 3, 2], seed: 17), sample([1, 1, 3, 2], seed: 18)]) { x in
+            try self.attention(x[0], x[1].expandTo([1, 2, 3, 2]), x[2].expandTo([1, 2, 3, 2]))
+        }
+        // Sizes of one.
+        assertGradientsMatch([sample([1, 1, 1, 1], seed: 19), sample([1, 1, 1, 1], seed: 20), sample([1, 1, 1, 1], seed: 21)]) { x in
+            try self.attention(x[0], x[1], x[2], causal: true)
+        }
+    }
+
+    func testAttentionErrors() {
+        let q = sample([2, 4, 8, 16])
+        assertThrowsMessage("scaled_dot_product_attention: q and k have different head sizes (16 vs 32): q [2,4,8,16], k [2,4,8,32], v [2,4,8,16]") {
+            try self.attention(q, sample([2, 4, 8, 32]), sample([2, 4, 8, 16]))
+        }
+        assertThrowsMessage("scaled_dot_product_attention: k and v have different numbers of keys (8 vs 6): q [2,4,8,16], k [2,4,8,16], v [2,4,6,16]") {
+            try self.attention(q, q, sample([2, 4, 6, 16]))
+        }
+        assertThrowsMessage("scaled_dot_product_attention: batch and head dimensions differ: q [2,4,8,16], k [2,2,8,16], v [2,2,8,16]") {
+            try self.attention(q, sample([2, 2, 8, 16]), sample([2, 2, 8, 16]))
+        }
+        assertThrowsMessage("scaled_dot_product_attention: q, k and v must have the same number of dimensions, got q [2,4,8,16], k [2,8,16], v [2,8,16]") {
+            try self.attention(q, sample([2, 8, 16]), sample([2, 8, 16]))
+        }
+        assertThrowsMessage("scaled_dot_product_attention: q must be [B, H, T, D] or [B, T, D], got [8,16]") {
+            try self.attention(sample([8, 16]), sample([8, 16]), sample([8, 16]))
+        }
+        assertThrowsMessage("scaled_dot_product_attention: padding mask shape [2,7] does not match [B, Tk] = [2,8] of q [2,4,8,16], k [2,4,8,16], v [2,4,8,16]") {
+            try self.attention(q, q, q, padding: Tensor.ones([2, 7]))
+        }
+        assertThrowsMessage("scaled_dot_product_attention: a causal mask needs as many queries as keys, got q [2,4,8,16], k [2,4,6,16], v [2,4,6,16]") {
+            try self.attention(q, sample([2, 4, 6, 16]), sample([2, 4, 6, 16]), causal: true)
+        }
+    }
+}
