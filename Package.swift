@@ -27,7 +27,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "DVSRender", dependencies: ["DVSTensor", "CGraphviz"]),
-        .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor"]),
+        .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor", "DVSRender"]),
         .executableTarget(
             name: "dvs",
             dependencies: [

@@ -14,6 +14,7 @@ public enum Runtime {
         ("io", IOLibrary.functions),
         ("tensor", TensorLibrary.functions),
         ("train", TrainLibrary.functions),
+        ("graph", GraphLibrary.functions),
         ("files", SaveLoadLibrary.functions),
     ]
 

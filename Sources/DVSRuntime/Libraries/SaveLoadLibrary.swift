@@ -38,8 +38,9 @@ enum SaveLoadLibrary {
         let save: (Value, String) throws -> Void
     }
 
-    /// Savers in the order they are tried; other libraries append theirs.
-    nonisolated(unsafe) static var savers: [Saver] = [
+    /// Savers in the order they are tried.
+    static let savers: [Saver] = [
+        GraphLibrary.saver,
         Saver(what: "a record of tensors", accepts: { v in
             if case .record = v { return true }
             if case .object(let o) = v { return o is TensorValue }

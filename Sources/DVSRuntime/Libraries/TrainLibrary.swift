@@ -35,6 +35,10 @@ enum TrainLibrary {
     }
 
     static let functions: [NativeFunction] = [
+        NativeFunction("parameters", [.init("model", "list|record")], returns: "list",
+                       help: "The trainable tensors in a (nested) record or list, in order; each unnamed one is named by its path (\"encoder.w\"), as graphs and checkpoints show.") { a in
+            .list(try parameters(a, 0).map(TensorValue.wrap))
+        },
         NativeFunction("adamw", [.init("params", "list|record"), .init("lr", "number", default: .number(1e-3)),
                                  .init("betas", "list", default: .list([.number(0.9), .number(0.999)])),
                                  .init("eps", "number", default: .number(1e-8)), .init("weight_decay", "number", default: .number(0.01))],
@@ -61,7 +65,7 @@ enum TrainLibrary {
         NativeFunction("clip_grad_norm", [.init("params", "list|record"), .init("max_norm", "number")], returns: "number",
                        help: "Scales all gradients so their global L2 norm is at most max_norm; returns the norm before clipping.") { a in
             let params = try parameters(a, 0), maxNorm = Float(try a.number(1))
-            return .number(Double(try tensorOp { () throws(TensorError) in try clipGradNorm(params, maxNorm: maxNorm) }))
+            return number(try tensorOp { () throws(TensorError) in try clipGradNorm(params, maxNorm: maxNorm) })
         },
         NativeFunction("lr_schedule", [.init("kind", "string"), .init("peak", "number"), .init("warmup", "number", default: .number(0)),
                                        .init("total", "number", default: .number(0)), .init("min_lr", "number", default: .number(0))],
@@ -79,7 +83,7 @@ enum TrainLibrary {
             }
             return .function(NativeFunction("lr_\(kind)", [.init("step", "number")], returns: "number",
                                             help: "The learning rate at a (0-based) step.") { inner in
-                .number(Double(schedule.lr(at: try inner.int(0))))
+                number(schedule.lr(at: try inner.int(0)))
             })
         },
         initializer("xavier_uniform", "Xavier/Glorot uniform values (fan-in and fan-out as PyTorch).") { t throws(TensorError) in try Init.xavierUniform(t) },

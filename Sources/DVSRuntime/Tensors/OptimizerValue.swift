@@ -18,7 +18,7 @@ final class OptimizerValue: DVSObject {
     func member(_ name: String) throws(NativeError) -> Value? {
         let opt = optimizer
         switch name {
-        case "lr": return .number(Double(opt.lr))
+        case "lr": return number(opt.lr)
         case "steps": return .number(Double(opt.stepCount))
         case "params": return .list(opt.parameters.map(TensorValue.wrap))
         case "step":

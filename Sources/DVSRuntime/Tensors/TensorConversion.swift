@@ -54,10 +54,10 @@ enum TensorConversion {
     /// Nested lists of numbers with the tensor's shape.
     static func list(_ t: Tensor) -> Value {
         let values = t.toArray()
-        if t.rank == 0 { return .number(Double(values[0])) }
+        if t.rank == 0 { return number(values[0]) }
         func build(_ dim: Int, _ base: Int) -> Value {
             let n = t.shape[dim]
-            if dim == t.rank - 1 { return .list((0..<n).map { .number(Double(values[base + $0])) }) }
+            if dim == t.rank - 1 { return .list((0..<n).map { number(values[base + $0]) }) }
             let stride = t.shape[(dim + 1)...].reduce(1, *)
             return .list((0..<n).map { build(dim + 1, base + $0 * stride) })
         }
@@ -82,6 +82,12 @@ enum TensorConversion {
         do { try Shape.validate(shape, what) } catch { throw NativeError(error.message) }
         return shape
     }
+}
+
+/// A Float32 as the DVS number that prints the same: the shortest decimal
+/// that reads back as this float (0.1f becomes 0.1, not 0.10000000149011612).
+func number(_ x: Float) -> Value {
+    .number(x.isFinite ? Double(x.description) ?? Double(x) : Double(x))
 }
 
 /// Runs a tensor operation, turning its error into a DVS error.

@@ -26,7 +26,7 @@ enum TensorMethods {
     static let all: [NativeFunction] = [
         NativeFunction("item", [.init("t", "tensor")], returns: "number", help: "The value of a one-element tensor as a number.") { a in
             let t = try a.tensor(0)
-            return .number(Double(try tensorOp { () throws(TensorError) in try t.item() }))
+            return number(try tensorOp { () throws(TensorError) in try t.item() })
         },
         NativeFunction("tolist", [.init("t", "tensor")], returns: "list", help: "The values as nested lists of numbers.") { a in
             TensorConversion.list(try a.tensor(0))
@@ -107,6 +107,72 @@ enum TensorMethods {
                        help: "Matrix product (a @ b): 2-D, batched with broadcast batch dimensions, or with vectors; through OpenBLAS sgemm.") { a in
             let x = try a.tensor(0), y = try a.tensor(1)
             return try TensorValue.result { () throws(TensorError) in try x.matmul(y) }
+        },
+        NativeFunction("softmax", [.init("t", "tensor"), .init("axis", "number", default: .number(-1))], returns: "tensor",
+                       help: "Softmax along `axis` (fused forward and backward).") { a in
+            let t = try a.tensor(0), axis = try a.int(1)
+            return try TensorValue.result { () throws(TensorError) in try t.softmax(axis: axis) }
+        },
+        NativeFunction("log_softmax", [.init("t", "tensor"), .init("axis", "number", default: .number(-1))], returns: "tensor",
+                       help: "Log-softmax along `axis` (fused, numerically stable).") { a in
+            let t = try a.tensor(0), axis = try a.int(1)
+            return try TensorValue.result { () throws(TensorError) in try t.logSoftmax(axis: axis) }
+        },
+        NativeFunction("cross_entropy", [.init("logits", "tensor"), .init("labels", "tensor"), .init("weights", "tensor", default: .null),
+                                         .init("ignore_index", "number", default: .number(-100)), .init("reduction", "string", default: .string("mean"))],
+                       returns: "tensor",
+                       help: "Cross-entropy of logits [..., C] against whole-number labels [...]; labels equal to ignore_index (-100) do not count; weights multiply each position's loss; reduction \"mean\" (over counted positions), \"sum\" or \"none\". Fused log-softmax, gather and reduction.") { a in
+            let logits = try a.tensor(0), labels = try a.tensor(1)
+            let weights = a.isNil(2) ? nil : try a.tensor(2)
+            let ignore = try a.int(3)
+            guard let reduction = Tensor.Reduction(rawValue: try a.string(4)) else {
+                throw NativeError("cross_entropy: reduction must be \"mean\", \"sum\" or \"none\", got \(a[4].repr)")
+            }
+            return try TensorValue.result { () throws(TensorError) in
+                try logits.crossEntropy(labels: labels, weights: weights, ignoreIndex: ignore, reduction: reduction)
+            }
+        },
+        NativeFunction("layer_norm", [.init("x", "tensor"), .init("weight", "tensor", default: .null), .init("bias", "tensor", default: .null),
+                                      .init("eps", "number", default: .number(1e-5))],
+                       returns: "tensor", help: "Layer normalization over the last dimension, with optional weight and bias [C] (fused).") { a in
+            let x = try a.tensor(0)
+            let w = a.isNil(1) ? nil : try a.tensor(1), b = a.isNil(2) ? nil : try a.tensor(2)
+            let eps = Float(try a.number(3))
+            return try TensorValue.result { () throws(TensorError) in try x.layerNorm(weight: w, bias: b, eps: eps) }
+        },
+        NativeFunction("gelu", [.init("t", "tensor")], returns: "tensor", help: "GELU with the tanh approximation (fused).") { a in
+            let t = try a.tensor(0)
+            return try TensorValue.result { () throws(TensorError) in try t.gelu() }
+        },
+        NativeFunction("embedding", [.init("weight", "tensor"), .init("ids", "tensor")], returns: "tensor",
+                       help: "Rows of weight [V, D] picked by whole-number ids of any shape → ids.shape + [D].") { a in
+            let w = try a.tensor(0), ids = try a.tensor(1)
+            return try TensorValue.result { () throws(TensorError) in try Tensor.embedding(weight: w, ids: ids) }
+        },
+        NativeFunction("dropout", [.init("t", "tensor"), .init("p", "number"), .init("training", "bool", default: .bool(true))],
+                       returns: "tensor", help: "Zeroes each element with probability p and scales the rest by 1/(1-p), seeded (see seed); identity when not training.") { a in
+            let t = try a.tensor(0), p = Float(try a.number(1)), training = try a.bool(2)
+            return try TensorValue.result { () throws(TensorError) in try t.dropout(p: p, training: training) }
+        },
+        NativeFunction("masked_fill", [.init("t", "tensor"), .init("mask", "tensor"), .init("value", "number")], returns: "tensor",
+                       help: "`t` with `value` wherever the (broadcast) mask is nonzero.") { a in
+            let t = try a.tensor(0), mask = try a.tensor(1), v = Float(try a.number(2))
+            return try TensorValue.result { () throws(TensorError) in try t.maskedFill(mask: mask, value: v) }
+        },
+        NativeFunction("where", [.init("condition", "tensor"), .init("x", "tensor"), .init("y", "tensor")], returns: "tensor",
+                       help: "x where condition is nonzero, else y (broadcast).") { a in
+            let c = try a.tensor(0), x = try a.tensor(1), y = try a.tensor(2)
+            return try TensorValue.result { () throws(TensorError) in try Tensor.where(condition: c, x: x, y: y) }
+        },
+        NativeFunction("attention", [.init("q", "tensor"), .init("k", "tensor"), .init("v", "tensor"), .init("causal", "bool", default: .bool(false)),
+                                     .init("padding_mask", "tensor", default: .null)],
+                       returns: "tensor",
+                       help: "Scaled dot-product attention on [B, H, T, D] (or [B, T, D]) with an optional causal mask and a padding mask [B, T] (1 = keep); fused softmax and backward, batched GEMMs.") { a in
+            let q = try a.tensor(0), k = try a.tensor(1), v = try a.tensor(2), causal = try a.bool(3)
+            let pad = a.isNil(4) ? nil : try a.tensor(4)
+            return try TensorValue.result { () throws(TensorError) in
+                try Tensor.scaledDotProductAttention(q, k, v, causal: causal, paddingMask: pad)
+            }
         },
         NativeFunction("backward", [.init("loss", "tensor"), .init("grad", "tensor", default: .null)], returns: "nil",
                        help: "Computes gradients of a scalar loss and adds them to .grad of every parameter it depends on.") { a in

@@ -22,12 +22,13 @@ final class TensorValue: DVSObject {
             : TensorPrinting.header(tensor) + "\n" + TensorPrinting.text(tensor)
     }
 
-    var memberNames: [String] { ["shape", "ndim", "grad", "requires_grad", "dtype", "name", "T"] + TensorMethods.table.keys.sorted() }
+    var memberNames: [String] { ["shape", "ndim", "numel", "grad", "requires_grad", "dtype", "name", "T"] + TensorMethods.table.keys.sorted() }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         switch name {
         case "shape": return .list(tensor.shape.map { .number(Double($0)) })
         case "ndim": return .number(Double(tensor.rank))
+        case "numel": return .number(Double(tensor.count))
         case "len": return .number(Double(tensor.shape.first ?? 1))
         case "grad": return tensor.grad.map(TensorValue.wrap) ?? .null
         case "requires_grad": return .bool(tensor.requiresGrad)

@@ -49,7 +49,7 @@ public enum Shape {
     /// A possibly negative axis resolved against `rank`.
     public static func axis(_ axis: Int, rank: Int, _ op: String) throws(TensorError) -> Int {
         let a = axis < 0 ? axis + rank : axis
-        guard a >= 0, a < Swift.max(rank, 1) else {
+        guard a >= 0, a < rank else {
             throw TensorError("\(op): axis \(axis) is out of range for a tensor with \(rank) dimension\(rank == 1 ? "" : "s")")
         }
         return a

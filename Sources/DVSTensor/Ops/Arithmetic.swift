@@ -45,10 +45,11 @@ extension Tensor {
     public func pow(_ b: Tensor) throws(TensorError) -> Tensor {
         let a = self
         let out = try broadcastBinary(a, b, PowKernel.self, "pow")
+        let saved = out.detached()
         return out.recording("pow", [a, b], detail: Tensor.scalarDetail("**", nil, b)) { g throws(TensorError) in
             // d/da a^b = b a^(b-1);  d/db a^b = a^b ln a
             let ga = a.needsGrad ? try g.mul(b).mul(a.pow(b.sub(Tensor(scalar: 1)))).sumTo(a.shape) : nil
-            let gb = b.needsGrad ? try g.mul(out).mul(a.log()).sumTo(b.shape) : nil
+            let gb = b.needsGrad ? try g.mul(saved).mul(a.log()).sumTo(b.shape) : nil
             return [ga, gb]
         }
     }
@@ -70,7 +71,7 @@ extension Tensor {
     /// Graph label for multiplication by a constant: "× 0.5".
     static func scalarDetail(_ symbol: String, _ a: Tensor?, _ b: Tensor) -> String? {
         for t in [a, b].compactMap({ $0 }) where t.count == 1 && !t.needsGrad {
-            return "\(symbol) \(formatFloat(t.storage.pointer[t.offset]))"
+            return "\(symbol) \(t.storage.pointer[t.offset].description.replacingOccurrences(of: ".0", with: "", options: .anchored.union(.backwards)))"
         }
         return nil
     }

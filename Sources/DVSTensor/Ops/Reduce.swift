@@ -44,11 +44,25 @@ extension Tensor {
         }
     }
 
+    /// Mean over `axis` (nil: all elements); its own op, so graphs read "mean".
     public func mean(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
         let n: Int
-        if let axis { n = shape[try Shape.axis(axis, rank: rank, "mean")] } else { n = count }
+        var ax: Int? = nil
+        if let axis {
+            ax = try Shape.axis(axis, rank: rank, "mean")
+            n = shape[ax!]
+        } else {
+            n = count
+        }
         guard n > 0 else { throw TensorError("mean: cannot average over zero elements (shape \(shapeText(shape)))") }
-        return try sum(axis: axis, keepdim: keepdim).mul(Tensor(scalar: 1 / Float(n)))
+        let a = self
+        let scale = Tensor(scalar: 1 / Float(n))
+        let out = try GradMode.withoutGrad { () throws(TensorError) in try a.sum(axis: ax, keepdim: keepdim).mul(scale) }
+        return out.recording("mean", [a], detail: ax.map { "axis \($0)" }) { g throws(TensorError) in
+            var spread = g
+            if let ax, !keepdim { spread = try g.unsqueeze(ax) }
+            return [try spread.mul(scale).expandTo(a.shape).contiguousCopy()]
+        }
     }
 
     /// Max (or min) over `axis` (nil: all), with gradient to the first extreme element.
@@ -130,6 +144,9 @@ extension Tensor {
     /// Sums a (broadcast) gradient back to `target`, the shape of an input.
     func sumTo(_ target: [Int]) throws(TensorError) -> Tensor {
         if shape == target { return self }
+        guard rank >= target.count else {
+            throw TensorError("internal error: gradient of shape \(shapeText(shape)) cannot be summed to \(shapeText(target))")
+        }
         var t = self
         // Leading dimensions the input did not have.
         while t.rank > target.count { t = try t.sum(axis: 0) }

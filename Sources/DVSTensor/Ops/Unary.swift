@@ -20,7 +20,8 @@ extension Tensor {
 
     public func exp() throws(TensorError) -> Tensor {
         let out = mapUnary(self, ExpKernel.self)
-        return out.recording("exp", [self]) { g throws(TensorError) in [try g.mul(out)] }
+        let saved = out.detached()  // not `out` itself: that would make out → gradFn → closure → out a cycle
+        return out.recording("exp", [self]) { g throws(TensorError) in [try g.mul(saved)] }
     }
 
     public func log() throws(TensorError) -> Tensor {
@@ -30,7 +31,8 @@ extension Tensor {
 
     public func sqrt() throws(TensorError) -> Tensor {
         let out = mapUnary(self, SqrtKernel.self)
-        return out.recording("sqrt", [self]) { g throws(TensorError) in [try g.div(out.mul(Tensor(scalar: 2)))] }
+        let saved = out.detached()
+        return out.recording("sqrt", [self]) { g throws(TensorError) in [try g.div(saved.mul(Tensor(scalar: 2)))] }
     }
 
     public func abs() throws(TensorError) -> Tensor {
@@ -40,15 +42,17 @@ extension Tensor {
 
     public func tanh() throws(TensorError) -> Tensor {
         let out = mapUnary(self, TanhKernel.self)
+        let saved = out.detached()
         return out.recording("tanh", [self]) { g throws(TensorError) in
-            [try g.mul(Tensor(scalar: 1).sub(out.mul(out)))]
+            [try g.mul(Tensor(scalar: 1).sub(saved.mul(saved)))]
         }
     }
 
     public func sigmoid() throws(TensorError) -> Tensor {
         let out = mapUnary(self, SigmoidKernel.self)
+        let saved = out.detached()
         return out.recording("sigmoid", [self]) { g throws(TensorError) in
-            [try g.mul(out.mul(Tensor(scalar: 1).sub(out)))]
+            [try g.mul(saved.mul(Tensor(scalar: 1).sub(saved)))]
         }
     }
 

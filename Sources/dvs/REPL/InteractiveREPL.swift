@@ -64,11 +64,22 @@ enum LineEditor {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     }
 
+    /// The thread running the REPL (and readline).
+    nonisolated(unsafe) static var replThread = pthread_self()
+
     /// SIGINT sets the interrupt flag; without SA_RESTART, the blocked read()
-    /// in `readKey` returns EINTR and the line is cancelled at once.
+    /// in `readKey` returns EINTR and the line is cancelled at once. The kernel
+    /// may deliver the signal to another thread (OpenBLAS starts worker threads
+    /// before main runs), so the handler forwards it to the REPL thread.
     private static func installInterruptHandler() {
+        replThread = pthread_self()
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
+        action.__sigaction_handler.sa_handler = { _ in
+            Interrupt.request()
+            if pthread_equal(pthread_self(), LineEditor.replThread) == 0 {
+                pthread_kill(LineEditor.replThread, SIGINT)
+            }
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)

@@ -97,6 +97,7 @@ final class Session {
         ("type", ":type expr", "evaluate expr and show its type"),
         ("time", ":time expr", "evaluate expr (a cell) and show how long it took"),
         ("vars", ":vars", "list the variables this session defined"),
+        ("graph", ":graph expr", "draw the computation graph behind a tensor (PNG path printed)"),
         ("load", ":load file.dvs", "run a script in this session"),
         ("reset", ":reset", "forget every variable this session defined"),
         ("quit", ":quit", "leave the REPL (Ctrl-D also does)"),
@@ -128,6 +129,17 @@ final class Session {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             interpreter.output("time: \(formatDuration(seconds))\n")
             return outcome
+        case "graph":
+            guard !rest.isEmpty else { return usage(":graph expr") }
+            return evaluateQuietly(rest) { value, _ in
+                guard case .function(let graph)? = self.interpreter.global("graph"),
+                      case .function(let show)? = self.interpreter.global("show") else { return }
+                do throws(Diagnostic) {
+                    _ = try self.interpreter.call(show, [try self.interpreter.call(graph, [value])])
+                } catch {
+                    self.report(error)
+                }
+            }
         case "vars":
             let builtins = Set(initialState.definedNames)
             let names = interpreter.globalNames.filter { !builtins.contains($0) && $0 != "_" }.sorted()
