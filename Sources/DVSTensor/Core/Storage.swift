@@ -1,10 +1,29 @@
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let M_TRIM_THRESHOLD: Int32 = -1
+private let M_MMAP_THRESHOLD: Int32 = -3
+#endif
+
 /// A flat Float32 buffer shared by a tensor and its views.
 public final class TensorStorage {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
 
+    /// Keeps freed tensor memory in the process: glibc would otherwise map and
+    /// unmap large buffers on every allocation, and page faults then cost as
+    /// much as the kernels (a training step allocates the same sizes each time).
+    private static let allocatorConfigured: Bool = {
+        #if os(Linux)
+        _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+        #endif
+        return true
+    }()
+
     /// A zero-filled buffer of `count` floats.
     public init(count: Int) {
+        _ = TensorStorage.allocatorConfigured
         self.count = count
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
@@ -12,6 +31,7 @@ public final class TensorStorage {
 
     /// A buffer left uninitialized, for kernels that write every element.
     init(uninitializedCount count: Int) {
+        _ = TensorStorage.allocatorConfigured
         self.count = count
         pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
     }
