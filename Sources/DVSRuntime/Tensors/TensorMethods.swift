@@ -47,6 +47,12 @@ enum TensorMethods {
             }
             return try TensorValue.result { () throws(TensorError) in try t.reshape(shape) }
         },
+        NativeFunction("view", [.init("t", "tensor"), .init("shape", "list")], returns: "tensor",
+                       help: "Like reshape, but only for contiguous tensors, so the result always shares storage.") { a in
+            let t = try a.tensor(0)
+            guard t.isContiguous else { throw NativeError("view: the tensor is not contiguous (a transpose or slice); use reshape, which copies") }
+            return try a.call(table["reshape"]!, [a[0], a[1]])
+        },
         NativeFunction("transpose", [.init("t", "tensor"), .init("dim0", "number", default: .number(-2)), .init("dim1", "number", default: .number(-1))],
                        returns: "tensor", help: "Swaps two dimensions (the last two by default); a view.") { a in
             let t = try a.tensor(0), d0 = try a.int(1), d1 = try a.int(2)

@@ -47,6 +47,28 @@ final class TensorValue: DVSObject {
         }
     }
 
+    /// `t.requires_grad = true` (leaves only) and `t.name = "w"`.
+    func setMember(_ name: String, _ value: Value) throws(NativeError) -> Bool {
+        switch (name, value) {
+        case ("requires_grad", .bool(let on)):
+            guard tensor.gradFn == nil else {
+                throw NativeError("requires_grad can only be set on leaves; this tensor was computed by '\(tensor.gradFn!.op)' (use detach() first)")
+            }
+            tensor.requiresGrad = on
+            return true
+        case ("name", .string(let n)):
+            tensor.name = n
+            return true
+        case ("name", .null):
+            tensor.name = nil
+            return true
+        case ("requires_grad", _), ("name", _):
+            throw NativeError("tensor.\(name) must be a \(name == "name" ? "string" : "bool"), got \(value.typeName)")
+        default:
+            return false
+        }
+    }
+
     func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(NativeError) -> Value? {
         guard let o = TensorValue.operand(other) else { return nil }
         let (a, b) = reversed ? (o, tensor) : (tensor, o)
