@@ -15,6 +15,9 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
+        .systemLibrary(name: "CTesseract", path: "Sources/CTesseract"),
         .target(
             name: "DVSLang",
             // The evaluator's state is only touched by the thread running DVS code;
@@ -26,8 +29,14 @@ let package = Package(
             dependencies: ["COpenBLAS"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "DVSRender", dependencies: ["DVSTensor", "CGraphviz"]),
-        .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor", "DVSRender"]),
+        .target(
+            name: "DVSVision",
+            dependencies: ["DVSTensor", "CPNG", "CFreeType", "CTesseract"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
+        .target(name: "DVSRender", dependencies: ["DVSTensor", "DVSVision", "CGraphviz"]),
+        .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
         .executableTarget(
             name: "dvs",
             dependencies: [
@@ -37,6 +46,8 @@ let package = Package(
         ),
         .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
         .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor"]),
+        .testTarget(name: "DVSVisionTests", dependencies: ["DVSVision", "DVSTensor"]),
+        .testTarget(name: "DVSDataTests", dependencies: ["DVSData", "DVSVision"]),
         // Snapshots/ holds expected DOT text, read through #filePath.
         .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor"], exclude: ["Snapshots"]),
         .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang"]),
