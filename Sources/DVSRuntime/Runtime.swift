@@ -15,6 +15,7 @@ public enum Runtime {
         ("tensor", TensorLibrary.functions),
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),
+        ("vision", BoxLibrary.functions + TokenizerLibrary.functions),
         ("files", SaveLoadLibrary.functions),
     ]
 
