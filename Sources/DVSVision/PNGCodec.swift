@@ -214,6 +214,7 @@ extension Image {
         guard fd >= 0 else { throw TensorError("\(prefix): cannot read: \(errnoText())") }
         defer { _ = close(fd) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
