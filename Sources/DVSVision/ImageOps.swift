@@ -15,6 +15,22 @@ import DVSTensor
 ///   expected; results larger than `Image.maxSide` per side or `Image.maxPixels`
 ///   in all are refused before anything is allocated.
 extension Image {
+    /// The most pixels (width × height) a loaded or computed image may have,
+    /// checked before any pixel memory is allocated. 2^26 pixels (an A4 page
+    /// scanned at 600 dpi fits) as 4 Float32 channels is 1 GiB.
+    public static let maxPixels = 1 << 26
+
+    /// Why an image of this size is refused, or nil.
+    static func sizeProblem(width: Int, height: Int) -> String? {
+        if width < 1 || height < 1 || width > maxSide || height > maxSide {
+            return "each side must be 1…\(maxSide)"
+        }
+        if width * height > maxPixels {
+            return "\(width * height) pixels, more than the limit of \(maxPixels)"
+        }
+        return nil
+    }
+
     /// Color channels: all but alpha.
     var colorChannels: Int { channels == 4 ? 3 : channels }
 

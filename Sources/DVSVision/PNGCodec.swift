@@ -36,11 +36,6 @@ import DVSTensor
 /// Files are written atomically: a temporary file in the target's folder,
 /// flushed, then renamed over the target.
 extension Image {
-    /// The most pixels (width × height) a PNG may have, checked before any pixel
-    /// memory is allocated. 2^26 pixels (an A4 page scanned at 600 dpi fits)
-    /// as 4 Float32 channels is 1 GiB.
-    public static let maxPixels = 1 << 26
-
     /// The largest PNG file read (bytes): far above any PNG of `maxPixels` pixels.
     static let maxPNGFileBytes = 1 << 30
 
@@ -108,17 +103,6 @@ extension Image {
             return Result { () throws(TensorError) in try Image(width: width, height: height, channels: channels, pixels: planes) }
         }
         return try result.get()
-    }
-
-    /// Why an image of this size is refused, or nil.
-    static func sizeProblem(width: Int, height: Int) -> String? {
-        if width < 1 || height < 1 || width > maxSide || height > maxSide {
-            return "each side must be 1…\(maxSide)"
-        }
-        if width * height > maxPixels {
-            return "\(width * height) pixels, more than the limit of \(maxPixels)"
-        }
-        return nil
     }
 
     /// Interleaved 8-bit samples → channel planes, v / 255.
