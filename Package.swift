@@ -46,7 +46,7 @@ let package = Package(
         ),
         .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
         .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor"]),
-        .testTarget(name: "DVSVisionTests", dependencies: ["DVSVision", "DVSTensor"]),
+        .testTarget(name: "DVSVisionTests", dependencies: ["DVSVision", "DVSTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "DVSDataTests", dependencies: ["DVSData", "DVSVision"]),
         // Snapshots/ holds expected DOT text, read through #filePath.
         .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor"], exclude: ["Snapshots"]),

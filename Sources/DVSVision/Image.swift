@@ -2,7 +2,7 @@ import DVSTensor
 
 /// A raster image: 1 (gray), 3 (RGB) or 4 (RGBA) channels of Float32 in [0, 1],
 /// stored planar (channel, row, column). Text pages use gray with ink = 1 and
-/// background = 0 (DESIGN.md §8); `invert()` converts dark-on-light scans.
+/// background = 0 (DESIGN.md §8); `inverted()` converts dark-on-light scans.
 public struct Image: Equatable, Sendable {
     public let width: Int
     public let height: Int

@@ -253,7 +253,7 @@ extension Image {
 
     /// Writes the image as an 8-bit PNG, atomically (temporary file + rename).
     public func savePNG(path: String) throws(TensorError) {
-        try writeFileAtomically(pngData(), to: path)
+        try AtomicFile.write(pngData(), to: path, label: "save PNG: '\(path)'")
     }
 }
 
@@ -262,58 +262,3 @@ extension Image {
 /// The text of an `errno` value.
 private func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
-/// Writes `bytes` to a temporary file in the folder of `path`, flushes it and
-/// renames it over `path`, so readers see the old file or the whole new one.
-private func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(TensorError) {
-    let prefix = "save PNG: '\(path)'"
-    guard !path.isEmpty else { throw TensorError("save PNG: the file path is empty") }
-    var st = stat()
-    var existingMode: mode_t?
-    if stat(path, &st) == 0 {
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw TensorError("\(prefix) is a folder; give a file name") }
-        existingMode = st.st_mode & 0o7777
-    }
-    let slash = path.lastIndex(of: "/")
-    let folder = slash.map { String(path[..<$0]) } ?? "."
-    let folderShown = slash == nil ? "the current folder" : "'\(folder.isEmpty ? "/" : folder)'"
-    let base = String(slash.map { path[path.index(after: $0)...] } ?? path[...]).prefix(100)
-    let folderPrefix = slash.map { String(path[...$0]) } ?? ""
-
-    var fd: Int32 = -1
-    var temporary = ""
-    for _ in 0..<16 {
-        temporary = folderPrefix + ".\(base).tmp-\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))"
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        if fd >= 0 || errno != EEXIST { break }
-    }
-    guard fd >= 0 else {
-        let code = errno
-        switch code {
-        case ENOENT: throw TensorError("\(prefix): folder \(folderShown) does not exist")
-        case ENOTDIR: throw TensorError("\(prefix): \(folderShown) is not a folder")
-        case EACCES, EPERM: throw TensorError("\(prefix): no permission to create files in \(folderShown)")
-        default: throw TensorError("\(prefix): cannot create a file in \(folderShown): \(errnoText(code))")
-        }
-    }
-    if let mode = existingMode { _ = fchmod(fd, mode) }
-    var failure: String?
-    bytes.withUnsafeBytes { raw in
-        var done = 0
-        while done < raw.count {
-            let n = write(fd, raw.baseAddress! + done, raw.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = "write failed: \(errnoText())"
-                return
-            }
-            done += n
-        }
-    }
-    if failure == nil, fsync(fd) != 0 { failure = "write failed (fsync): \(errnoText())" }
-    if close(fd) != 0, failure == nil { failure = "write failed (close): \(errnoText())" }
-    if failure == nil, rename(temporary, path) != 0 { failure = "cannot replace the file: \(errnoText())" }
-    if let failure {
-        _ = unlink(temporary)
-        throw TensorError("\(prefix): \(failure)")
-    }
-}

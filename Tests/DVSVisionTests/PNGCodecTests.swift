@@ -150,10 +150,10 @@ final class PNGCodecTests: XCTestCase {
         let small = try Image(width: 1, height: 1)
         let inMissing = folder.appendingPathComponent("nope/page.png").path
         XCTAssertThrowsError(try small.savePNG(path: inMissing)) { error in
-            XCTAssertEqual("\(error)", "save PNG: '\(inMissing)': folder '\(folder.path)/nope' does not exist")
+            XCTAssertEqual("\(error)", "save PNG: '\(inMissing)': cannot write: folder '\(folder.path)/nope' does not exist")
         }
         XCTAssertThrowsError(try small.savePNG(path: folder.path)) { error in
-            XCTAssertEqual("\(error)", "save PNG: '\(folder.path)' is a folder; give a file name")
+            XCTAssertEqual("\(error)", "save PNG: '\(folder.path)': cannot write: it is a folder")
         }
     }
 

@@ -1,4 +1,5 @@
 import CGraphviz
+import DVSTensor
 import Foundation
 
 /// What Graphviz can produce in-process.
@@ -111,25 +112,9 @@ public final class GraphvizRenderer {
         } else {
             throw GraphvizError("graphviz: cannot tell the format of '\(path)': use a .svg, .png or .dot file name")
         }
-        try Self.writeAtomically(bytes, to: path)
+        try AtomicFile.write(bytes, to: path, label: "graphviz: cannot write '\(path)'")
     }
 
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temp = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try Data(bytes).write(to: temp)
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw GraphvizError("graphviz: cannot write '\(path)': \(error.localizedDescription)")
-        }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw GraphvizError("graphviz: cannot write '\(path)': \(reason)")
-        }
-    }
 }
 
 // Graphviz 2.42/2.43 declare gvRenderData's length as `unsigned int *`; newer
