@@ -41,6 +41,7 @@ enum SaveLoadLibrary {
     /// Savers in the order they are tried.
     static let savers: [Saver] = [
         GraphLibrary.saver,
+        ImageLibrary.saver,
         Saver(what: "a record of tensors", accepts: { v in
             if case .record = v { return true }
             if case .object(let o) = v { return o is TensorValue }
