@@ -1,4 +1,7 @@
 import DVSLang
+import DVSRender
+import DVSTensor
+import DVSVision
 import Foundation
 
 /// `show(x)`: how a value is displayed. Graphs (and later images and charts)
@@ -11,10 +14,26 @@ enum Display {
             interpreter.output(s + "\n")
         case .object(let o as GraphValue):
             let path = try o.renderForDisplay()
-            interpreter.output("\(o.summary) → \(path)\n")
+            try showPNG(path: path, label: o.summary, interpreter)
+        case .object(let o as ImageValue):
+            let path = newFilePath(prefix: "image", ext: "png")
+            // Text pages are ink 1 on 0: show them as dark ink on white, as on paper.
+            let shown = o.image.channels == 1 ? o.image.inverted() : o.image
+            try tensorOp { () throws(TensorError) in try shown.savePNG(path: path) }
+            try showPNG(path: path, label: o.summary, interpreter)
         default:
             interpreter.output(value.repr + "\n")
         }
+    }
+
+    /// Draws a PNG inline when the terminal can (see TerminalImage), then prints its path.
+    static func showPNG(path: String, label: String, _ interpreter: Interpreter) throws(NativeError) {
+        let method = TerminalImage.detect()
+        if method != .none, let data = FileManager.default.contents(atPath: path) {
+            let image = try tensorOp { () throws(TensorError) in try Image.decodePNG([UInt8](data)) }
+            interpreter.output(TerminalImage.render(image, png: [UInt8](data), method: method))
+        }
+        interpreter.output("\(label) → \(path)\n")
     }
 
     nonisolated(unsafe) private static var counter = 0

@@ -1,0 +1,135 @@
+import DVSLang
+import DVSTensor
+import DVSVision
+
+/// A font as a DVS value: `font("DejaVu Sans", size: 18)`.
+final class FontValue: DVSObject {
+    let font: Font
+    init(_ font: Font) { self.font = font }
+    var typeName: String { "font" }
+    var summary: String { "<font \(font.family) \(font.style) \(font.size) px>" }
+    var memberNames: [String] { ["family", "style", "size", "kerning"] }
+    func member(_ name: String) throws(NativeError) -> Value? {
+        switch name {
+        case "family": return .string(font.family)
+        case "style": return .string(font.style)
+        case "size": return .number(Double(font.size))
+        case "kerning": return .bool(font.hasKerning)
+        default: return nil
+        }
+    }
+}
+
+/// Fonts, text pages with exact word boxes, drawing annotations, overlays.
+enum TextLibrary {
+    /// A font from a font value, or a family name ("DejaVu Sans", "Liberation Serif Bold") or a .ttf path.
+    static func font(_ a: Arguments, _ i: Int, size: Int) throws(NativeError) -> Font {
+        switch a[i] {
+        case .object(let o as FontValue): return o.font
+        case .string(let spec): return try tensorOp { () throws(TensorError) in try Font.load(spec, size: size) }
+        default: throw a.bad(i, "font or font name")
+        }
+    }
+
+    static func strings(_ v: Value, _ what: String) throws(NativeError) -> [String] {
+        guard case .list(let l) = v else { throw NativeError("\(what): expected a list of strings, got \(v.typeName)") }
+        var out: [String] = []
+        for item in l.items {
+            guard case .string(let s) = item else { throw NativeError("\(what): expected strings, got \(item.typeName)") }
+            out.append(s)
+        }
+        return out
+    }
+
+    static func pageRecord(_ page: TextPage) -> Value {
+        .record(RecordObject([
+            ("image", ImageValue.wrap(page.image)),
+            ("boxes", .list(page.words.map(BoxValue.wrap))),
+            ("lines", .list(page.lines.map { .list($0.map { .string($0) }) })),
+            ("line_boxes", .list(page.lineBoxes.map(BoxValue.wrap))),
+        ]))
+    }
+
+    static let functions: [NativeFunction] = [
+        NativeFunction("font", [.init("name", "string"), .init("size", "number", default: .number(16))], returns: "font",
+                       help: "A TrueType font by family name (\"DejaVu Sans\", \"Liberation Serif Bold\") searched in $DVS_FONT_PATH, /usr/share/fonts, /usr/local/share/fonts, ~/.fonts — or by .ttf/.otf path; size in pixels.") { a in
+            let size = try a.int(1)
+            return .object(FontValue(try font(a, 0, size: size)))
+        },
+        NativeFunction("text_page", [.init("text", "list"), .init("font", "font|string", default: .string("DejaVu Sans")),
+                                     .init("size", "number", default: .number(16)), .init("width", "number", default: .number(224)),
+                                     .init("height", "number", default: .number(56)), .init("margin", "number", default: .number(4)),
+                                     .init("jitter", "number", default: .number(0)), .init("seed", "number", default: .number(0)),
+                                     .init("line_spacing", "number", default: .number(1))],
+                       returns: "record",
+                       help: "Draws text (a list of lines, each a list of words — or a flat list of words, wrapped) as ink 1 on 0 and returns {image, boxes, lines, line_boxes}: the exact pixel box of every word. jitter moves lines by up to that many pixels (seeded).") { a in
+            let size = try a.int(2)
+            let f: Font
+            if case .object(let o as FontValue) = a[1] { f = o.font } else { f = try font(a, 1, size: size) }
+            let (w, h, m, j) = (try a.int(3), try a.int(4), try a.int(5), try a.int(6))
+            let seed = UInt64(bitPattern: Int64(try a.int(7)))
+            let spacing = try a.number(8)
+            let items = try a.list(0).items
+            let page: TextPage
+            if items.allSatisfy({ if case .list = $0 { return true } else { return false } }) {
+                var lines: [[String]] = []
+                for item in items { lines.append(try strings(item, "text_page")) }
+                page = try tensorOp { () throws(TensorError) in
+                    try TextPage.generate(lines: lines, font: f, width: w, height: h, margin: m, jitter: j, seed: seed, lineSpacing: spacing)
+                }
+            } else {
+                let words = try strings(a[0], "text_page")
+                page = try tensorOp { () throws(TensorError) in
+                    try TextPage.generate(words: words, font: f, width: w, height: h, margin: m, jitter: j, seed: seed, lineSpacing: spacing)
+                }
+            }
+            return pageRecord(page)
+        },
+        NativeFunction("draw_text", [.init("img", "image"), .init("text", "string"), .init("x", "number"), .init("y", "number"),
+                                     .init("font", "font|string", default: .string("DejaVu Sans")), .init("size", "number", default: .number(16)),
+                                     .init("ink", "number", default: .number(1))],
+                       returns: "record",
+                       help: "Draws text with its top (the font's ascender line) at y; returns {image, boxes} with each word's exact box.") { a in
+            var img = try a.image(0)
+            let text = try a.string(1), x = try a.int(2), y = try a.int(3)
+            let f = try font(a, 4, size: try a.int(5)), ink = Float(try a.number(6))
+            let drawn = try tensorOp { () throws(TensorError) in try img.drawText(text, x: x, top: y, font: f, ink: ink) }
+            return .record(RecordObject([("image", ImageValue.wrap(img)), ("boxes", .list(drawn.wordBoxes.map(BoxValue.wrap)))]))
+        },
+        NativeFunction("draw_box", [.init("img", "image"), .init("box", "box"), .init("value", "number", default: .number(1)),
+                                    .init("thickness", "number", default: .number(1))],
+                       returns: "image", help: "The image with the outline of a box drawn in value (all channels).") { a in
+            var img = try a.image(0)
+            let b = try BoxValue.box(a, 1), v = Float(try a.number(2)), t = try a.int(3)
+            guard t >= 1, t <= 100 else { throw NativeError("draw_box: thickness must be 1…100, got \(t)") }
+            img.drawBox(b, value: v, thickness: t)
+            return ImageValue.wrap(img)
+        },
+        NativeFunction("overlay", [.init("img", "image"), .init("grid", "grid"), .init("labels", "record|list"),
+                                   .init("boxes", "list", default: .null), .init("scale", "number", default: .number(2))],
+                       returns: "image",
+                       help: "The DV-SFT picture: the image (ink dark on white, enlarged by scale), the grid of visual tokens, each token's label word, unlabelled tokens shaded; word boxes outlined when given.") { a in
+            let img = try a.image(0)
+            guard case .object(let g as GridValue) = a[1] else { throw a.bad(1, "grid") }
+            var words: [String?] = []
+            let wordsValue: Value
+            if case .record(let r) = a[2], let w = r["words"] { wordsValue = w } else { wordsValue = a[2] }
+            guard case .list(let l) = wordsValue else { throw NativeError("overlay: labels must be the record from dvsft_labels or a list of words") }
+            for item in l.items {
+                switch item {
+                case .string(let s): words.append(s)
+                case .null: words.append(nil)
+                case .number(let n): words.append(n == -100 ? nil : formatNumber(n))
+                default: throw NativeError("overlay: labels must be words (or nil), got \(item.typeName)")
+                }
+            }
+            let boxes = a.isNil(3) ? [] : try LabelLibrary.boxes(a, 3)
+            var style = Overlay.Style()
+            style.scale = try a.int(4)
+            let s = style
+            return ImageValue.wrap(try tensorOp { () throws(TensorError) in
+                try Overlay.draw(img, regions: g.grid.regions, labels: words, words: boxes, style: s)
+            })
+        },
+    ]
+}
