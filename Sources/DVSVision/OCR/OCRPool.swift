@@ -1,0 +1,143 @@
+import DVSTensor
+import Foundation
+
+/// Recognises many pages in parallel: up to `workers` pages at a time, each
+/// worker thread using its own `OCREngine`.
+///
+/// Engines are created lazily (the first call that needs one) and kept for the
+/// life of the pool; `OCRPool.shared(language:)` keeps one pool per language
+/// for the life of the process, so engine start-up (0.1–0.5 s each) is paid
+/// once. An engine is only ever used by one thread at a time: a worker takes
+/// an idle engine (or makes one), recognises its pages, and hands it back.
+///
+/// Tesseract's own OpenMP threading is turned off on every thread that
+/// recognises (see `OCREngine`), and the process gets `OMP_THREAD_LIMIT=1`
+/// (unless already set) when the first engine is made — which only reaches
+/// child processes, since libgomp reads its environment at load time.
+public final class OCRPool: @unchecked Sendable {
+    public let language: String
+    /// The tessdata folder the pool's engines load from.
+    public let tessdataPath: String
+    /// How many pages are recognised at once (and at most how many engines exist).
+    public let workers: Int
+
+    private let lock = NSLock()
+    private var idle: [OCREngine] = []
+    private var created = 0
+
+    /// A pool for `language`; no engine is started yet. Fails at once (naming
+    /// the folders searched) when the language data cannot be found.
+    /// `workers` defaults to the number of active cores.
+    public init(language: String = "eng", tessdata: String? = nil,
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(TensorError) {
+        guard workers >= 1 else { throw TensorError("OCR pool: workers must be at least 1, got \(workers)") }
+        self.tessdataPath = try OCREngine.findTessdata(language: language, tessdata: tessdata)
+        self.language = language
+        self.workers = workers
+    }
+
+    nonisolated(unsafe) private static var pools: [String: OCRPool] = [:]
+    private static let poolsLock = NSLock()
+
+    /// The process-wide pool for `language` (default tessdata search, one
+    /// worker per core), made on first use and kept alive.
+    public static func shared(language: String = "eng") throws(TensorError) -> OCRPool {
+        poolsLock.lock()
+        defer { poolsLock.unlock() }
+        if let pool = pools[language] { return pool }
+        let pool = try OCRPool(language: language)
+        pools[language] = pool
+        return pool
+    }
+
+    /// Engines started so far.
+    public var engineCount: Int { lock.withLock { created } }
+
+    /// Recognise every image (see `OCREngine.recognize`); results are in input
+    /// order. Inputs are checked before any work starts; if a page still fails,
+    /// the error of the first failing page (in input order) is thrown.
+    public func recognizeAll(_ images: [Image], level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [[Box]] {
+        for (i, image) in images.enumerated() {
+            do { try OCREngine.validate(image, psm: psm) } catch { throw TensorError("OCR page \(i): \(error.message.dropPrefix("OCR: "))") }
+        }
+        if images.isEmpty { return [] }
+        let n = images.count
+        var results = [Result<[Box], TensorError>](repeating: .success([]), count: n)
+        let next = Counter()
+        let threads = Swift.min(workers, n)
+        results.withUnsafeMutableBufferPointer { out in
+            let out = UnsafeSendable(out)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                // Each index is taken by exactly one worker; a worker that
+                // finds nothing left never touches an engine.
+                guard let first = next.take(below: n) else { return }
+                let engine: OCREngine
+                do throws(TensorError) { engine = try checkout() } catch {
+                    // Could not start an engine: the pages this worker takes get the error.
+                    var i: Int? = first
+                    while let j = i { out.value[j] = .failure(error); i = next.take(below: n) }
+                    return
+                }
+                defer { checkin(engine) }
+                var i: Int? = first
+                while let j = i {
+                    do throws(TensorError) { out.value[j] = .success(try engine.recognize(images[j], level: level, psm: psm)) }
+                    catch { out.value[j] = .failure(error) }
+                    i = next.take(below: n)
+                }
+            }
+        }
+        var pages: [[Box]] = []
+        pages.reserveCapacity(n)
+        for (i, r) in results.enumerated() {
+            switch r {
+            case .success(let boxes): pages.append(boxes)
+            case .failure(let e): throw TensorError("OCR page \(i): \(e.message.dropPrefix("OCR: "))")
+            }
+        }
+        return pages
+    }
+
+    private func checkout() throws(TensorError) -> OCREngine {
+        lock.lock()
+        if let engine = idle.popLast() {
+            lock.unlock()
+            return engine
+        }
+        created += 1
+        lock.unlock()
+        do {
+            return try OCREngine(language: language, tessdata: tessdataPath)
+        } catch {
+            lock.withLock { created -= 1 }
+            throw error
+        }
+    }
+
+    private func checkin(_ engine: OCREngine) {
+        lock.withLock { idle.append(engine) }
+    }
+}
+
+/// Hands out 0, 1, 2, … to concurrent workers.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below n: Int) -> Int? {
+        lock.withLock {
+            guard value < n else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// A buffer written at distinct indices by concurrent workers.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+private extension String {
+    func dropPrefix(_ p: String) -> String { hasPrefix(p) ? String(dropFirst(p.count)) : self }
+}
