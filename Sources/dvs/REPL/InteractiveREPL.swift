@@ -64,28 +64,38 @@ enum LineEditor {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     }
 
-    /// The thread running the REPL (and readline).
-    nonisolated(unsafe) static var replThread = pthread_self()
+    /// A self-pipe: the SIGINT handler writes a byte, `readKey` waits on the
+    /// terminal and the pipe together, so Ctrl-C ends the line whichever thread
+    /// received the signal and whatever readline was doing at that moment.
+    nonisolated(unsafe) static var interruptPipe: [Int32] = [-1, -1]
 
-    /// SIGINT sets the interrupt flag; without SA_RESTART, the blocked read()
-    /// in `readKey` returns EINTR and the line is cancelled at once. The kernel
-    /// may deliver the signal to another thread (OpenBLAS starts worker threads
-    /// before main runs), so the handler forwards it to the REPL thread.
     private static func installInterruptHandler() {
-        replThread = pthread_self()
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+            interruptPipe = fds
+        }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
             Interrupt.request()
-            if pthread_equal(pthread_self(), LineEditor.replThread) == 0 {
-                pthread_kill(LineEditor.replThread, SIGINT)
-            }
+            var byte: UInt8 = 1
+            _ = write(LineEditor.interruptPipe[1], &byte, 1)
         }
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
+        action.sa_flags = SA_RESTART
         sigaction(SIGINT, &action, nil)
     }
 
+    /// Empties the self-pipe (a Ctrl-C that interrupted a running cell must not
+    /// also cancel the next line).
+    static func drainInterrupts() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(interruptPipe[0], &buffer, buffer.count) > 0 {}
+    }
+
     static func readLine(prompt: String) -> String? {
+        drainInterrupts()
+        Interrupt.clear()
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         return String(cString: raw)
@@ -99,23 +109,37 @@ enum LineEditor {
     }
 }
 
-/// readline's key reader. On Ctrl-C (a read interrupted with the interrupt
-/// flag set) it empties the line and ends it, so the prompt returns at once.
+/// readline's key reader: waits for a key or a Ctrl-C (a byte in the
+/// interrupt pipe); on Ctrl-C it empties the line and ends it, so the prompt
+/// returns at once.
 private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
-    var byte: UInt8 = 0
+    let input = fileno(stream ?? stdin)
+    var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+               pollfd(fd: LineEditor.interruptPipe[0], events: Int16(POLLIN), revents: 0)]
     while true {
-        let n = read(fileno(stream ?? stdin), &byte, 1)
-        if n == 1 { return Int32(byte) }
-        if n < 0, errno == EINTR {
-            if Interrupt.isRequested {
-                rl_replace_line("", 0)
-                fputs("^C", stdout)
-                fflush(stdout)
-                return Int32(UInt8(ascii: "\n"))
-            }
-            continue
+        if Interrupt.isRequested || fds[1].revents != 0 {
+            LineEditor.drainInterrupts()
+            rl_replace_line("", 0)
+            fputs("^C", stdout)
+            fflush(stdout)
+            Interrupt.request()  // takeInterrupt() reports it once the line has ended
+            return Int32(UInt8(ascii: "\n"))
         }
-        return EOF
+        fds[0].revents = 0
+        fds[1].revents = 0
+        let ready = poll(&fds, LineEditor.interruptPipe[0] >= 0 ? 2 : 1, -1)
+        if ready < 0 {
+            if errno == EINTR { continue }
+            return EOF
+        }
+        if fds[1].revents != 0 { continue }
+        if fds[0].revents != 0 {
+            var byte: UInt8 = 0
+            let n = read(input, &byte, 1)
+            if n == 1 { return Int32(byte) }
+            if n < 0, errno == EINTR || errno == EAGAIN { continue }
+            return EOF
+        }
     }
 }
 
