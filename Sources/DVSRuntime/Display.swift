@@ -7,7 +7,24 @@ import Foundation
 /// `show(x)`: how a value is displayed. Graphs (and later images and charts)
 /// are rendered to a PNG in the session's display folder and its path is
 /// printed; strings print as text; other values print as the REPL echoes them.
-enum Display {
+public enum Display {
+    /// Something `show` produced for a notebook: a PNG and a one-line label.
+    public struct Item {
+        public let png: [UInt8]
+        public let label: String
+    }
+
+    /// Where shown pictures go instead of the terminal (the notebook runner
+    /// installs one per session); nil: terminal and file path.
+    public static func setSink(_ sink: ((Item) -> Void)?, for interpreter: Interpreter) {
+        interpreter.extensions["display.sink"] = sink.map(SinkBox.init)
+    }
+
+    private final class SinkBox {
+        let send: (Item) -> Void
+        init(_ send: @escaping (Item) -> Void) { self.send = send }
+    }
+
     static func show(_ value: Value, _ interpreter: Interpreter) throws(NativeError) {
         switch value {
         case .string(let s):
@@ -28,6 +45,11 @@ enum Display {
 
     /// Draws a PNG inline when the terminal can (see TerminalImage), then prints its path.
     static func showPNG(path: String, label: String, _ interpreter: Interpreter) throws(NativeError) {
+        if let sink = interpreter.extensions["display.sink"] as? SinkBox {
+            guard let data = FileManager.default.contents(atPath: path) else { throw NativeError("show: cannot read back '\(path)'") }
+            sink.send(Item(png: [UInt8](data), label: label))
+            return
+        }
         let method = TerminalImage.detect()
         if method != .none, let data = FileManager.default.contents(atPath: path) {
             let image = try tensorOp { () throws(TensorError) in try Image.decodePNG([UInt8](data)) }
