@@ -14,15 +14,20 @@ public enum Display {
         public let label: String
     }
 
-    /// Where shown pictures go instead of the terminal (the notebook runner
-    /// installs one per session); nil: terminal and file path.
-    public static func setSink(_ sink: ((Item) -> Void)?, for interpreter: Interpreter) {
-        interpreter.extensions["display.sink"] = sink.map(SinkBox.init)
+    /// Where shown pictures go: the notebook runner collects them instead of
+    /// showing them (`alsoShow: false`); the REPL records them for `:save` and
+    /// still shows them (`alsoShow: true`). nil: terminal and file path only.
+    public static func setSink(_ sink: ((Item) -> Void)?, alsoShow: Bool = false, for interpreter: Interpreter) {
+        interpreter.extensions["display.sink"] = sink.map { SinkBox($0, alsoShow: alsoShow) }
     }
 
     private final class SinkBox {
         let send: (Item) -> Void
-        init(_ send: @escaping (Item) -> Void) { self.send = send }
+        let alsoShow: Bool
+        init(_ send: @escaping (Item) -> Void, alsoShow: Bool) {
+            self.send = send
+            self.alsoShow = alsoShow
+        }
     }
 
     static func show(_ value: Value, _ interpreter: Interpreter) throws(NativeError) {
@@ -48,7 +53,7 @@ public enum Display {
         if let sink = interpreter.extensions["display.sink"] as? SinkBox {
             guard let data = FileManager.default.contents(atPath: path) else { throw NativeError("show: cannot read back '\(path)'") }
             sink.send(Item(png: [UInt8](data), label: label))
-            return
+            if !sink.alsoShow { return }
         }
         let method = TerminalImage.detect()
         if method != .none, let data = FileManager.default.contents(atPath: path) {
