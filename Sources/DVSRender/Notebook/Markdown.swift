@@ -81,8 +81,8 @@ public enum Markdown {
     }
 
     /// A list starting at `i` with `first`'s marker type; `i` ends after it.
-    /// Items hold the lines indented under them (the marker's width or at
-    /// least two spaces), rendered as blocks, so lists nest.
+    /// Items hold the lines indented at least two spaces past the list's
+    /// marker (less their own marker's width), rendered as blocks, so lists nest.
     static func list(_ lines: ArraySlice<String>, from i: inout Int, first: ListMarker, depth: Int) -> String {
         var items: [[String]] = []
         var contentIndent = first.contentIndent
