@@ -53,20 +53,28 @@ final class Session {
         let source = Source(name: "<cell \(n)>", text: text)
         let before = interpreter.snapshot()
         Interrupt.clear()
+        let recording = notebook.begin(interpreter)
         do {
             let result = try interpreter.run(source)
             record(result.value, cell: n)
             if result.isExpression, !isNil(result.value), !trimmed.hasSuffix(";") {
                 echo(result.value, cell: n, prompts: prompts)
+                recording.addValue(result.value.repr)
             }
+            notebook.finish(recording, source: text, number: n)
             return .ok
         } catch {
             interpreter.restore(before)
             record(.null, cell: n)
             report(error)
+            recording.addError(error.render(color: false))
+            notebook.finish(recording, source: text, number: n)
             return .failed
         }
     }
+
+    /// Every cell run so far, with its outputs, for `:save`.
+    private let notebook = SessionNotebook(generator: "dvs \(DVSCommand.version) REPL session")
 
     private func record(_ value: Value, cell: Int) {
         while outputs.items.count <= cell { outputs.items.append(.null) }
@@ -99,6 +107,7 @@ final class Session {
         ("vars", ":vars", "list the variables this session defined"),
         ("graph", ":graph expr", "draw the computation graph behind a tensor (PNG path printed)"),
         ("load", ":load file.dvs", "run a script in this session"),
+        ("save", ":save file.html|file.dvs", "write the session as a notebook page, or as a # %% script"),
         ("reset", ":reset", "forget every variable this session defined"),
         ("quit", ":quit", "leave the REPL (Ctrl-D also does)"),
     ]
@@ -168,9 +177,20 @@ final class Session {
                 report(error)
                 return .failed
             }
+        case "save":
+            guard !rest.isEmpty else { return usage(":save file.html | file.dvs") }
+            do {
+                try notebook.save(to: rest)
+                interpreter.output("saved \(notebook.count) cell\(notebook.count == 1 ? "" : "s") to \(rest)\n")
+                return .ok
+            } catch {
+                FileHandle.standardError.write("error: \(error.message)\n".data(using: .utf8)!)
+                return .failed
+            }
         case "reset":
             interpreter.restore(initialState)
             outputs.items = [.null]
+            notebook.reset()
             cellNumber = 1
             interpreter.output("session reset\n")
             return .ok
