@@ -49,11 +49,12 @@ struct DVSCommand: ParsableCommand {
         dvs                    start the REPL (reads cells from stdin when it is not a terminal)
         dvs run file.dvs …     run a script; args() gives the arguments after it
         dvs -e 'expr'          evaluate one expression and print its value
+        dvs notebook f.dvs     run a # %%-celled script and write an HTML notebook (-o out.html)
         dvs help [topic]       help on a built-in or topic (syntax, operators, errors)
         Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error.
         """,
         version: version,
-        subcommands: [ReplCommand.self, RunCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

@@ -1,5 +1,6 @@
 import DVSLang
 import DVSRender
+import DVSTensor
 import Foundation
 
 /// Runs a `# %%`-celled script in one session and collects what each cell
@@ -96,6 +97,12 @@ public enum NotebookRunner {
             out.append(NotebookCell(kind: .code, source: cell.text, outputs: outputs, duration: seconds, number: number))
         }
         return (out, failed)
+    }
+
+    /// Writes the cells as one self-contained HTML page, atomically.
+    public static func write(_ cells: [NotebookCell], title: String, generator: String, to path: String) throws(NativeError) {
+        let page = NotebookHTML.render(NotebookDocument(title: title, cells: cells, generator: generator))
+        try tensorOp { () throws(TensorError) in try AtomicFile.write(Array(page.utf8), to: path, label: path) }
     }
 
     private static func isNilValue(_ v: Value) -> Bool {
