@@ -4,6 +4,8 @@
 // Swift 6 cannot touch mutable C globals directly, so the few the REPL sets
 // are reached through the small accessors below.
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <readline/readline.h>
 #include <readline/history.h>
 
@@ -19,10 +21,11 @@ static inline void dvs_history_keep_multiline_entries(void) {
     history_write_timestamps = 1;
     history_multiline_entries = 1;
 }
+// readline keeps these pointers: copy the strings (Swift's may be temporary).
 static inline void dvs_rl_set_word_break_characters(const char *chars) {
-    rl_completer_word_break_characters = (char *)chars;
+    rl_completer_word_break_characters = strdup(chars);
 }
 static inline void dvs_rl_set_completion_append_character(int c) { rl_completion_append_character = c; }
 static inline const char *dvs_rl_line_buffer(void) { return rl_line_buffer; }
-static inline void dvs_rl_set_readline_name(const char *name) { rl_readline_name = name; }
+static inline void dvs_rl_set_readline_name(const char *name) { rl_readline_name = strdup(name); }
 #endif

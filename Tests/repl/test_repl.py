@@ -494,6 +494,31 @@ class TestCommands(ReplTestCase):
         self.assertIn("unknown name 'gone'", r.cell("gone"))
         self.assertOut(r.cell("sqrt(16)"), "4", "built-ins survive :reset")
 
+    def test_save_and_replay_as_notebook(self):
+        r = self.start()
+        r.cell("let base = 7")
+        r.cell('print("printed", base * 3)')
+        self.assertOut(r.cell("base + 1"), "8")
+        script = os.path.join(self.tmp.name, "session.dvs")
+        page = os.path.join(self.tmp.name, "session.html")
+        self.assertIn("saved 3 cells", r.cell(":save " + script))
+        self.assertIn("saved", r.cell(":save " + page))
+        with open(script) as f:
+            text = f.read()
+        self.assertEqual(text.count("# %%"), 3)
+        self.assertIn("let base = 7", text)
+        with open(page) as f:
+            html = f.read()
+        self.assertIn("printed 21", html)
+        # The saved script replays through `dvs notebook` with the same outputs.
+        replay = os.path.join(self.tmp.name, "replay.html")
+        done = subprocess.run([DVS, "notebook", script, "-o", replay], capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(replay) as f:
+            replayed = f.read()
+        self.assertIn("printed 21", replayed)
+        self.assertIn("Out[3]", replayed)
+
     def test_unknown_command(self):
         r = self.start()
         out = r.cell(":foo")
