@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .target(
             name: "DVSLang",
             // The evaluator's state is only touched by the thread running DVS code;
@@ -35,7 +36,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
-        .target(name: "DVSRender", dependencies: ["DVSTensor", "DVSVision", "CGraphviz"]),
+        .target(name: "DVSRender", dependencies: ["DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
         .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
         .executableTarget(
             name: "dvs",
@@ -49,7 +50,7 @@ let package = Package(
         .testTarget(name: "DVSVisionTests", dependencies: ["DVSVision", "DVSTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "DVSDataTests", dependencies: ["DVSData", "DVSVision"]),
         // Snapshots/ holds expected DOT text, read through #filePath.
-        .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor"], exclude: ["Snapshots"]),
+        .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor", "CCairo"], exclude: ["Snapshots"]),
         .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang"]),
     ],
     // Swift 5 mode: the interpreter is single-threaded by design and talks to
