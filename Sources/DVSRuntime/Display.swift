@@ -37,6 +37,10 @@ public enum Display {
         case .object(let o as GraphValue):
             let path = try o.renderForDisplay()
             try showPNG(path: path, label: o.summary, interpreter)
+        case .object(let o as ChartValue):
+            let path = newFilePath(prefix: "chart", ext: "png")
+            try tensorOp { () throws(TensorError) in try o.chart.write(to: path) }
+            try showPNG(path: path, label: o.summary, interpreter)
         case .object(let o as ImageValue):
             let path = newFilePath(prefix: "image", ext: "png")
             // Text pages are ink 1 on 0: show them as dark ink on white, as on paper.

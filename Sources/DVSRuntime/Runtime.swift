@@ -15,6 +15,7 @@ public enum Runtime {
         ("tensor", TensorLibrary.functions),
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),
+        ("plot", ChartLibrary.functions),
         ("vision", ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions),
         ("files", SaveLoadLibrary.functions),
     ]

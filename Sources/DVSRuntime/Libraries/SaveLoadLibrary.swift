@@ -42,6 +42,7 @@ enum SaveLoadLibrary {
     static let savers: [Saver] = [
         GraphLibrary.saver,
         ImageLibrary.saver,
+        ChartLibrary.saver,
         Saver(what: "a record of tensors", accepts: { v in
             if case .record = v { return true }
             if case .object(let o) = v { return o is TensorValue }
