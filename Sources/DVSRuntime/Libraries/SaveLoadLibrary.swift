@@ -15,15 +15,22 @@ enum SaveLoadLibrary {
             }
             throw NativeError("save: cannot save a \(a[0].typeName) (expected a record of tensors\(savers.count > 1 ? ", " + savers.dropFirst().map(\.what).joined(separator: ", ") : ""))")
         },
-        NativeFunction("load", [.init("path", "string")], returns: "record",
-                       help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save). The header is validated before any memory is allocated.") { a in
+        NativeFunction("load", [.init("path", "string"), .init("nested", "bool", default: .bool(true))], returns: "record",
+                       help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save) unless nested: false keeps them flat. The header is validated before any memory is allocated.") { a in
             let path = try a.string(0)
             guard path.hasSuffix(".safetensors") else {
                 throw NativeError("load: expected a .safetensors file, got '\(path)'")
             }
             let (tensors, metadata) = try tensorOp { () throws(TensorError) in try Safetensors.read(path) }
             let root = RecordObject()
-            for (name, t) in tensors { try insert(TensorValue.wrap(t), at: name.split(separator: ".").map(String.init), into: root) }
+            let nested = try a.bool(1)
+            for (name, t) in tensors {
+                if nested {
+                    try insert(TensorValue.wrap(t), at: name.split(separator: ".").map(String.init), into: root)
+                } else {
+                    root[name] = TensorValue.wrap(t)
+                }
+            }
             if !metadata.isEmpty, root["__metadata__"] == nil {
                 root["__metadata__"] = .record(RecordObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
             }
@@ -72,14 +79,9 @@ enum SaveLoadLibrary {
             case .object(let o as TensorValue): out.append((name, o.tensor))
             case .record(let inner): try flatten(inner, prefix: name, into: &out, metadata: &metadata)
             case .list(let l):
-                for (i, item) in l.items.enumerated() {
-                    guard case .object(let o as TensorValue) = item else {
-                        throw NativeError("save: '\(name)[\(i)]' is \(item.typeName); checkpoints hold tensors (in records and lists)")
-                    }
-                    out.append(("\(name).\(i)", o.tensor))
-                }
+                try flatten(RecordObject(l.items.enumerated().map { ("\($0.offset)", $0.element) }), prefix: name, into: &out, metadata: &metadata)
             default:
-                throw NativeError("save: field '\(name)' is \(value.typeName); checkpoints hold tensors (in nested records)")
+                throw NativeError("save: field '\(name)' is \(value.typeName); checkpoints hold tensors (in nested records and lists)")
             }
         }
     }
@@ -93,6 +95,8 @@ enum SaveLoadLibrary {
         let inner: RecordObject
         if case .record(let existing)? = record[first] {
             inner = existing
+        } else if let clash = record[first] {
+            throw NativeError("load: '\(first)' is both a \(clash.typeName) and a prefix of other names; use load(path, nested: false)")
         } else {
             inner = RecordObject()
             record[first] = .record(inner)
