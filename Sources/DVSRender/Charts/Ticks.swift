@@ -57,10 +57,22 @@ public enum Ticks {
     /// Ticks for a linear axis covering `min…max`, about `count` of them
     /// (Heckbert's loose labeling: the axis is widened to the outer ticks).
     public static func linear(min: Double, max: Double, count: Int = 5) -> TickSet {
+        niceTicks(min: min, max: max, count: count, widen: true)
+    }
+
+    /// Ticks for a linear axis that keeps exactly `min…max` (a color bar):
+    /// only the nice ticks inside the range are listed.
+    public static func inside(min: Double, max: Double, count: Int = 5) -> TickSet {
+        niceTicks(min: min, max: max, count: count, widen: false)
+    }
+
+    /// Nice ticks at multiples of the step: from the one at or below `min` to the
+    /// one at or above `max` when widening, else only those inside the range.
+    private static func niceTicks(min: Double, max: Double, count: Int, widen: Bool) -> TickSet {
         let (lo, hi) = widened(min, max)
         let step = linearStep(lo, hi, count: count)
-        let first = Foundation.floor(nudged(lo / step, up: true))
-        let last = Foundation.ceil(nudged(hi / step, up: false))
+        let first = widen ? Foundation.floor(nudged(lo / step, up: true)) : Foundation.ceil(nudged(lo / step, up: false))
+        let last = widen ? Foundation.ceil(nudged(hi / step, up: false)) : Foundation.floor(nudged(hi / step, up: true))
         guard first.isFinite, last.isFinite, last - first <= 1000 else {
             return TickSet(values: [lo, hi], labels: labels([lo, hi], step: hi - lo), minor: [], lower: lo, upper: hi)
         }
@@ -71,26 +83,7 @@ public enum Ticks {
             i += 1
         }
         return TickSet(values: values, labels: labels(values, step: step), minor: [],
-                       lower: values.first ?? lo, upper: values.last ?? hi)
-    }
-
-    /// Ticks for a linear axis that keeps exactly `min…max` (a color bar):
-    /// only the nice ticks inside the range are listed.
-    public static func inside(min: Double, max: Double, count: Int = 5) -> TickSet {
-        let (lo, hi) = widened(min, max)
-        let step = linearStep(lo, hi, count: count)
-        let first = Foundation.ceil(nudged(lo / step, up: false))
-        let last = Foundation.floor(nudged(hi / step, up: true))
-        guard first.isFinite, last.isFinite, last - first <= 1000 else {
-            return TickSet(values: [lo, hi], labels: labels([lo, hi], step: hi - lo), minor: [], lower: lo, upper: hi)
-        }
-        var values: [Double] = []
-        var i = first
-        while i <= last + 0.5 {
-            values.append(tickValue(i, step))
-            i += 1
-        }
-        return TickSet(values: values, labels: labels(values, step: step), minor: [], lower: lo, upper: hi)
+                       lower: widen ? values.first ?? lo : lo, upper: widen ? values.last ?? hi : hi)
     }
 
     /// Ticks for a log-scale axis covering `min…max` (both > 0), on decades.
