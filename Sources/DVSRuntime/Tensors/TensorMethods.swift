@@ -23,6 +23,18 @@ enum TensorMethods {
         }
     }
 
+    /// A target shape for reshape/view: whole numbers, one of them possibly -1.
+    private static func targetShape(_ a: Arguments, _ i: Int) throws(NativeError) -> [Int] {
+        var shape: [Int] = []
+        for item in try a.list(i).items {
+            guard case .number(let n) = item, let d = exactInt(n), d >= -1 else {
+                throw NativeError("\(a.function.name): sizes must be whole numbers (or -1), got \(item.repr)")
+            }
+            shape.append(d)
+        }
+        return shape
+    }
+
     static let all: [NativeFunction] = [
         NativeFunction("item", [.init("t", "tensor")], returns: "number", help: "The value of a one-element tensor as a number.") { a in
             let t = try a.tensor(0)
@@ -38,20 +50,14 @@ enum TensorMethods {
         reduction("argmax", "Index of the maximum along `axis` (in the flattened tensor when nil), as integer data.") { t, ax, k throws(TensorError) in try t.argmax(axis: ax, keepdim: k) },
         NativeFunction("reshape", [.init("t", "tensor"), .init("shape", "list")], returns: "tensor",
                        help: "The same elements in another shape; one size may be -1. A view when the data is contiguous.") { a in
-            let t = try a.tensor(0)
-            guard case .list(let l) = a[1] else { throw a.bad(1, "list of sizes") }
-            var shape: [Int] = []
-            for item in l.items {
-                guard case .number(let n) = item, let i = exactInt(n), i >= -1 else { throw NativeError("reshape: sizes must be whole numbers (or -1), got \(item.repr)") }
-                shape.append(i)
-            }
+            let t = try a.tensor(0), shape = try targetShape(a, 1)
             return try TensorValue.result { () throws(TensorError) in try t.reshape(shape) }
         },
         NativeFunction("view", [.init("t", "tensor"), .init("shape", "list")], returns: "tensor",
                        help: "Like reshape, but only for contiguous tensors, so the result always shares storage.") { a in
-            let t = try a.tensor(0)
+            let t = try a.tensor(0), shape = try targetShape(a, 1)
             guard t.isContiguous else { throw NativeError("view: the tensor is not contiguous (a transpose or slice); use reshape, which copies") }
-            return try a.call(table["reshape"]!, [a[0], a[1]])
+            return try TensorValue.result { () throws(TensorError) in try t.reshape(shape) }
         },
         NativeFunction("transpose", [.init("t", "tensor"), .init("dim0", "number", default: .number(-2)), .init("dim1", "number", default: .number(-1))],
                        returns: "tensor", help: "Swaps two dimensions (the last two by default); a view.") { a in
