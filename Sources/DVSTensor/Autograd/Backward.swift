@@ -26,7 +26,7 @@ public enum Autograd {
             for t in order.reversed() {
                 guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
                 if t.requiresGrad {
-                    t.grad = try t.grad.map { old throws(TensorError) in try old.adding(g) } ?? g.contiguousCopy()
+                    t.grad = if let old = t.grad { try old.adding(g) } else { try g.contiguousCopy() }
                 }
                 guard let fn = t.gradFn else { continue }
                 guard let backward = fn.backward else {
