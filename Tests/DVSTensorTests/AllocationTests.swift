@@ -44,3 +44,24 @@ final class AllocationTests: XCTestCase {
         XCTAssertEqual(byteText(600 << 20), "600 MiB")
     }
 }
+
+/// Autograd notices tensors changed in place between forward and backward.
+final class VersionCounterTests: XCTestCase {
+    func testAssignmentAfterForwardIsRefusedNamingTheOp() throws {
+        let w = try Tensor(shape: [2], values: [1, 2])
+        w.requiresGrad = true
+        let y = try w.exp().sum()
+        try GradMode.withoutGrad { () throws(TensorError) in try w.assign(Tensor(scalar: 0)) }
+        XCTAssertThrowsError(try Autograd.backward(y)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("backward: 'exp' needs its input 1 as it was, but it was changed in place"), "\(error)")
+        }
+    }
+
+    func testUnchangedTensorsStillDifferentiate() throws {
+        let w = try Tensor(shape: [2], values: [1, 2])
+        w.requiresGrad = true
+        let y = try w.mul(w).sum()
+        try Autograd.backward(y)
+        XCTAssertEqual(w.grad?.values, [2, 4])
+    }
+}

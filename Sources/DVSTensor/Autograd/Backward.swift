@@ -32,6 +32,7 @@ public enum Autograd {
                 guard let backward = fn.backward else {
                     throw TensorError("backward: the graph through '\(fn.op)' was already used by an earlier backward; recompute the loss")
                 }
+                try fn.checkUnchanged(output: t)
                 let inputGrads = try backward(g)
                 fn.backward = nil  // release saved tensors
                 for (input, ig) in zip(fn.inputs, inputGrads) {

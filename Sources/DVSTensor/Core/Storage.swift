@@ -12,6 +12,12 @@ private let M_MMAP_THRESHOLD: Int32 = -3
 public final class TensorStorage {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
+    /// Counts in-place changes (optimizer steps, initializers, assignments), so
+    /// autograd can tell that a tensor it saved for backward has changed since.
+    public private(set) var version = 0
+
+    /// Records an in-place change of the elements.
+    public func markModified() { version &+= 1 }
 
     /// Keeps freed tensor memory in the process: glibc would otherwise map and
     /// unmap large buffers on every allocation, and page faults then cost as

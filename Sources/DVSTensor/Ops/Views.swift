@@ -219,6 +219,7 @@ extension Tensor {
     /// in place and without autograd history (`t[0] = 1` under `no_grad`).
     public func assign(_ src: Tensor) throws(TensorError) {
         let s = try src.expandTo(shape)
+        storage.markModified()
         let dstBase = storage.pointer, srcBase = s.storage.pointer
         forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset) { da, sa, db, sb, len, _ in
             for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }

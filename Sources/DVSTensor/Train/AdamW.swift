@@ -82,6 +82,7 @@ public final class AdamW: Optimizer {
             let biasCorrection2 = 1 - Foundation.pow(beta2, t)
             let negStepSize = Float(-(lrD / biasCorrection1))     // addcdiv_(…, value=-step_size)
             let biasCorrection2Sqrt = Float(biasCorrection2.squareRoot())
+            param.storage.markModified()
             let p = param.data, g = grad.data
             let m = expAvg[i]!.data, v = expAvgSq[i]!.data
             for j in 0..<n {

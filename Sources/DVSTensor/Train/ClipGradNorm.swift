@@ -47,6 +47,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, errorIfNonfinit
     for p in params {
         let g = p.grad!
         if g.isContiguous {
+            g.storage.markModified()
             let x = g.data
             for j in 0..<g.count { x[j] = x[j] * coef }
         } else {

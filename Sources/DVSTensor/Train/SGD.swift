@@ -61,6 +61,7 @@ public final class SGD: Optimizer {
         for (i, param) in parameters.enumerated() {
             guard let grad = grads[i] else { continue }
             let n = param.count
+            param.storage.markModified()
             let p = param.data, g = grad.data
             if mu == 0 {
                 for j in 0..<n {
