@@ -118,6 +118,19 @@ final class NotebookRunnerTests: XCTestCase {
         XCTAssertEqual(result.cells.count, 2)
     }
 
+    func testANativeCallThatReportsItsInterruptionIsMarkedTimedOut() {
+        let result = run("wait_checking()", options: .init(timeout: 0.05)) { interpreter in
+            interpreter.define(NativeFunction("wait_checking", help: "") { _ in
+                while !Interrupt.isRequested { Thread.sleep(forTimeInterval: 0.005) }
+                Interrupt.clear()
+                throw NativeError("wait_checking: interrupted")
+            })
+        }
+        XCTAssertEqual(result.cells[0].stop, .timedOut(limit: 0.05))
+        XCTAssertTrue(errorText(result.cells[0]).hasPrefix("nb.dvs:1:1: error: timed out after 0.05 s: wait_checking: interrupted"),
+                      errorText(result.cells[0]))
+    }
+
     func testAStopSignalInterruptsTheCellAndEndsTheRun() {
         let signal = Mutex<Int32?>(nil)
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { signal.withLock { $0 = SIGTERM } }

@@ -137,8 +137,9 @@ public enum NotebookRunner {
             } catch {
                 stop = watchdog.end()
                 history.record(nil, cell: number, source: cell.text)
-                if error.phase != .interrupt { stop = nil }
-                let shown = stop.map { Diagnostic(.interrupt, $0.message, at: error.range, stack: error.stack) } ?? error
+                // Stopped from outside: say why (a native call may report its interruption in its own words).
+                let message = stop.map { error.phase == .interrupt ? $0.message : "\($0.message): \(error.message)" }
+                let shown = message.map { Diagnostic(error.phase, $0, at: error.range, stack: error.stack) } ?? error
                 recording.addError(shown.render(color: false))
             }
             recording.close()
