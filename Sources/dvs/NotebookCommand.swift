@@ -34,7 +34,8 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
     @Argument(help: "The script to run.") var file: String
     @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: the script's name with .html).", valueName: "page.html"))
     var output: String?
-    @Option(help: ArgumentHelp("Stop a cell that runs longer than this (default: no limit).", valueName: "seconds"))
+    /// `.unconditional`: `--timeout -1` is then a value to reject clearly, not a missing one.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop a cell that runs longer than this (default: no limit).", valueName: "seconds"))
     var timeout: Double?
     @Flag(help: "Keep running after a cell fails or times out.") var allowErrors = false
     @Flag(help: "Run again whenever the script changes (Ctrl-C to stop).") var watch = false
@@ -42,7 +43,7 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
 
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
-            throw ValidationError("--timeout takes a positive number of seconds, got \(timeout)")
+            throw ValidationError("--timeout takes a positive number of seconds, got \(String(format: "%g", timeout))")
         }
     }
 

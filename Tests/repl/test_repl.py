@@ -698,9 +698,10 @@ class TestCommandLine(ReplTestCase):
         self.assertIn("1 code cell not run", html)
 
     def test_bad_timeout_is_a_usage_error(self):
-        done = self.dvs("notebook", "x.dvs", "--timeout", "0")
-        self.assertEqual(done.returncode, 2)
-        self.assertIn("--timeout takes a positive number of seconds", done.stderr)
+        for value in ("0", "-1", "nan"):
+            done = self.dvs("notebook", "x.dvs", "--timeout", value)
+            self.assertEqual(done.returncode, 2, value)
+            self.assertIn("--timeout takes a positive number of seconds, got " + value, done.stderr)
 
 
 def main():
