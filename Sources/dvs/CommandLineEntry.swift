@@ -9,6 +9,10 @@ enum ExitStatus {
     static let runtimeError: Int32 = 1
     static let usage: Int32 = 2
     static let parseError: Int32 = 65
+    /// `dvs notebook`: a cell ran past `--timeout` (as timeout(1) reports it).
+    static let timedOut: Int32 = 124
+    /// Ended by a stop signal: 128 + its number, as shells report it (130 SIGINT, 143 SIGTERM).
+    static func stopped(by signal: Int32) -> Int32 { 128 + signal }
 }
 
 enum CommandLineEntry {
@@ -46,12 +50,14 @@ struct DVSCommand: ParsableCommand {
         commandName: "dvs",
         abstract: "DVS: a small language for direct vision supervision research.",
         discussion: """
-        dvs                    start the REPL (reads cells from stdin when it is not a terminal)
-        dvs run file.dvs …     run a script; args() gives the arguments after it
-        dvs -e 'expr'          evaluate one expression and print its value
-        dvs notebook f.dvs     run a # %%-celled script and write an HTML notebook (-o out.html)
-        dvs help [topic]       help on a built-in or topic (syntax, operators, errors)
-        Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error.
+        dvs                  start the REPL (reads cells from stdin if not a terminal)
+        dvs run file.dvs …   run a script; args() gives the arguments after it
+        dvs -e 'expr'        evaluate one expression and print its value
+        dvs notebook f.dvs   run a # %%-celled script and write an HTML page
+        dvs help [topic]     help on a command (run, repl, notebook), a built-in
+                             or a topic (syntax, operators, errors)
+        Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error
+        (dvs help notebook lists the notebook's own).
         """,
         version: version,
         subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self],
@@ -110,8 +116,8 @@ enum HelpCommand {
             print(Help.text(for: .null, in: Runtime.makeInterpreter()))
             return ExitStatus.success
         }
-        if topic == "run" || topic == "repl" {
-            print(DVSCommand.helpMessage(for: topic == "run" ? RunCommand.self : ReplCommand.self))
+        if let command = DVSCommand.configuration.subcommands.first(where: { $0.configuration.commandName == topic }) {
+            print(DVSCommand.helpMessage(for: command))
             return ExitStatus.success
         }
         print(Help.text(for: .string(topic), in: Runtime.makeInterpreter()))

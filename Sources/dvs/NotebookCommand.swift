@@ -4,41 +4,68 @@ import DVSRuntime
 import Foundation
 
 /// `dvs notebook file.dvs -o out.html`: runs a `# %%`-celled script in one
-/// session and writes one self-contained HTML page.
+/// session and writes one self-contained HTML page — also when a cell fails,
+/// times out, or the run is stopped by SIGINT or SIGTERM.
 struct NotebookCommand: ParsableCommand, StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebook",
         abstract: "Run a script of # %% cells and write an HTML notebook page.",
+        usage: """
+        dvs notebook <file.dvs> [-o <page.html>] [--timeout <seconds>]
+                                [--allow-errors] [--watch] [-- <arguments> ...]
+        """,
         discussion: """
-        Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a Markdown cell
-        whose comment lines are its text. Each cell's printed output, value, pictures (show)
-        and errors appear under it. The run stops at the first failing cell unless
-        --allow-errors; the exit status is 1 if a cell failed.
+        Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a
+        Markdown cell whose comment lines are its text. Each cell's printed
+        output, value, pictures (show) and errors appear under it; _ and Out[n]
+        work as in the REPL.
+
+        The run stops at the first failing cell unless --allow-errors. A cell
+        that runs longer than --timeout seconds is stopped as Ctrl-C stops it
+        (no limit by default). SIGINT and SIGTERM stop the running cell and end
+        the run. The page is written in every case, with the stopped cell
+        marked "failed", "timed out" or "interrupted".
+
+        Exit status: 0 every cell ran, 1 a cell failed (or the page could not be
+        written), 2 usage error, 124 a cell timed out, 130 SIGINT, 143 SIGTERM.
         """
     )
 
     @Argument(help: "The script to run.") var file: String
-    @Option(name: .shortAndLong, help: "The HTML page to write (default: the script's name with .html).") var output: String?
-    @Flag(help: "Keep running after a cell fails.") var allowErrors = false
+    @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: the script's name with .html).", valueName: "page.html"))
+    var output: String?
+    /// `.unconditional`: `--timeout -1` is then a value to reject clearly, not a missing one.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop a cell that runs longer than this (default: no limit).", valueName: "seconds"))
+    var timeout: Double?
+    @Flag(help: "Keep running after a cell fails or times out.") var allowErrors = false
     @Flag(help: "Run again whenever the script changes (Ctrl-C to stop).") var watch = false
     @Argument(parsing: .postTerminator, help: "Arguments for the script (args()), after --.") var scriptArguments: [String] = []
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout takes a positive number of seconds, got \(String(format: "%g", timeout))")
+        }
+    }
 
     mutating func run() throws { throw ExitCode(runWithStatus()) }
 
     mutating func runWithStatus() -> Int32 {
+        StopSignals.install()
         let target = output ?? ((file as NSString).deletingPathExtension + ".html")
         var status = runOnce(to: target)
         guard watch else { return status }
         var last = modificationDate()
         print("watching \(file) (Ctrl-C to stop)")
-        while true {
-            Thread.sleep(forTimeInterval: 0.5)
+        fflush(stdout)
+        while StopSignals.pending == nil {
+            Thread.sleep(forTimeInterval: 0.2)
             let now = modificationDate()
             if now != last {
                 last = now
                 status = runOnce(to: target)
             }
         }
+        return StopSignals.pending.map(ExitStatus.stopped) ?? status
     }
 
     private func modificationDate() -> Date? {
@@ -51,20 +78,40 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
             return ExitStatus.usage
         }
         let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
-        let cells = NotebookRunner.split(text)
-        let result = NotebookRunner.run(cells, in: interpreter, sourceName: file, allowErrors: allowErrors)
+        var options = NotebookRunner.Options(allowErrors: allowErrors, timeout: timeout)
+        options.pendingSignal = { StopSignals.pending }
+        let outcome = NotebookRunner.run(NotebookRunner.split(text), in: interpreter, sourceName: file, options: options) { outcome in
+            // A stopped cell that did not end (a native call that never checks): save what there is and leave.
+            let status = finish(outcome, to: target)
+            fflush(stdout)
+            _exit(status)
+        }
+        return finish(outcome, to: target)
+    }
+
+    /// Writes the page, reports how the run ended, and returns the exit status.
+    private func finish(_ outcome: NotebookRunner.Outcome, to target: String) -> Int32 {
         let title = (file as NSString).lastPathComponent
         do {
-            try NotebookRunner.write(result.cells, title: title, generator: "dvs \(DVSCommand.version) notebook \(title)", to: target)
+            try NotebookRunner.write(outcome, title: title, generator: "dvs \(DVSCommand.version) notebook \(title)", to: target)
         } catch {
             FileHandle.standardError.write("dvs: \(error.message)\n".data(using: .utf8)!)
             return ExitStatus.runtimeError
         }
-        let ran = result.cells.filter { $0.kind == .code }.count
-        print("wrote \(target): \(ran) code cell\(ran == 1 ? "" : "s")\(result.failed ? ", a cell failed" : "")")
-        if result.failed, let failure = result.cells.last(where: \.failed), case .error(let message)? = failure.outputs.last {
+        let ran = outcome.cells.filter { $0.kind == .code }
+        var note = "wrote \(target): \(ran.count) code cell\(ran.count == 1 ? "" : "s")"
+        let stopped = ran.last { $0.outcome != nil }
+        if let stopped, let outcome = stopped.outcome {
+            note += ", In [\(stopped.number ?? 0)] " + (stopped.stop?.message ?? outcome)
+        }
+        if outcome.cellsNotRun > 0 { note += ", \(outcome.cellsNotRun) not run" }
+        print(note)
+        fflush(stdout)
+        if let stopped, case .error(let message)? = stopped.outputs.last {
             FileHandle.standardError.write(message.data(using: .utf8)!)
         }
-        return result.failed ? ExitStatus.runtimeError : ExitStatus.success
+        if let signal = outcome.signal { return ExitStatus.stopped(by: signal) }
+        if outcome.timedOut { return ExitStatus.timedOut }
+        return outcome.failed ? ExitStatus.runtimeError : ExitStatus.success
     }
 }

@@ -7,7 +7,9 @@ import Foundation
 struct ReplCommand: ParsableCommand, StatusCommand {
     static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the interactive REPL (the default).")
 
-    @Option(name: [.customShort("e"), .customLong("eval")], help: "Evaluate one expression (or cell) and print its value.")
+    /// `.unconditional`: the value may start with "-" (`dvs -e '-2 ** 2'`).
+    @Option(name: [.customShort("e"), .customLong("eval")], parsing: .unconditional,
+            help: ArgumentHelp("Evaluate one expression (or cell) and print its value.", valueName: "expr"))
     var expression: String?
 
     mutating func run() throws { throw ExitCode(runWithStatus()) }

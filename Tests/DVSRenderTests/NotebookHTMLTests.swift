@@ -91,6 +91,27 @@ final class NotebookHTMLTests: XCTestCase {
         XCTAssertEqual(page.components(separatedBy: "dvs-failed\"").count - 1, 1, "only the failing cell is marked")
     }
 
+    func testStoppedCellsAreMarkedInThePageAndSummary() {
+        let doc = NotebookDocument(title: "run", cells: [
+            NotebookCell(kind: .code, source: "1", outputs: [.value("1")], duration: 0.001, number: 1),
+            NotebookCell(kind: .code, source: "train()", outputs: [.text("epoch 1\n"), .error("x.dvs:2:1: error: timed out after 2 s\n")],
+                         duration: 2.01, number: 2, stop: .timedOut(limit: 2)),
+            NotebookCell(kind: .code, source: "spin()", outputs: [.error("x.dvs:3:1: error: interrupted by SIGTERM\n")],
+                         duration: 0.5, number: 3, stop: .interrupted(signal: "SIGTERM")),
+        ], generator: "test", cellsNotRun: 2)
+        let page = NotebookHTML.render(doc)
+        XCTAssertTrue(page.contains("<section class=\"dvs-cell dvs-code\" id=\"cell-1\">"), "a cell that ran is not marked")
+        XCTAssertTrue(page.contains("<section class=\"dvs-cell dvs-code dvs-failed dvs-stopped\" id=\"cell-2\">"))
+        XCTAssertTrue(page.contains("<span class=\"dvs-time\">2.01 s</span><span class=\"dvs-status\">timed out</span>"))
+        XCTAssertTrue(page.contains("<span class=\"dvs-status\">interrupted</span>"))
+        XCTAssertTrue(page.contains("<pre>epoch 1</pre>"), "what the stopped cell printed is kept")
+        XCTAssertTrue(page.contains("timed out: <a href=\"#cell-2\">In [2]</a></span>"))
+        XCTAssertTrue(page.contains("interrupted: <a href=\"#cell-3\">In [3]</a></span>"))
+        XCTAssertTrue(page.contains("<span class=\"dvs-failed-list\">2 code cells not run</span></p>"))
+        XCTAssertFalse(page.contains("failed: <a"), "stopped cells are listed as stopped, not as failed")
+        XCTAssertEqual(NotebookCell.Stop.timedOut(limit: 0.5).message, "timed out after 0.5 s")
+    }
+
     func testLargeOutputIsFoldedWithoutLosingText() throws {
         let text = (0..<100).map { "line \($0)" }.joined(separator: "\n")
         let html = NotebookHTML.textBlock(text + "\n")

@@ -494,30 +494,72 @@ class TestCommands(ReplTestCase):
         self.assertIn("unknown name 'gone'", r.cell("gone"))
         self.assertOut(r.cell("sqrt(16)"), "4", "built-ins survive :reset")
 
+    def save_and_replay(self, r, cells):
+        """`:save`s the session as .dvs and .html (expecting `cells` cells), replays the
+        script with `dvs notebook`; returns the script, the session page and the replayed page."""
+        script = os.path.join(self.tmp.name, "session.dvs")
+        page = os.path.join(self.tmp.name, "session.html")
+        self.assertIn("saved %d cells" % cells, r.cell(":save " + script))
+        self.assertIn("saved %d cells" % cells, r.cell(":save " + page))
+        replay = os.path.join(self.tmp.name, "replay.html")
+        done = subprocess.run([DVS, "notebook", script, "-o", replay], capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        texts = []
+        for path in (script, page, replay):
+            with open(path) as f:
+                texts.append(f.read())
+        return texts
+
     def test_save_and_replay_as_notebook(self):
         r = self.start()
         r.cell("let base = 7")
         r.cell('print("printed", base * 3)')
         self.assertOut(r.cell("base + 1"), "8")
-        script = os.path.join(self.tmp.name, "session.dvs")
-        page = os.path.join(self.tmp.name, "session.html")
-        self.assertIn("saved 3 cells", r.cell(":save " + script))
-        self.assertIn("saved", r.cell(":save " + page))
-        with open(script) as f:
-            text = f.read()
+        text, html, replayed = self.save_and_replay(r, 3)
         self.assertEqual(text.count("# %%"), 3)
         self.assertIn("let base = 7", text)
-        with open(page) as f:
-            html = f.read()
         self.assertIn("printed 21", html)
         # The saved script replays through `dvs notebook` with the same outputs.
-        replay = os.path.join(self.tmp.name, "replay.html")
-        done = subprocess.run([DVS, "notebook", script, "-o", replay], capture_output=True, text=True, timeout=60)
-        self.assertEqual(done.returncode, 0, done.stderr)
-        with open(replay) as f:
-            replayed = f.read()
         self.assertIn("printed 21", replayed)
         self.assertIn("Out[3]", replayed)
+
+    def test_help_lines_are_whole(self):
+        r = self.start()
+        out = r.cell(":help")
+        self.assertRegex(out, re.compile(r"^  :save file\.html\|file\.dvs  write the cells that succeeded", re.M),
+                         "the usage column fits the longest command")
+        self.assertRegex(out, re.compile(r"^  :help \[name\] +help on a built-in", re.M))
+
+    def test_saved_session_keeps_what_succeeded_and_replays_to_the_same_values(self):
+        loaded = os.path.join(self.tmp.name, "lib.dvs")
+        with open(loaded, "w") as f:
+            f.write("let loaded = 5\n")
+        r = self.start()
+        r.cell("let xs = [1, 2, 3]")                                # In [1]
+        self.assertIn("error", r.cell("1 + ;"))                     # In [2] fails: not saved
+        out = r.cell(":time sum(xs)")                               # In [3]
+        self.assertOut(out, "6")
+        self.assertOut(r.cell("_ * 2"), "12")                       # In [4]
+        r.cell("var k = 0")                                         # In [5]
+        r.send("while true { k += 1 }\r")                           # In [6], interrupted: not saved
+        r.expect(r"while true \{ k \+= 1 \}\n", QUICK)
+        time.sleep(0.3)
+        r.send("\x03")
+        r.expect(r"error: interrupted", QUICK)
+        r.prompt(QUICK)
+        r.cell(":type xs")                                          # a command, not a cell
+        r.cell(":load " + loaded)                                   # In [7]
+        self.assertOut(r.cell("Out[3] + _ + loaded + k"), "23")     # In [8]: 6 + 12 + 5 + 0
+        text, session_page, replayed = self.save_and_replay(r, 6)
+        self.assertNotIn("1 + ;", text)
+        self.assertNotIn("while true", text)
+        self.assertNotIn(":time", text.replace("# :load", ""))
+        self.assertIn("# %% In [3]\nsum(xs)\n", text)
+        self.assertIn("# %% In [7]\n# :load " + loaded + "\nlet loaded = 5\n", text)
+        self.assertNotIn("dvs-output dvs-stdout", session_page, "nothing printed: the echo is not also recorded as printed text")
+        value = re.compile(r'<span class="dvs-prompt">(Out\[\d+\])</span></div><div class="dvs-body"><pre>([^<]*)</pre>')
+        self.assertEqual(value.findall(replayed), value.findall(session_page))
+        self.assertEqual(value.findall(replayed), [("Out[3]", "6"), ("Out[4]", "12"), ("Out[8]", "23")])
 
     def test_unknown_command(self):
         r = self.start()
@@ -586,6 +628,92 @@ class TestPiped(ReplTestCase):
         self.assertIn("out of memory: a tensor of 2147483648 elements needs 8.0 GiB, and the allocation failed", err)
         self.assertNotIn("Fatal error", err)
         self.assertEqual(p.stdout.decode(), "21\n")
+
+
+# 10. The command line: -e, help, and dvs notebook's timeouts, signals and partial pages
+class TestCommandLine(ReplTestCase):
+    def dvs(self, *args, env=None, timeout=60):
+        environment = dict(os.environ, NO_COLOR="1", **(env or {}))
+        return subprocess.run([DVS, *args], capture_output=True, text=True, env=environment, timeout=timeout)
+
+    def test_eval_takes_values_that_start_with_a_dash(self):
+        for expression, value in (("-2 ** 2", "-4"), ("-0", "0"), ("-1 + 3", "2")):
+            done = self.dvs("-e", expression)
+            self.assertEqual((done.returncode, done.stdout, done.stderr), (0, value + "\n", ""), expression)
+        self.assertEqual(self.dvs("--eval", "-2 ** 2").stdout, "-4\n")
+
+    def test_help_on_every_command_and_topic_dvs_help_lists(self):
+        overview = self.dvs("help").stdout
+        topics = re.search(r"^Topics: (.*)$", overview, re.M).group(1).split(", ")
+        for topic in ["run", "repl", "notebook"] + topics:
+            done = self.dvs("help", topic)
+            self.assertEqual(done.returncode, 0, topic)
+            self.assertNotIn("no help for", done.stdout, topic)
+        self.assertIn("--timeout <seconds>", self.dvs("help", "notebook").stdout)
+
+    def test_help_text_is_not_broken_by_wrapping(self):
+        for args in (["--help"], ["notebook", "--help"], ["help", "notebook"], ["run", "--help"], ["repl", "--help"]):
+            narrow = self.dvs(*args, env={"COLUMNS": "80"}).stdout
+            wide = self.dvs(*args, env={"COLUMNS": "300"}).stdout
+            for line in narrow.split("\n"):
+                self.assertLessEqual(len(line), 80, "%s: %r" % (args, line))
+            # Our own text (before the option list) is the same at any width: nothing was re-wrapped.
+            self.assertEqual(narrow.split("OPTIONS:")[0], wide.split("OPTIONS:")[0], args)
+
+    def notebook(self, text, *args, signal_after=None, sig=signal.SIGTERM):
+        script = os.path.join(self.tmp.name, "nb.dvs")
+        page = os.path.join(self.tmp.name, "nb.html")
+        with open(script, "w") as f:
+            f.write(text)
+        started = time.monotonic()
+        p = subprocess.Popen([DVS, "notebook", script, "-o", page, *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, NO_COLOR="1"))
+        if signal_after is not None:
+            time.sleep(signal_after)
+            p.send_signal(sig)
+        out, err = p.communicate(timeout=30)
+        with open(page) as f:
+            html = f.read()
+        return p.returncode, out, err, html, time.monotonic() - started
+
+    LOOP = "let a = 6 * 7\nprint(\"first\")\na\n# %%\nvar k = 0\nwhile true { k += 1 }\n# %%\n1\n"
+
+    def assertStopped(self, html, status, summary):
+        self.assertIn("<pre>first</pre>", html, "the finished cell's output is on the page")
+        self.assertIn("<pre>42</pre>", html)
+        self.assertIn('<section class="dvs-cell dvs-code dvs-failed dvs-stopped" id="cell-2">', html)
+        self.assertIn('<span class="dvs-status">%s</span>' % status, html)
+        self.assertIn(summary, html)
+        self.assertIn("1 code cell not run", html)
+
+    def test_timeout_writes_the_page_and_exits_124(self):
+        code, out, err, html, seconds = self.notebook(self.LOOP, "--timeout", "0.3")
+        self.assertEqual(code, 124, err)
+        self.assertLess(seconds, 5)
+        self.assertIn("In [2] timed out after 0.3 s", out)
+        self.assertIn("nb.dvs:6:1: error: timed out after 0.3 s", err)
+        self.assertStopped(html, "timed out", 'timed out: <a href="#cell-2">In [2]</a>')
+
+    def test_sigterm_and_sigint_write_the_page(self):
+        for sig, status in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
+            code, out, err, html, _ = self.notebook(self.LOOP, signal_after=0.8, sig=sig)
+            self.assertEqual(code, status, err)
+            name = "SIGTERM" if sig == signal.SIGTERM else "SIGINT"
+            self.assertIn("error: interrupted by " + name, err)
+            self.assertStopped(html, "interrupted", 'interrupted: <a href="#cell-2">In [2]</a>')
+
+    def test_failing_cell_writes_the_page_and_exits_1(self):
+        code, out, err, html, _ = self.notebook("print(\"first\")\n6 * 7\n# %%\nnope\n# %%\n1\n")
+        self.assertEqual(code, 1, err)
+        self.assertIn("unknown name 'nope'", err)
+        self.assertIn('<span class="dvs-status">failed</span>', html)
+        self.assertIn("1 code cell not run", html)
+
+    def test_bad_timeout_is_a_usage_error(self):
+        for value in ("0", "-1", "nan"):
+            done = self.dvs("notebook", "x.dvs", "--timeout", value)
+            self.assertEqual(done.returncode, 2, value)
+            self.assertIn("--timeout takes a positive number of seconds, got " + value, done.stderr)
 
 
 def main():

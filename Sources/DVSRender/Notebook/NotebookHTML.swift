@@ -10,9 +10,10 @@ import Foundation
 ///     <div class="dvs-notebook">
 ///       <header class="dvs-header"><h1>title</h1><p class="dvs-summary">…</p></header>
 ///       <main>
-///         <section class="dvs-cell dvs-code[ dvs-failed]" id="cell-K">   K: position, from 1
+///         <section class="dvs-cell dvs-code[ dvs-failed[ dvs-stopped]]" id="cell-K">   K: position, from 1
 ///           <div class="dvs-input">
-///             <div class="dvs-gutter"><span class="dvs-prompt">In [n]</span><span class="dvs-time">12 ms</span></div>
+///             <div class="dvs-gutter"><span class="dvs-prompt">In [n]</span><span class="dvs-time">12 ms</span>
+///               [<span class="dvs-status">failed|timed out|interrupted</span>]</div>
 ///             <pre class="dvs-source"><code>…highlighted…</code></pre></div>
 ///           <div class="dvs-output dvs-stdout|dvs-value|dvs-error|dvs-picture">
 ///             <div class="dvs-gutter">[Out[n] for the value]</div>
@@ -74,7 +75,8 @@ public enum NotebookHTML {
         return page
     }
 
-    /// "3 code cells, 1 text cell · ran in 1.24 s · failed: In [2]", linking failed cells.
+    /// "3 code cells, 1 text cell · ran in 1.24 s · failed: In [2] · 1 code cell not run", linking
+    /// the cells that failed, timed out or were interrupted.
     static func summary(_ doc: NotebookDocument) -> String {
         let code = doc.cells.filter { $0.kind == .code }
         let text = doc.cells.count - code.count
@@ -83,18 +85,24 @@ public enum NotebookHTML {
         var parts = [counts.joined(separator: ", ")]
         let durations = code.compactMap(\.duration)
         if !durations.isEmpty, let total = formatDuration(durations.reduce(0, +)) { parts.append("ran in " + total) }
-        let failed = doc.cells.enumerated().filter { $0.element.kind == .code && $0.element.failed }
-        if !failed.isEmpty {
-            let links = failed.map { "<a href=\"#cell-\($0.offset + 1)\">\(prompt("In", $0.element.number))</a>" }
-            parts.append("<span class=\"dvs-failed-list\">failed: " + links.joined(separator: ", ") + "</span>")
+        for outcome in ["failed", "timed out", "interrupted"] {
+            let cells = doc.cells.enumerated().filter { $0.element.kind == .code && $0.element.outcome == outcome }
+            if cells.isEmpty { continue }
+            let links = cells.map { "<a href=\"#cell-\($0.offset + 1)\">\(prompt("In", $0.element.number))</a>" }
+            parts.append("<span class=\"dvs-failed-list\">\(outcome): " + links.joined(separator: ", ") + "</span>")
+        }
+        if doc.cellsNotRun > 0 {
+            parts.append("<span class=\"dvs-failed-list\">\(plural(doc.cellsNotRun, "code cell")) not run</span>")
         }
         return parts.joined(separator: " · ")
     }
 
     static func codeCell(_ cell: NotebookCell, id: Int, figures: inout Int) -> String {
-        var html = "<section class=\"dvs-cell dvs-code\(cell.failed ? " dvs-failed" : "")\" id=\"cell-\(id)\">\n"
+        let marks = (cell.outcome != nil ? " dvs-failed" : "") + (cell.stop != nil ? " dvs-stopped" : "")
+        var html = "<section class=\"dvs-cell dvs-code\(marks)\" id=\"cell-\(id)\">\n"
         var gutter = "<span class=\"dvs-prompt\">\(prompt("In", cell.number))</span>"
         if let time = cell.duration.flatMap(formatDuration) { gutter += "<span class=\"dvs-time\">\(time)</span>" }
+        if let outcome = cell.outcome { gutter += "<span class=\"dvs-status\">\(outcome)</span>" }
         html += "<div class=\"dvs-input\"><div class=\"dvs-gutter\">\(gutter)</div>"
         html += "<pre class=\"dvs-source\"><code>\(DVSHighlighter.html(trimBlankLines(cell.source)))</code></pre></div>\n"
         for output in cell.outputs {

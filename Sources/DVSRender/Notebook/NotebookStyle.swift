@@ -22,10 +22,12 @@ enum NotebookStyle {
         .dvs-input,.dvs-output{display:grid;grid-template-columns:4.5rem minmax(0,1fr);column-gap:.75rem;align-items:start}
         .dvs-output{margin-top:.25rem}
         .dvs-gutter{padding-top:.6rem;text-align:right;color:var(--muted);font:.75rem/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:nowrap}
-        .dvs-prompt,.dvs-time{display:block}
+        .dvs-prompt,.dvs-time,.dvs-status{display:block}
+        .dvs-status{color:var(--err-fg);font-weight:600}
         .dvs-value .dvs-prompt{color:var(--out)}
         .dvs-failed .dvs-input .dvs-prompt{color:var(--err-fg)}
         .dvs-source{background:var(--code);border:1px solid var(--line);border-radius:6px}
+        .dvs-stopped .dvs-source{border-color:var(--err-line);border-left:3px solid var(--err-fg)}
         .dvs-body{min-width:0}
         .dvs-stdout .dvs-body{border-left:3px solid var(--line)}
         .dvs-error .dvs-body{background:var(--err-bg);color:var(--err-fg);border:1px solid var(--err-line);border-radius:6px}
@@ -53,8 +55,8 @@ enum NotebookStyle {
         .dvs-input,.dvs-output{grid-template-columns:minmax(0,1fr)}
         .dvs-gutter{padding:0 0 .15rem;text-align:left}
         .dvs-gutter:empty{display:none}
-        .dvs-prompt,.dvs-time{display:inline}
-        .dvs-time::before{content:" · "}
+        .dvs-prompt,.dvs-time,.dvs-status{display:inline}
+        .dvs-time::before,.dvs-status::before{content:" · "}
         .dvs-markdown{padding-left:0}
         }
         @media print{

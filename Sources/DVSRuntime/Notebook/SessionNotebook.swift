@@ -3,9 +3,11 @@ import DVSRender
 import DVSTensor
 import Foundation
 
-/// The REPL's record of its cells — source, printed text, pictures, values
-/// and errors — for `:save session.html` (a notebook page) and
-/// `:save session.dvs` (a `# %%` script that `dvs notebook` replays).
+/// The REPL's record of the cells that succeeded — source, printed text,
+/// pictures and values — for `:save session.html` (a notebook page) and
+/// `:save session.dvs` (a `# %%` script that `dvs notebook` replays to the
+/// same values). Failed and interrupted cells are left out: the REPL rolled
+/// their bindings back, so a replay must not run them.
 public final class SessionNotebook {
     private var cells: [NotebookCell] = []
     private let generator: String
@@ -16,61 +18,29 @@ public final class SessionNotebook {
 
     public func reset() { cells = [] }
 
-    /// Starts recording one cell: output still reaches the terminal.
-    public func begin(_ interpreter: Interpreter) -> Recording { Recording(interpreter) }
+    /// Starts recording one cell: its output still reaches the terminal.
+    public func begin(_ interpreter: Interpreter, source: String) -> CellRecording {
+        CellRecording(interpreter, source: source, passThrough: true)
+    }
 
-    public func finish(_ recording: Recording, source: String, number: Int) {
-        cells.append(recording.finish(source: source, number: number))
+    /// Ends the recording; keeps the cell when it succeeded.
+    public func finish(_ recording: CellRecording, number: Int, succeeded: Bool) {
+        recording.close()
+        if succeeded { cells.append(recording.cell(number: number)) }
     }
 
     public func save(to path: String) throws(NativeError) {
         let lower = path.lowercased()
         let text: String
         if lower.hasSuffix(".dvs") {
-            text = cells.map { "# %%\n" + $0.source.trimmingCharacters(in: .newlines) }.joined(separator: "\n\n") + "\n"
+            // `In [n]` keeps the session's numbers, so Out[n] means the same cell on replay.
+            text = cells.map { "# %% In [\($0.number ?? 0)]\n" + $0.source.trimmingCharacters(in: .newlines) }
+                .joined(separator: "\n\n") + "\n"
         } else if lower.hasSuffix(".html") {
             text = NotebookHTML.render(NotebookDocument(title: "DVS session", cells: cells, generator: generator))
         } else {
             throw NativeError(":save writes .html (a notebook page) or .dvs (a # %% script), got '\(path)'")
         }
         try tensorOp { () throws(TensorError) in try AtomicFile.write(Array(text.utf8), to: path, label: path) }
-    }
-
-    /// What one cell printed and showed, in order.
-    public final class Recording {
-        private let interpreter: Interpreter
-        private let savedOutput: (String) -> Void
-        private var outputs: [NotebookOutput] = []
-        private var printed = ""
-        private let start = DispatchTime.now()
-
-        init(_ interpreter: Interpreter) {
-            self.interpreter = interpreter
-            let original = interpreter.output
-            self.savedOutput = original
-            interpreter.output = { [unowned self] text in
-                original(text)
-                self.printed += text
-            }
-            Display.setSink({ [unowned self] item in
-                self.flush()
-                self.outputs.append(.image(png: item.png, label: item.label))
-            }, alsoShow: true, for: interpreter)
-        }
-
-        public func addValue(_ text: String) { flush(); outputs.append(.value(text)) }
-        public func addError(_ text: String) { flush(); outputs.append(.error(text)) }
-
-        private func flush() {
-            if !printed.isEmpty { outputs.append(.text(printed)); printed = "" }
-        }
-
-        fileprivate func finish(source: String, number: Int) -> NotebookCell {
-            flush()
-            interpreter.output = savedOutput
-            Display.setSink(nil, for: interpreter)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            return NotebookCell(kind: .code, source: source, outputs: outputs, duration: seconds, number: number)
-        }
     }
 }

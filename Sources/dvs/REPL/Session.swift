@@ -10,8 +10,8 @@ final class Session {
     let color: Bool
     /// The number the next cell gets.
     private(set) var cellNumber = 1
-    /// `Out`: Out[n] is the value of cell n (nil when it had none).
-    private let outputs = ListObject([.null])
+    /// `Out` and `_`, as in notebooks.
+    private let history: CellHistory
     /// Bindings before the first cell, for `:reset`.
     private let initialState: Interpreter.Snapshot
     var wantsQuit = false
@@ -21,7 +21,7 @@ final class Session {
     init(interpreter: Interpreter, color: Bool) {
         self.interpreter = interpreter
         self.color = color
-        interpreter.define("Out", .list(outputs))
+        history = CellHistory(interpreter)
         initialState = interpreter.snapshot()
     }
 
@@ -48,39 +48,35 @@ final class Session {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .ok }
         if trimmed.hasPrefix(":") { return command(trimmed, prompts: prompts) }
+        return runCell(text, named: "<cell \(cellNumber)>", recordedAs: text, prompts: prompts)
+    }
+
+    /// Runs `code` as the next numbered cell; `name` names it in diagnostics,
+    /// `recorded` is its text in `:save`.
+    private func runCell(_ code: String, named name: String, recordedAs recorded: String, prompts: Bool) -> Outcome {
         let n = cellNumber
         cellNumber += 1
-        let source = Source(name: "<cell \(n)>", text: text)
         let before = interpreter.snapshot()
         Interrupt.clear()
-        let recording = notebook.begin(interpreter)
+        let recording = notebook.begin(interpreter, source: recorded)
         do {
-            let result = try interpreter.run(source)
-            record(result.value, cell: n)
-            if result.isExpression, !isNil(result.value), !trimmed.hasSuffix(";") {
-                echo(result.value, cell: n, prompts: prompts)
-                recording.addValue(result.value.repr)
-            }
-            notebook.finish(recording, source: text, number: n)
+            let result = try interpreter.run(Source(name: name, text: code))
+            let value = history.record(result, cell: n, source: code)
+            if let value { recording.addValue(value.repr) }
+            notebook.finish(recording, number: n, succeeded: true)
+            if let value { echo(value, cell: n, prompts: prompts) }  // after the recording: the page has it as Out[n]
             return .ok
         } catch {
+            notebook.finish(recording, number: n, succeeded: false)
             interpreter.restore(before)
-            record(.null, cell: n)
+            history.record(nil, cell: n, source: code)
             report(error)
-            recording.addError(error.render(color: false))
-            notebook.finish(recording, source: text, number: n)
             return .failed
         }
     }
 
-    /// Every cell run so far, with its outputs, for `:save`.
+    /// The cells that succeeded, with their outputs, for `:save`.
     private let notebook = SessionNotebook(generator: "dvs \(DVSCommand.version) REPL session")
-
-    private func record(_ value: Value, cell: Int) {
-        while outputs.items.count <= cell { outputs.items.append(.null) }
-        outputs.items[cell] = value
-        if !isNil(value) { interpreter.define("_", value) }
-    }
 
     func echo(_ value: Value, cell: Int, prompts: Bool) {
         fflush(stdout)
@@ -106,8 +102,8 @@ final class Session {
         ("time", ":time expr", "evaluate expr (a cell) and show how long it took"),
         ("vars", ":vars", "list the variables this session defined"),
         ("graph", ":graph expr", "draw the computation graph behind a tensor (PNG path printed)"),
-        ("load", ":load file.dvs", "run a script in this session"),
-        ("save", ":save file.html|file.dvs", "write the session as a notebook page, or as a # %% script"),
+        ("load", ":load file.dvs", "run a script in this session, as a cell"),
+        ("save", ":save file.html|file.dvs", "write the cells that succeeded (HTML page or # %% script)"),
         ("reset", ":reset", "forget every variable this session defined"),
         ("quit", ":quit", "leave the REPL (Ctrl-D also does)"),
     ]
@@ -120,7 +116,8 @@ final class Session {
         case "help", "h", "?":
             if rest.isEmpty {
                 var text = "REPL commands:\n"
-                for c in Session.commands { text += "  \(c.usage.padding(toLength: 16, withPad: " ", startingAt: 0)) \(c.help)\n" }
+                let width = Session.commands.map(\.usage.count).max() ?? 0
+                for c in Session.commands { text += "  \(c.usage.padding(toLength: width, withPad: " ", startingAt: 0))  \(c.help)\n" }
                 text += "Ctrl-C cancels the line or interrupts a running cell; Ctrl-D quits.\n"
                 text += "A trailing ';' hides a cell's value; _ is the last value and Out[n] the value of cell n.\n\n"
                 interpreter.output(text + Help.text(for: .null, in: interpreter) + "\n")
@@ -167,16 +164,7 @@ final class Session {
                 FileHandle.standardError.write("error: cannot read '\(path)'\n".data(using: .utf8)!)
                 return .failed
             }
-            let before = interpreter.snapshot()
-            Interrupt.clear()
-            do {
-                try interpreter.run(Source(name: path, text: text))
-                return .ok
-            } catch {
-                interpreter.restore(before)
-                report(error)
-                return .failed
-            }
+            return runCell(text, named: path, recordedAs: "# :load \(path)\n" + text, prompts: prompts)
         case "save":
             guard !rest.isEmpty else { return usage(":save file.html | file.dvs") }
             do {
@@ -189,7 +177,7 @@ final class Session {
             }
         case "reset":
             interpreter.restore(initialState)
-            outputs.items = [.null]
+            history.reset()
             notebook.reset()
             cellNumber = 1
             interpreter.output("session reset\n")
