@@ -46,10 +46,7 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
     }
 
     private func runOnce(to target: String) -> Int32 {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            FileHandle.standardError.write("dvs: cannot read '\(file)'\n".data(using: .utf8)!)
-            return ExitStatus.usage
-        }
+        guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
         let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
         let cells = NotebookRunner.split(text)
         let result = NotebookRunner.run(cells, in: interpreter, sourceName: file, allowErrors: allowErrors)

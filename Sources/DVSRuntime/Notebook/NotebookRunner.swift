@@ -1,6 +1,6 @@
+import DVSFiles
 import DVSLang
 import DVSRender
-import DVSTensor
 import Foundation
 
 /// Runs a `# %%`-celled script in one session and collects what each cell
@@ -102,7 +102,7 @@ public enum NotebookRunner {
     /// Writes the cells as one self-contained HTML page, atomically.
     public static func write(_ cells: [NotebookCell], title: String, generator: String, to path: String) throws(NativeError) {
         let page = NotebookHTML.render(NotebookDocument(title: title, cells: cells, generator: generator))
-        try tensorOp { () throws(TensorError) in try AtomicFile.write(Array(page.utf8), to: path, label: path) }
+        try fileOp { () throws(FileError) in try AtomicFile.write(Array(page.utf8), to: path) }
     }
 
     private static func isNilValue(_ v: Value) -> Bool {
