@@ -1,4 +1,5 @@
 import ArgumentParser
+import DVSFiles
 import DVSLang
 import DVSRuntime
 import Foundation
@@ -13,7 +14,8 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a Markdown cell
         whose comment lines are its text. Each cell's printed output, value, pictures (show)
         and errors appear under it. The run stops at the first failing cell unless
-        --allow-errors; the exit status is 1 if a cell failed.
+        --allow-errors; the exit status is 1 if a cell failed. The page's folder is
+        created, and checked to be writable, before the first cell runs.
         """
     )
 
@@ -41,12 +43,27 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         }
     }
 
+    /// Makes the page's folder and checks that the page can be written there,
+    /// so a bad -o fails before the cells run rather than after (prints why not).
+    static func canWrite(_ target: String) -> Bool {
+        do {
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try Folders.make(folder) }
+            try AtomicFile(path: target).discard()
+            return true
+        } catch {
+            FileHandle.standardError.write("dvs: \(error.message)\n".data(using: .utf8)!)
+            return false
+        }
+    }
+
     private func modificationDate() -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
     }
 
     private func runOnce(to target: String) -> Int32 {
         guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
+        guard Self.canWrite(target) else { return ExitStatus.usage }
         let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
         let cells = NotebookRunner.split(text)
         let result = NotebookRunner.run(cells, in: interpreter, sourceName: file, allowErrors: allowErrors)

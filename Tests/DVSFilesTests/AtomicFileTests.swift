@@ -125,6 +125,13 @@ final class AtomicFileTests: FileTestCase {
         let n = read(ends[0], &buffer, buffer.count)
         XCTAssertEqual(String(decoding: buffer[0..<max(n, 0)], as: UTF8.self), "through the pipe")
 
+        // A full device reached through its descriptor: the system's reason.
+        let full = open("/dev/full", O_WRONLY)
+        if full >= 0 {
+            defer { close(full) }
+            XCTAssertEqual(errorText { try AtomicFile.write([1], to: "/dev/fd/\(full)") },
+                           "cannot write '/dev/fd/\(full)': write failed: no space left on the device")
+        }
         XCTAssertEqual(errorText { try AtomicFile.write([1], to: "/dev/fd/987") },
                        "cannot write '/dev/fd/987': file descriptor 987 is not open")
         XCTAssertEqual(StreamPath.descriptor("/dev/stdout"), 1)
