@@ -53,8 +53,8 @@ public final class AtomicFile {
             (method, target, temporary) = (.stream, path, "")
             return
         }
-        func failure(_ code: Int32, _ reason: String) -> FileError { FileError("cannot write '\(path)': \(reason)", code: code) }
-        guard !path.hasSuffix("/") else { throw failure(EISDIR, "a file name cannot end with '/'") }
+        func refused(_ reason: String) -> FileError { FileError("cannot write '\(path)': \(reason)") }
+        guard !path.hasSuffix("/") else { throw refused("a file name cannot end with '/'") }
 
         let target = try followingLinks(path)
         var existing: stat?
@@ -62,7 +62,7 @@ public final class AtomicFile {
         if stat(target, &st) == 0 {
             guard isRegular(st.st_mode) else {
                 let hint = (st.st_mode & S_IFMT) == S_IFDIR ? "" : " (only /dev/stdout, /dev/stderr and /dev/fd/N are written as streams)"
-                throw failure(0, kindText(st.st_mode) + hint)
+                throw refused(kindText(st.st_mode) + hint)
             }
             existing = st
         }
@@ -88,13 +88,13 @@ public final class AtomicFile {
                     (method, temporary) = (.inPlace, "")
                     return
                 }
-                throw failure(errno, "permission denied (the file is not writable, and folder \(folder) takes no new files)")
+                throw refused("permission denied (the file is not writable, and folder \(folder) takes no new files)")
             }
             switch code {
-            case ENOENT: throw failure(code, "folder \(folder) does not exist")
-            case EACCES, EPERM: throw failure(code, "permission denied (cannot create files in folder \(folder))")
-            case EROFS: throw failure(code, "read-only file system (folder \(folder))")
-            default: throw failure(code, reasonText(code, path: target))
+            case ENOENT: throw refused("folder \(folder) does not exist")
+            case EACCES, EPERM: throw refused("permission denied (cannot create files in folder \(folder))")
+            case EROFS: throw refused("read-only file system (folder \(folder))")
+            default: throw refused(reasonText(code, path: target))
             }
         }
         if let existing {
@@ -161,7 +161,7 @@ public final class AtomicFile {
     /// An error for the current `errno`: `cannot write 'p': <what>: <reason>`.
     private func failure(_ what: String) -> FileError {
         let code = errno
-        return FileError("cannot write '\(path)': \(what): \(reasonText(code, path: target))", code: code)
+        return FileError("cannot write '\(path)': \(what): \(reasonText(code, path: target))")
     }
 }
 

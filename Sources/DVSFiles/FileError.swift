@@ -8,13 +8,7 @@ import Darwin
 /// system's reason in words: `cannot read 'a.txt': permission denied`.
 public struct FileError: Error, CustomStringConvertible {
     public let message: String
-    /// The `errno` behind the error, or 0 when DVS refused on its own (a FIFO, a folder).
-    public let code: Int32
-
-    public init(_ message: String, code: Int32 = 0) {
-        self.message = message
-        self.code = code
-    }
+    public init(_ message: String) { self.message = message }
 
     public var description: String { message }
 }
@@ -46,8 +40,7 @@ func kindName(_ mode: mode_t) -> String {
     case S_IFBLK: return "a block device"
     case S_IFIFO: return "a named pipe (FIFO)"
     case S_IFSOCK: return "a socket"
-    case S_IFLNK: return "a symbolic link"
-    default: return "not a regular file"
+    default: return "a file of an unknown kind"
     }
 }
 

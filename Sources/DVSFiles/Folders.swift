@@ -27,7 +27,7 @@ public enum Folders {
             } else {
                 reason = reasonText(code, path: prefix)
             }
-            throw FileError("cannot create folder '\(path)': \(reason)", code: code)
+            throw FileError("cannot create folder '\(path)': \(reason)")
         }
     }
 }

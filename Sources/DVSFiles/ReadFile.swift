@@ -30,7 +30,7 @@ public final class ReadFile {
             let code = errno
             // A socket cannot be opened at all: say what it is.
             if stat(path, &st) == 0, !isRegular(st.st_mode) { throw FileError("cannot read '\(path)': \(kindText(st.st_mode))") }
-            throw FileError("cannot read '\(path)': \(reasonText(code, path: path))", code: code)
+            throw FileError("cannot read '\(path)': \(reasonText(code, path: path))")
         }
         let known = fstat(fd, &st) == 0
         guard known, isRegular(st.st_mode) else {
@@ -92,7 +92,7 @@ public final class ReadFile {
 
     private func failure(_ what: String) -> FileError {
         let code = errno
-        return FileError("cannot read '\(path)': \(what): \(reasonText(code, path: path))", code: code)
+        return FileError("cannot read '\(path)': \(what): \(reasonText(code, path: path))")
     }
 
     private func tooLarge(_ what: String, _ limit: Int) -> FileError {

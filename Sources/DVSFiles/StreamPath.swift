@@ -32,7 +32,7 @@ public enum StreamPath {
         guard fd >= 0 else {
             let code = errno
             let reason = code == EBADF ? "file descriptor \(descriptor) is not open" : reasonText(code, path: path)
-            throw FileError("cannot \(verb) '\(path)': \(reason)", code: code)
+            throw FileError("cannot \(verb) '\(path)': \(reason)")
         }
         return fd
     }

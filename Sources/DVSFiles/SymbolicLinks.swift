@@ -23,5 +23,5 @@ func followingLinks(_ path: String) throws(FileError) -> String {
         let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         current = link.hasPrefix("/") ? link : folderPrefix(of: current) + link
     }
-    throw FileError("cannot write '\(path)': \(reasonText(ELOOP, path: path))", code: ELOOP)
+    throw FileError("cannot write '\(path)': \(reasonText(ELOOP, path: path))")
 }
