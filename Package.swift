@@ -19,32 +19,36 @@ let package = Package(
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        // POSIX file reading and writing shared by every layer (no DVS types).
+        .target(name: "DVSFiles"),
         .target(
             name: "DVSLang",
+            dependencies: ["DVSFiles"],
             // The evaluator's state is only touched by the thread running DVS code;
             // dynamic exclusivity checks cost ~12% of call-heavy programs.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(
             name: "DVSTensor",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["DVSFiles", "COpenBLAS"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(
             name: "DVSVision",
-            dependencies: ["DVSTensor", "CPNG", "CFreeType", "CTesseract"],
+            dependencies: ["DVSFiles", "DVSTensor", "CPNG", "CFreeType", "CTesseract"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
-        .target(name: "DVSRender", dependencies: ["DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
-        .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
+        .target(name: "DVSRender", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
+        .target(name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
         .executableTarget(
             name: "dvs",
             dependencies: [
-                "DVSRuntime", "DVSLang", "CReadline",
+                "DVSRuntime", "DVSLang", "DVSFiles", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "DVSFilesTests", dependencies: ["DVSFiles"]),
         .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
         .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor"]),
         .testTarget(name: "DVSVisionTests", dependencies: ["DVSVision", "DVSTensor"], exclude: ["Fixtures"]),

@@ -1,3 +1,4 @@
+import DVSFiles
 import DVSLang
 import DVSRender
 import DVSTensor
@@ -55,14 +56,14 @@ public enum Display {
     /// Draws a PNG inline when the terminal can (see TerminalImage), then prints its path.
     static func showPNG(path: String, label: String, _ interpreter: Interpreter) throws(NativeError) {
         if let sink = interpreter.extensions["display.sink"] as? SinkBox {
-            guard let data = FileManager.default.contents(atPath: path) else { throw NativeError("show: cannot read back '\(path)'") }
-            sink.send(Item(png: [UInt8](data), label: label))
+            let data = try fileOp { () throws(FileError) in try ReadFile.bytes(path) }
+            sink.send(Item(png: data, label: label))
             if !sink.alsoShow { return }
         }
         let method = TerminalImage.detect()
-        if method != .none, let data = FileManager.default.contents(atPath: path) {
-            let image = try tensorOp { () throws(TensorError) in try Image.decodePNG([UInt8](data)) }
-            interpreter.output(TerminalImage.render(image, png: [UInt8](data), method: method))
+        if method != .none, let data = try? ReadFile.bytes(path) {
+            let image = try tensorOp { () throws(TensorError) in try Image.decodePNG(data) }
+            interpreter.output(TerminalImage.render(image, png: data, method: method))
         }
         interpreter.output("\(label) → \(path)\n")
     }
@@ -73,7 +74,7 @@ public enum Display {
     static func newFilePath(prefix: String, ext: String) -> String {
         let base = ProcessInfo.processInfo.environment["DVS_DISPLAY_DIR"]
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("dvs-show")
-        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        try? Folders.make(base)  // if this fails, saving into it names the problem
         counter += 1
         return (base as NSString).appendingPathComponent("\(prefix)-\(getpid())-\(counter).\(ext)")
     }

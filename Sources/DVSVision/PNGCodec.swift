@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CPNG
+import DVSFiles
 import DVSTensor
 
 /// PNG reading and writing through libpng's simplified API (`png_image_*`).
@@ -33,8 +34,8 @@ import DVSTensor
 ///
 /// Writing stores 8-bit gray, RGB or RGBA (by channel count): values are
 /// clamped to [0, 1], NaN becomes 0, and v is stored as round(v · 255).
-/// Files are written atomically: a temporary file in the target's folder,
-/// flushed, then renamed over the target.
+/// Files are written through `AtomicFile`: a regular file is replaced
+/// atomically (a temporary file in its folder, flushed, then renamed over it).
 extension Image {
     /// The largest PNG file read (bytes): far above any PNG of `maxPixels` pixels.
     static let maxPNGFileBytes = 1 << 30
@@ -44,9 +45,9 @@ extension Image {
 
     // MARK: - Reading
 
-    /// Reads a PNG file.
+    /// Reads a PNG file (links followed; folders, devices and FIFOs refused).
     public static func load(path: String) throws(TensorError) -> Image {
-        let bytes = try readPNGFile(path)
+        let bytes = try fileIO("load PNG") { () throws(FileError) in try ReadFile.bytes(path, limit: maxPNGFileBytes) }
         return try decodePNG(bytes, name: path)
     }
 
@@ -186,42 +187,6 @@ extension Image {
         return text.isEmpty ? "unknown error" : text
     }
 
-    /// The whole file, with messages for a missing file, a folder, and read errors.
-    private static func readPNGFile(_ path: String) throws(TensorError) -> [UInt8] {
-        let prefix = "load PNG: '\(path)'"
-        guard !path.isEmpty else { throw TensorError("load PNG: the file path is empty") }
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw TensorError("\(prefix): no such file") }
-            throw TensorError("\(prefix): cannot read: \(errnoText(code))")
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw TensorError("\(prefix) is a folder, not a PNG file") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw TensorError("\(prefix) is not a regular file") }
-        guard Int(st.st_size) <= maxPNGFileBytes else {
-            throw TensorError("\(prefix) is \(st.st_size) bytes, more than the \(maxPNGFileBytes)-byte limit for a PNG file")
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw TensorError("\(prefix): cannot read: \(errnoText())") }
-        defer { _ = close(fd) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TensorError("\(prefix): cannot read: \(errnoText())")
-            }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            guard bytes.count <= maxPNGFileBytes else {
-                throw TensorError("\(prefix) is more than the \(maxPNGFileBytes)-byte limit for a PNG file")
-            }
-        }
-        return bytes
-    }
-
     // MARK: - Writing
 
     /// The image as an 8-bit PNG (gray, RGB or RGBA by channel count).
@@ -258,14 +223,9 @@ extension Image {
         return Array(out[0..<Int(size)])
     }
 
-    /// Writes the image as an 8-bit PNG, atomically (temporary file + rename).
+    /// Writes the image as an 8-bit PNG through `AtomicFile` (atomically for a regular file).
     public func savePNG(path: String) throws(TensorError) {
-        try AtomicFile.write(pngData(), to: path, label: "save PNG: '\(path)'")
+        let bytes = try pngData()
+        try fileIO("save PNG") { () throws(FileError) in try AtomicFile.write(bytes, to: path) }
     }
 }
-
-// MARK: - Files
-
-/// The text of an `errno` value.
-private func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
-

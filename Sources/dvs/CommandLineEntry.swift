@@ -1,4 +1,5 @@
 import ArgumentParser
+import DVSFiles
 import DVSLang
 import DVSRuntime
 import Foundation
@@ -72,6 +73,17 @@ enum Report {
         FileHandle.standardError.write(d.render(color: color).data(using: .utf8)!)
     }
 
+    /// The UTF-8 text of a script, or nil after printing why it cannot be
+    /// read (`dvs: cannot read 'a.dvs': permission denied`).
+    static func source(_ path: String, prefix: String) -> String? {
+        do {
+            return try ReadFile.text(path)
+        } catch {
+            FileHandle.standardError.write("\(prefix): \(error.message)\n".data(using: .utf8)!)
+            return nil
+        }
+    }
+
     static var stderrIsTerminal: Bool { isatty(2) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
     static func exitStatus(for d: Diagnostic) -> Int32 {
@@ -88,15 +100,7 @@ struct RunCommand: ParsableCommand, StatusCommand {
     mutating func run() throws { throw ExitCode(runWithStatus()) }
 
     mutating func runWithStatus() -> Int32 {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue else {
-            FileHandle.standardError.write("dvs: cannot open '\(file)': no such file\n".data(using: .utf8)!)
-            return ExitStatus.usage
-        }
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            FileHandle.standardError.write("dvs: cannot read '\(file)': not a UTF-8 text file\n".data(using: .utf8)!)
-            return ExitStatus.usage
-        }
+        guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
         let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
         do {
             try interpreter.run(Source(name: file, text: text))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DVSFiles
 import DVSLang
 import DVSRuntime
 import Foundation
@@ -24,7 +25,8 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         that runs longer than --timeout seconds is stopped as Ctrl-C stops it
         (no limit by default). SIGINT and SIGTERM stop the running cell and end
         the run. The page is written in every case, with the stopped cell
-        marked "failed", "timed out" or "interrupted".
+        marked "failed", "timed out" or "interrupted"; its folder is created,
+        and checked to be writable, before the first cell runs.
 
         Exit status: 0 every cell ran, 1 a cell failed (or the page could not be
         written), 2 usage error, 124 a cell timed out, 130 SIGINT, 143 SIGTERM.
@@ -68,15 +70,27 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         return StopSignals.pending.map(ExitStatus.stopped) ?? status
     }
 
+    /// Makes the page's folder and checks that the page can be written there,
+    /// so a bad -o fails before the cells run rather than after (prints why not).
+    static func canWrite(_ target: String) -> Bool {
+        do {
+            let folder = (target as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try Folders.make(folder) }
+            try AtomicFile(path: target).discard()
+            return true
+        } catch {
+            FileHandle.standardError.write("dvs: \(error.message)\n".data(using: .utf8)!)
+            return false
+        }
+    }
+
     private func modificationDate() -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
     }
 
     private func runOnce(to target: String) -> Int32 {
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            FileHandle.standardError.write("dvs: cannot read '\(file)'\n".data(using: .utf8)!)
-            return ExitStatus.usage
-        }
+        guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
+        guard Self.canWrite(target) else { return ExitStatus.usage }
         let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
         var options = NotebookRunner.Options(allowErrors: allowErrors, timeout: timeout)
         options.pendingSignal = { StopSignals.pending }

@@ -143,7 +143,7 @@ final class ChartTests: XCTestCase {
         assertChartError(try chart.write(to: dir.appendingPathComponent("noext").path),
                          "chart: cannot tell the format of '\(dir.path)/noext': it has no extension; use a .png or .svg file name")
         XCTAssertThrowsError(try chart.write(to: dir.appendingPathComponent("missing/a.png").path)) { error in
-            XCTAssertTrue("\(error)".hasPrefix("chart: \(dir.path)/missing/a.png: cannot write: folder"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("chart: cannot write '\(dir.path)/missing/a.png': folder"), "\(error)")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         XCTAssertEqual(files, ["a.PNG", "a.svg"], "no temporary files left")

@@ -100,9 +100,9 @@ final class PNGCodecTests: XCTestCase {
             do { _ = try body(); return "no error" } catch { return "\(error)" }
         }
         let missing = folder.appendingPathComponent("missing.png").path
-        XCTAssertEqual(message { try Image.load(path: missing) }, "load PNG: '\(missing)': no such file")
-        XCTAssertEqual(message { try Image.load(path: folder.path) }, "load PNG: '\(folder.path)' is a folder, not a PNG file")
-        XCTAssertEqual(message { try Image.load(path: "") }, "load PNG: the file path is empty")
+        XCTAssertEqual(message { try Image.load(path: missing) }, "load PNG: cannot read '\(missing)': no such file")
+        XCTAssertEqual(message { try Image.load(path: folder.path) }, "load PNG: cannot read '\(folder.path)': it is a folder")
+        XCTAssertEqual(message { try Image.load(path: "") }, "load PNG: cannot read: the file path is empty")
         XCTAssertEqual(message { try Image.decodePNG([]) }, "load PNG: 'PNG data' is not a PNG file: it is empty")
         XCTAssertEqual(message { try Image.decodePNG(Array("GIF89a..".utf8), name: "upload") },
                        "load PNG: 'upload' is not a PNG file: it does not start with the 8-byte PNG signature")
@@ -150,10 +150,10 @@ final class PNGCodecTests: XCTestCase {
         let small = try Image(width: 1, height: 1)
         let inMissing = folder.appendingPathComponent("nope/page.png").path
         XCTAssertThrowsError(try small.savePNG(path: inMissing)) { error in
-            XCTAssertEqual("\(error)", "save PNG: '\(inMissing)': cannot write: folder '\(folder.path)/nope' does not exist")
+            XCTAssertEqual("\(error)", "save PNG: cannot write '\(inMissing)': folder '\(folder.path)/nope' does not exist")
         }
         XCTAssertThrowsError(try small.savePNG(path: folder.path)) { error in
-            XCTAssertEqual("\(error)", "save PNG: '\(folder.path)': cannot write: it is a folder")
+            XCTAssertEqual("\(error)", "save PNG: cannot write '\(folder.path)': it is a folder")
         }
     }
 

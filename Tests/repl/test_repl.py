@@ -15,6 +15,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -714,6 +715,64 @@ class TestCommandLine(ReplTestCase):
             done = self.dvs("notebook", "x.dvs", "--timeout", value)
             self.assertEqual(done.returncode, 2, value)
             self.assertIn("--timeout takes a positive number of seconds, got " + value, done.stderr)
+
+
+# 10. Script and data files: errors say why a file cannot be used
+class TestFiles(ReplTestCase):
+    def unprivileged(self):
+        """Root reads any file, so as root run dvs as 'nobody' (setpriv) to
+        make permission checks real; skip if that is not possible."""
+        if os.geteuid() != 0:
+            return []
+        if not shutil.which("setpriv"):
+            self.skipTest("running as root without setpriv: permission checks would be bypassed")
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    def run_dvs(self, args, prefix=()):
+        p = subprocess.run(list(prefix) + [DVS] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT, env=dict(os.environ, NO_COLOR="1"))
+        if prefix and p.stderr.startswith(b"setpriv:"):
+            self.skipTest("cannot run dvs as nobody: " + p.stderr.decode())
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def test_unreadable_script_and_text_file_say_permission_denied(self):
+        os.chmod(self.tmp.name, 0o755)  # nobody may enter the folder, not read the file
+        path = os.path.join(self.tmp.name, "secret.dvs")
+        with open(path, "w") as f:
+            f.write('print("ran")\n')
+        os.chmod(path, 0)
+        prefix = self.unprivileged()
+        code, out, err = self.run_dvs(["run", path], prefix)
+        self.assertEqual((code, out, err), (2, "", "dvs: cannot read '%s': permission denied\n" % path))
+        code, out, err = self.run_dvs(["-e", 'read_text("%s")' % path], prefix)
+        self.assertEqual(code, 1)
+        self.assertIn("error: cannot read '%s': permission denied" % path, err)
+
+    def test_missing_or_folder_script(self):
+        missing = os.path.join(self.tmp.name, "missing.dvs")
+        self.assertEqual(self.run_dvs(["run", missing]), (2, "", "dvs: cannot read '%s': no such file\n" % missing))
+        self.assertEqual(self.run_dvs(["run", self.tmp.name]), (2, "", "dvs: cannot read '%s': it is a folder\n" % self.tmp.name))
+
+    def test_notebook_page_folder_is_made_and_checked_before_cells_run(self):
+        script = os.path.join(self.tmp.name, "nb.dvs")
+        marker = os.path.join(self.tmp.name, "ran.txt")
+        with open(script, "w") as f:
+            f.write('# %%%%\nwrite_text("%s", "ran")\n' % marker)
+        page = os.path.join(self.tmp.name, "new", "deeper", "nb.html")
+        code, out, err = self.run_dvs(["notebook", script, "-o", page])
+        self.assertEqual((code, err), (0, ""))
+        self.assertTrue(os.path.isfile(page))
+        os.remove(marker)
+        code, out, err = self.run_dvs(["notebook", script, "-o", os.path.join(script, "nb.html")])
+        self.assertEqual((code, out), (2, ""))
+        self.assertEqual(err, "dvs: cannot create folder '%s': it is a file, not a folder\n" % script)
+        self.assertFalse(os.path.exists(marker), "no cell ran")
+
+    def test_stdout_is_written_as_a_stream_in_order(self):
+        path = os.path.join(self.tmp.name, "stream.dvs")
+        with open(path, "w") as f:
+            f.write('print("before")\nwrite_text("/dev/stdout", "written\\n")\nprint("after")\n')
+        self.assertEqual(self.run_dvs(["run", path]), (0, "before\nwritten\nafter\n", ""))
 
 
 def main():

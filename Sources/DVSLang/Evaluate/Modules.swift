@@ -1,3 +1,4 @@
+import DVSFiles
 import Foundation
 
 /// `import "name"`: finds `name.dvs` (the importing script's folder first, then
@@ -29,8 +30,11 @@ final class ImportNode: Node {
             let chain = (I.modules.loading.drop(while: { $0 != file }) + [file]).map { ($0 as NSString).lastPathComponent }
             throw I.error("import cycle: \(chain.joined(separator: " → "))", at: range)
         }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw I.error("cannot read module '\(file)': not a UTF-8 text file", at: range)
+        let text: String
+        do {
+            text = try ReadFile.text(file)
+        } catch {
+            throw I.error("import: \(error.message)", at: range)
         }
         I.modules.loading.append(file)
         defer { I.modules.loading.removeLast() }

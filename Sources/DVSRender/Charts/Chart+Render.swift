@@ -1,3 +1,4 @@
+import DVSFiles
 import DVSTensor
 import Foundation
 
@@ -17,8 +18,8 @@ extension Chart {
     }
 
     /// Renders and writes the chart to `path`, in the format its extension
-    /// names (.png or .svg, any case). The file is replaced atomically: it
-    /// appears whole or not at all.
+    /// names (.png or .svg, any case), through `AtomicFile`: a regular file
+    /// is replaced atomically (it appears whole or not at all).
     public func write(to path: String) throws(TensorError) {
         let ext = (path as NSString).pathExtension
         guard let format = ChartFormat(fileExtension: ext) else {
@@ -26,6 +27,6 @@ extension Chart {
             throw TensorError("chart: cannot tell the format of '\(path)': \(shown); use a .png or .svg file name")
         }
         let bytes = try render(format: format)
-        try AtomicFile.write(bytes, to: path, label: "chart: \(path)")
+        try fileIO("chart") { () throws(FileError) in try AtomicFile.write(bytes, to: path) }
     }
 }

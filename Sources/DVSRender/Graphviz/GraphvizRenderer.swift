@@ -1,5 +1,5 @@
 import CGraphviz
-import DVSTensor
+import DVSFiles
 import Foundation
 
 /// What Graphviz can produce in-process.
@@ -99,9 +99,8 @@ public final class GraphvizRenderer {
     }
 
     /// Writes `dot` to `path` as the file's extension asks: .svg or .png
-    /// (rendered), .dot or .gv (the DOT text itself). The file appears whole
-    /// or not at all: bytes go to a temporary file in the same directory,
-    /// which is then renamed over `path`.
+    /// (rendered), .dot or .gv (the DOT text itself), through `AtomicFile`: a
+    /// regular file appears whole or not at all.
     public func write(dot: String, to path: String) throws {
         let ext = (path as NSString).pathExtension.lowercased()
         let bytes: [UInt8]
@@ -112,7 +111,11 @@ public final class GraphvizRenderer {
         } else {
             throw GraphvizError("graphviz: cannot tell the format of '\(path)': use a .svg, .png or .dot file name")
         }
-        try AtomicFile.write(bytes, to: path, label: "graphviz: cannot write '\(path)'")
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw GraphvizError("graphviz: \(error.message)")
+        }
     }
 
 }

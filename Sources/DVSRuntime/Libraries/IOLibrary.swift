@@ -1,35 +1,35 @@
+import DVSFiles
 import DVSLang
-import Foundation
 
-/// Reading and writing text files.
+/// Reading and writing text files, and making folders for outputs.
 enum IOLibrary {
     static let functions: [NativeFunction] = [
         NativeFunction("read_text", [.init("path", "string")], returns: "string",
-                       help: "The contents of a UTF-8 text file.") { a in
+                       help: "The contents of a UTF-8 text file (or of /dev/stdin, /dev/fd/N).") { a in
             let path = try a.string(0)
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw NativeError("cannot read '\(path)': no such file")
-            }
-            guard !isDir.boolValue else { throw NativeError("cannot read '\(path)': it is a folder") }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw NativeError("cannot read '\(path)': permission denied or unreadable")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw NativeError("cannot read '\(path)': it is not UTF-8 text")
-            }
-            return .string(text)
+            return .string(try fileOp { () throws(FileError) in try ReadFile.text(path) })
         },
         NativeFunction("write_text", [.init("path", "string"), .init("text", "string")], returns: "nil",
-                       help: "Writes `text` to a file (replacing it) atomically: a temporary file is renamed into place.") { a in
+                       help: "Writes `text` to a file, replacing it atomically (a temporary file is renamed into place); follows links, keeps the file's permissions, refuses folders and devices; /dev/stdout, /dev/stderr and /dev/fd/N are written directly.") { a in
             let path = try a.string(0)
             let text = try a.string(1)
-            do {
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                throw NativeError("cannot write '\(path)': \((error as NSError).localizedDescription)")
-            }
+            try fileOp { () throws(FileError) in try AtomicFile.write(Array(text.utf8), to: path) }
+            return .null
+        },
+        NativeFunction("make_dir", [.init("path", "string")], returns: "nil",
+                       help: "Creates a folder and any missing parents (like mkdir -p); a folder already there is fine. Make output folders before long work, so a bad path fails early.") { a in
+            let path = try a.string(0)
+            try fileOp { () throws(FileError) in try Folders.make(path) }
             return .null
         },
     ]
+}
+
+/// Runs file reading or writing, reporting its errors (path and reason) as `NativeError`s.
+func fileOp<T>(_ body: () throws(FileError) -> T) throws(NativeError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw NativeError(error.message)
+    }
 }

@@ -1,6 +1,6 @@
+import DVSFiles
 import DVSLang
 import DVSRender
-import DVSTensor
 import Foundation
 
 /// Runs a `# %%`-celled script in one session and collects what each cell
@@ -156,6 +156,6 @@ public enum NotebookRunner {
     public static func write(_ outcome: Outcome, title: String, generator: String, to path: String) throws(NativeError) {
         let document = NotebookDocument(title: title, cells: outcome.cells, generator: generator, cellsNotRun: outcome.cellsNotRun)
         let page = NotebookHTML.render(document)
-        try tensorOp { () throws(TensorError) in try AtomicFile.write(Array(page.utf8), to: path, label: path) }
+        try fileOp { () throws(FileError) in try AtomicFile.write(Array(page.utf8), to: path) }
     }
 }

@@ -1,6 +1,6 @@
+import DVSFiles
 import DVSLang
 import DVSRender
-import DVSTensor
 import Foundation
 
 /// The REPL's record of the cells that succeeded — source, printed text,
@@ -41,6 +41,6 @@ public final class SessionNotebook {
         } else {
             throw NativeError(":save writes .html (a notebook page) or .dvs (a # %% script), got '\(path)'")
         }
-        try tensorOp { () throws(TensorError) in try AtomicFile.write(Array(text.utf8), to: path, label: path) }
+        try fileOp { () throws(FileError) in try AtomicFile.write(Array(text.utf8), to: path) }
     }
 }

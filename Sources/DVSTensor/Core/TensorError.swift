@@ -1,3 +1,5 @@
+import DVSFiles
+
 /// An error from a tensor operation: a message that names the op and, for
 /// shape problems, both shapes (`matmul: [32,128] @ [64,512]: inner dimensions 128 and 64 differ`).
 public struct TensorError: Error, CustomStringConvertible {
@@ -8,3 +10,19 @@ public struct TensorError: Error, CustomStringConvertible {
 
 /// `[32,128]`
 public func shapeText(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ",") + "]" }
+
+extension TensorError {
+    /// A file error, after `context` when given (`save PNG: cannot write 'p': …`).
+    public init(_ error: FileError, context: String? = nil) {
+        self.init(context.map { "\($0): \(error.message)" } ?? error.message)
+    }
+}
+
+/// Runs file reading or writing, reporting its errors as `TensorError`s.
+public func fileIO<T>(_ context: String? = nil, _ body: () throws(FileError) -> T) throws(TensorError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw TensorError(error, context: context)
+    }
+}

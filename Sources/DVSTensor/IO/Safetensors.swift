@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DVSFiles
 
 /// `.safetensors` checkpoints, the format of the Python `safetensors` package
 /// (Hugging Face): an 8-byte little-endian header length N, N bytes of UTF-8
@@ -86,19 +87,19 @@ public enum Safetensors {
         var headerBytes = Array(header.utf8)
         headerBytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - headerBytes.count % 8) % 8))
 
-        let file = try AtomicFile(path: path)
+        let file = try fileIO { () throws(FileError) in try AtomicFile(path: path) }
         var committed = false
         defer { if !committed { file.discard() } }
 
         var prefix = [UInt8](repeating: 0, count: 8)
         var n = UInt64(headerBytes.count)
         for k in 0..<8 { prefix[k] = UInt8(truncatingIfNeeded: n); n >>= 8 }
-        try file.write(prefix)
-        try file.write(headerBytes)
+        try file.append(prefix, count: prefix.count)
+        try file.append(headerBytes, count: headerBytes.count)
         for (name, tensor) in tensors {
             try writeData(of: tensor, named: name, to: file)
         }
-        try file.commit()
+        try fileIO { () throws(FileError) in try file.commit() }
         committed = true
     }
 
@@ -112,7 +113,7 @@ public enum Safetensors {
         let values = UnsafePointer(source.data)
         if tensor.dtype == .float32 {
             if UInt32(1).littleEndian == 1 {
-                try file.write(UnsafeRawPointer(values), count: n * 4)
+                try file.append(UnsafeRawPointer(values), count: n * 4)
                 return
             }
             let chunk = UnsafeMutablePointer<UInt32>.allocate(capacity: min(n, chunkElements))
@@ -121,7 +122,7 @@ public enum Safetensors {
             while start < n {
                 let m = min(chunkElements, n - start)
                 for j in 0..<m { chunk[j] = values[start + j].bitPattern.littleEndian }
-                try file.write(UnsafeRawPointer(chunk), count: m * 4)
+                try file.append(UnsafeRawPointer(chunk), count: m * 4)
                 start += m
             }
             return
@@ -139,7 +140,7 @@ public enum Safetensors {
                 }
                 chunk[j] = whole.littleEndian
             }
-            try file.write(UnsafeRawPointer(chunk), count: m * 8)
+            try file.append(UnsafeRawPointer(chunk), count: m * 8)
             start += m
         }
     }
@@ -167,14 +168,16 @@ public enum Safetensors {
     /// that Float32 cannot hold exactly (beyond ±2^24, except the few it can)
     /// is an error rather than a silently rounded value.
     public static func read(_ path: String) throws(TensorError) -> (tensors: [(String, Tensor)], metadata: [String: String]) {
-        let file = try ReadFile(path: path)
+        let file = try fileIO { () throws(FileError) in try ReadFile(path: path) }
         defer { file.close() }
-        let fileSize = file.size
+        guard let fileSize = file.size else {
+            throw TensorError("cannot read '\(path)': a safetensors file must be a regular file, not a stream")
+        }
 
         guard fileSize >= 8 else {
             throw TensorError("\(path): file is \(fileSize) byte\(fileSize == 1 ? "" : "s"), too short for a safetensors file (needs at least the 8-byte header length)")
         }
-        let prefix = try file.read(at: 0, count: 8)
+        let prefix = try file.bytes(at: 0, count: 8)
         var declared: UInt64 = 0
         for k in (0..<8).reversed() { declared = declared << 8 | UInt64(prefix[k]) }
         guard declared <= UInt64(maxHeaderBytes) else {
@@ -184,7 +187,7 @@ public enum Safetensors {
         guard headerLength <= fileSize - 8 else {
             throw TensorError("\(path): header length \(headerLength) is larger than the \(fileSize - 8) bytes after the length field (file truncated?)")
         }
-        let headerBytes = try file.read(at: 8, count: headerLength)
+        let headerBytes = try file.bytes(at: 8, count: headerLength)
         if let bad = JSONParser.firstInvalidUTF8Offset(headerBytes) {
             throw TensorError("\(path): header is not valid UTF-8 (byte \(bad) of the header)")
         }
@@ -326,7 +329,7 @@ public enum Safetensors {
         if e.count == 0 { return }
         let start = bufferStart + e.begin
         if e.type == .F32 {
-            try file.read(at: start, count: e.count * 4, into: UnsafeMutableRawPointer(out))
+            try file.fill(UnsafeMutableRawPointer(out), at: start, count: e.count * 4)
             if UInt32(1).littleEndian != 1 {
                 for j in 0..<e.count { out[j] = Float(bitPattern: UInt32(littleEndian: out[j].bitPattern)) }
             }
@@ -339,7 +342,7 @@ public enum Safetensors {
         var done = 0
         while done < e.count {
             let m = min(chunkCount, e.count - done)
-            try file.read(at: start + done * size, count: m * size, into: raw)
+            try file.fill(raw, at: start + done * size, count: m * size)
             if let bad = convert(e.type, raw, m, out + done) {
                 let index = done + bad.index
                 if e.type.isInteger {
@@ -431,60 +434,19 @@ public enum Safetensors {
 
 // MARK: - Files
 
-
-/// The text of the current `errno`.
-
-/// A file opened for reading with positioned reads (no shared file offset).
-private final class ReadFile {
-    let path: String
-    let size: Int
-    private var fd: Int32
-
-    init(path: String) throws(TensorError) {
-        self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw TensorError("\(path): cannot open: \(errnoText())") }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let message = errnoText()
-            _ = closeDescriptor(fd)
-            throw TensorError("\(path): cannot read: \(message)")
-        }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            _ = closeDescriptor(fd)
-            throw TensorError("\(path): not a regular file")
-        }
-        self.fd = fd
-        self.size = Int(st.st_size)
+/// Reading and writing with errors as `TensorError`s (the path and the system's reason).
+private extension ReadFile {
+    func bytes(at offset: Int, count: Int) throws(TensorError) -> [UInt8] {
+        try fileIO { () throws(FileError) in try read(at: offset, count: count) }
     }
 
-    func close() {
-        if fd >= 0 { _ = closeDescriptor(fd); fd = -1 }
-    }
-
-    deinit { close() }
-
-    /// Fills `count` bytes at `buffer` from `offset`, or throws if the file ends first.
-    func read(at offset: Int, count: Int, into buffer: UnsafeMutableRawPointer) throws(TensorError) {
-        var done = 0
-        while done < count {
-            let n = pread(fd, buffer + done, count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TensorError("\(path): read failed: \(errnoText())")
-            }
-            if n == 0 { throw TensorError("\(path): file ended at byte \(offset + done), expected \(offset + count) (changed while reading?)") }
-            done += n
-        }
-    }
-
-    func read(at offset: Int, count: Int) throws(TensorError) -> [UInt8] {
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
-        defer { buffer.deallocate() }
-        try read(at: offset, count: count, into: buffer)
-        return Array(UnsafeRawBufferPointer(start: buffer, count: count))
+    func fill(_ buffer: UnsafeMutableRawPointer, at offset: Int, count: Int) throws(TensorError) {
+        try fileIO { () throws(FileError) in try read(at: offset, count: count, into: buffer) }
     }
 }
 
-/// A temporary file next to `path` that replaces `path` on `commit()` and is
-/// deleted by `discard()`.
+private extension AtomicFile {
+    func append(_ bytes: UnsafeRawPointer, count: Int) throws(TensorError) {
+        try fileIO { () throws(FileError) in try write(bytes, count: count) }
+    }
+}

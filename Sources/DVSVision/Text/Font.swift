@@ -1,4 +1,5 @@
 import CFreeType
+import DVSFiles
 import DVSTensor
 import Foundation
 
@@ -49,10 +50,8 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
         guard size >= 1, size <= Font.maxSize else {
             throw TensorError("font: size must be 1…\(Font.maxSize) pixels, got \(size)")
         }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw TensorError("font: cannot read font file \(path): \(exists ? "permission denied" : "no such file")")
-        }
+        // FreeType opens the file itself; check first so errors say why it cannot.
+        _ = try fileIO("font") { () throws(FileError) in try ReadFile(path: path) }
         let face = try FreeType.withLibrary { (lib: FT_Library) throws(TensorError) -> FT_Face in
             var face: FT_Face?
             let err = FT_New_Face(lib, path, FT_Long(faceIndex), &face)

@@ -58,10 +58,12 @@ enum LineEditor {
         dvs_rl_set_completion(completionHook)
         dvs_rl_set_word_break_characters(" \t\n\"'`@$><=;|&{}()[],+-*/%!")
         installInterruptHandler()
-        // The history file may not exist yet: create it so append_history works.
+        // The history file may not exist yet: create it (never replacing
+        // anything, and through a link to it) so append_history works.
         let path = ProcessInfo.processInfo.environment["DVS_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".dvs_history")
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
     }
 
     /// A self-pipe: the SIGINT handler writes a byte, `readKey` waits on the

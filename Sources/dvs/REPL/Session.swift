@@ -160,10 +160,7 @@ final class Session {
         case "load":
             guard !rest.isEmpty else { return usage(":load file.dvs") }
             let path = rest.hasPrefix("\"") && rest.hasSuffix("\"") && rest.count >= 2 ? String(rest.dropFirst().dropLast()) : rest
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                FileHandle.standardError.write("error: cannot read '\(path)'\n".data(using: .utf8)!)
-                return .failed
-            }
+            guard let text = Report.source(path, prefix: "error") else { return .failed }
             return runCell(text, named: path, recordedAs: "# :load \(path)\n" + text, prompts: prompts)
         case "save":
             guard !rest.isEmpty else { return usage(":save file.html | file.dvs") }
