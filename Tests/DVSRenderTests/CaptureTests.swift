@@ -53,10 +53,11 @@ final class CaptureTests: XCTestCase {
         XCTAssertEqual(g.nodes.count, 10_002)
         XCTAssertEqual(g.edges.count, 20_000)
         XCTAssertEqual(g.nodes[g.outputID].id, 10_001)
-        XCTAssertLessThan(captureTime, 3, "capture of 10,000 ops took \(captureTime) s")
+        // Bounds catch a quadratic blow-up (100× slower), not speed: benchmarks measure speed.
+        XCTAssertLessThan(captureTime, 15, "capture of 10,000 ops took \(captureTime) s")
         let dotStart = Date()
         let dot = g.dot()
-        XCTAssertLessThan(Date().timeIntervalSince(dotStart), 3)
+        XCTAssertLessThan(Date().timeIntervalSince(dotStart), 15)
         XCTAssertEqual(dot.components(separatedBy: " -> ").count - 1, 10_000, "the shared constant is folded into '× 1.0001'")
         let collapsed = g.collapsingRepeats()
         XCTAssertEqual(collapsed, g, "no scopes, nothing to collapse")
@@ -257,7 +258,8 @@ final class CollapseScaleTests: XCTestCase {
         XCTAssertGreaterThan(full.opCount, 10_000)
         XCTAssertEqual(Set(g.repeatedScopes.map(\.label)), ["block0 … block259 (×260)", "head0 … head3 (×4)"])
         XCTAssertLessThan(g.nodes.count, 60)
-        XCTAssertLessThan(captured.timeIntervalSince(start), 3, "capture")
-        XCTAssertLessThan(done.timeIntervalSince(captured), 5, "collapse")
+        // Bounds catch a quadratic blow-up on a loaded 2-core machine, not speed.
+        XCTAssertLessThan(captured.timeIntervalSince(start), 15, "capture")
+        XCTAssertLessThan(done.timeIntervalSince(captured), 25, "collapse")
     }
 }
