@@ -125,6 +125,7 @@ final class MemberNode: Node {
         self.target = target; self.name = name; self.function = function
         super.init(range)
     }
+    override var writtenName: String? { target.writtenName.map { pathText($0, [.field(name)]) } }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let receiver = try target.eval(f, I)
         switch receiver {

@@ -181,7 +181,11 @@ extension NativeFunction {
             let values = [receiver] + Array(a.values)
             return try values.withUnsafeBufferPointer { buffer in
                 var inner = Arguments(function: function, values: buffer, rest: a.rest, interpreter: a.interpreter)
-                return try function.body(&inner)
+                do {
+                    return try function.body(&inner)
+                } catch let e as NativeError {
+                    throw e.boundToReceiver()
+                }
             }
         }
     }

@@ -60,30 +60,41 @@ enum SaveLoadLibrary {
             var metadata: [String: String] = [:]
             if case .object(let o as TensorValue) = value {
                 named = [(o.tensor.name ?? "tensor", o.tensor)]
-            } else if case .record(let r) = value {
-                try flatten(r, prefix: "", into: &named, metadata: &metadata)
+            } else {
+                try flatten(value, into: &named, metadata: &metadata)
             }
             try tensorOp { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
         }),
     ]
 
-    /// Tensors of a (nested) record with dotted names; `__metadata__` strings go to metadata.
-    static func flatten(_ r: RecordObject, prefix: String, into out: inout [(String, Tensor)], metadata: inout [String: String]) throws(NativeError) {
-        for (key, value) in r.fields {
-            if prefix.isEmpty, key == "__metadata__", case .record(let m) = value {
+    /// Tensors of a (nested) record with their checkpoint names; a top-level
+    /// `__metadata__` record of strings goes to metadata. A tensor reached by
+    /// two paths is written under both names.
+    static func flatten(_ value: Value, into out: inout [(String, Tensor)], metadata: inout [String: String]) throws(NativeError) {
+        try value.walk(function: "save", argument: 0, parameter: "value") { v, path throws(NativeError) in
+            if path.count == 1, case .field("__metadata__") = path[0], case .record(let m) = v {
                 for (k, v) in m.fields { metadata[k] = v.printed }
-                continue
+                return false
             }
-            let name = prefix.isEmpty ? key : prefix + "." + key
-            switch value {
-            case .object(let o as TensorValue): out.append((name, o.tensor))
-            case .record(let inner): try flatten(inner, prefix: name, into: &out, metadata: &metadata)
-            case .list(let l):
-                try flatten(RecordObject(l.items.enumerated().map { ("\($0.offset)", $0.element) }), prefix: name, into: &out, metadata: &metadata)
+            switch v {
+            case .object(let o as TensorValue): out.append((checkpointName(path), o.tensor))
+            case .record, .list: return true
             default:
-                throw NativeError("save: field '\(name)' is \(value.typeName); checkpoints hold tensors (in nested records and lists)")
+                throw NativeError("save: field '\(checkpointName(path))' is \(v.typeName); checkpoints hold tensors (in nested records and lists)")
             }
+            return false
         }
+    }
+
+    /// The name a tensor at `path` gets in a checkpoint: fields and list
+    /// positions joined with dots (`layers.0.w`).
+    static func checkpointName(_ path: [PathStep]) -> String {
+        path.map { step in
+            switch step {
+            case .field(let k): return k
+            case .index(let i): return String(i)
+            }
+        }.joined(separator: ".")
     }
 
     private static func insert(_ value: Value, at path: [String], into record: RecordObject) throws(NativeError) {
