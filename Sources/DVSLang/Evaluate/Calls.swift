@@ -246,7 +246,11 @@ extension Interpreter {
             }
             stack[base + i] = d
         }
-        return try runNative(fn, base: base, rest: [], site: site, sources: ArgumentSources(positional: args[...]))
+        do {
+            return try runNative(fn, base: base, rest: [], site: site)
+        } catch {
+            throw nativeFailure(error, fn, site: site, sources: ArgumentSources(positional: args[...]))
+        }
     }
 
     private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?,
@@ -285,12 +289,18 @@ extension Interpreter {
             stackTop = base
         }
         for (i, v) in values.enumerated() { stack[base + i] = v }
-        return try runNative(fn, base: base, rest: rest, site: site, sources: sources)
+        do {
+            return try runNative(fn, base: base, rest: rest, site: site)
+        } catch {
+            throw nativeFailure(error, fn, site: site, sources: sources)
+        }
     }
 
-    /// Runs a native whose parameters are in stack slots from `base`.
-    private func runNative(_ fn: NativeFunction, base: Int, rest: [Value], site: SourceRange,
-                           sources: ArgumentSources) throws(Diagnostic) -> Value {
+    /// Runs a native whose parameters are in stack slots from `base`; what it
+    /// throws comes back as thrown (see `nativeFailure`), after its call record
+    /// is popped, so the error belongs to the caller's frame.
+    @inline(__always)
+    private func runNative(_ fn: NativeFunction, base: Int, rest: [Value], site: SourceRange) throws -> Value {
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
@@ -298,19 +308,19 @@ extension Interpreter {
                              rest: rest, interpreter: self)
         callRecords[callDepth] = CallRecord(fn, site)
         callDepth += 1
-        do {
-            let result = try fn.body(&args)
-            callDepth -= 1
-            return result
-        } catch {
-            callDepth -= 1  // the error is reported at the call site, in the caller's frame
-            switch error {
-            case let e as NativeError:
-                if let underlying = e.underlying { throw underlying }
-                throw self.error(e.message(argumentNames: sources.name), at: site)
-            case let d as Diagnostic: throw d
-            default: throw self.error("\(fn.name): \(error)", at: site)
-            }
+        defer { callDepth -= 1 }
+        return try fn.body(&args)
+    }
+
+    /// A native's error as reported at its call site, naming an argument as
+    /// written there when the message is about a place inside it. Built only
+    /// on failure, so calls that succeed pay nothing for the argument names.
+    private func nativeFailure(_ failure: any Error, _ fn: NativeFunction, site: SourceRange, sources: ArgumentSources) -> Diagnostic {
+        switch failure {
+        case let e as NativeError:
+            return e.underlying ?? error(e.message(argumentNames: sources.name), at: site)
+        case let d as Diagnostic: return d
+        default: return error("\(fn.name): \(failure)", at: site)
         }
     }
 }
