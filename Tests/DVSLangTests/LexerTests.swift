@@ -71,6 +71,35 @@ final class LexerTests: XCTestCase {
         XCTAssertFalse(message("'a'").3)
     }
 
+    private func failure(_ text: String) -> Diagnostic? {
+        do throws(Diagnostic) {
+            _ = try lex(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testControlAndInvisibleCharactersAreEscapedInErrors() {
+        let nul = failure("let x = 1\0 + 2")
+        XCTAssertEqual(nul?.message, "unexpected character '\\0'")
+        XCTAssertEqual(nul.map { [$0.range!.start.line, $0.range!.start.column] }, [1, 10])
+        // The quoted source line shows the NUL as its picture, keeping the caret under it.
+        XCTAssertEqual(nul?.render().split(separator: "\n").dropFirst().prefix(2), ["    let x = 1\u{2400} + 2", "             ^"])
+        XCTAssertEqual(failure("a\u{7}")?.message, "unexpected character '\\u{7}'")
+        XCTAssertEqual(failure("a\u{200B}")?.message, "unexpected character '\\u{200B}'")
+        XCTAssertEqual(failure("a\u{E000}")?.message, "unexpected character '\\u{E000}'")
+        XCTAssertEqual(failure("a €")?.message, "unexpected character '€'")
+    }
+
+    func testNumbersTooLargeForADoubleAreErrors() throws {
+        XCTAssertEqual(try lex("1.7e308 1e-400"), [.number(1.7e308), .number(0), .eof])
+        XCTAssertEqual(failure("x = 1e309")?.message, "number '1e309' is too large: numbers are doubles, at most about 1.8e308")
+        let long = failure("\n  " + String(repeating: "9", count: 100_000))
+        XCTAssertEqual(long?.message, "number '9999999999999999…' (100000 characters) is too large: numbers are doubles, at most about 1.8e308")
+        XCTAssertEqual(long.map { [$0.range!.start.line, $0.range!.start.column] }, [2, 3])
+    }
+
     func testVeryLongLineLexes() throws {
         let text = "[" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]"
         XCTAssertEqual(try lex(text).count, 400_002)

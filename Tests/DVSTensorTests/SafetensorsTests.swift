@@ -128,6 +128,20 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertTrue(none.metadata.isEmpty)
     }
 
+    func testReadReturnsEveryNameAsWritten() throws {
+        // Names that do not nest (empty, empty parts, a prefix of another) are
+        // still distinct tensors: nesting is the caller's choice (DVS's load).
+        let names = ["", "a..b", ".a", "a.", "a", "a.b", "0.1"]
+        let header = "{" + names.enumerated().map { i, name in
+            "\"\(name)\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[\(i),\(i + 1)]}"
+        }.joined(separator: ",") + "}"
+        let p = try rawFile("names.safetensors", header: header, data: names.indices.map { UInt8($0) })
+        let (tensors, _) = try Safetensors.read(p)
+        XCTAssertEqual(tensors.map(\.0), names)
+        XCTAssertEqual(tensors.map { $0.1.toArray() }, names.indices.map { [Float($0)] })
+        XCTAssertEqual(tensors.map { $0.1.name }, names)
+    }
+
     func testReadsEveryIntegerAndFloatTypeOfTheFormat() throws {
         func check(_ dtype: String, _ shape: [Int], _ data: [UInt8], _ expected: [Float], integer: Bool,
                    line: UInt = #line) throws {

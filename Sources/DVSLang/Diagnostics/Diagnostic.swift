@@ -59,9 +59,14 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         return out
     }
 
-    /// Very long lines are shown as a window around the caret.
+    /// Very long lines are shown as a window around the caret; tabs as spaces
+    /// and other control characters as their pictures (NUL as ␀), one column each.
     static func clip(_ line: String, around column: Int) -> (text: String, caretColumn: Int) {
-        let chars = Array(line.replacingOccurrences(of: "\t", with: " "))
+        let chars = line.map { c -> Character in
+            guard c.unicodeScalars.count == 1, let s = c.unicodeScalars.first, s.properties.generalCategory == .control else { return c }
+            if s == "\t" { return " " }
+            return Character(Unicode.Scalar(s.value < 0x20 ? 0x2400 + s.value : 0x2421)!)
+        }
         let width = 120
         guard chars.count > width else { return (String(chars), column) }
         let start = max(0, min(column - 1 - width / 2, chars.count - width))

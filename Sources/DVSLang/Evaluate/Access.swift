@@ -125,6 +125,7 @@ final class MemberNode: Node {
         self.target = target; self.name = name; self.function = function
         super.init(range)
     }
+    override var writtenName: String? { target.writtenName.map { pathText($0, [.field(name)]) } }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let receiver = try target.eval(f, I)
         switch receiver {
@@ -200,10 +201,10 @@ extension Interpreter {
 /// Resolves a possibly negative index against `count`.
 func resolveIndex(_ v: Value, count: Int, what: String) throws(NativeError) -> Int {
     guard case .number(let x) = v else { throw NativeError("\(what) index must be a number, got \(v.typeName)") }
-    guard let i = exactInt(x) else {
-        if x.isFinite, x == x.rounded() { throw NativeError("index \(formatNumber(x)) out of range for \(what) of length \(count)") }
-        throw NativeError("\(what) index must be a whole number, got \(formatNumber(x))")
+    if x.isFinite, x == x.rounded(), exactInt(x) == nil {
+        throw NativeError("index \(formatNumber(x)) out of range for \(what) of length \(count)")
     }
+    let i = try wholeNumber(x, "\(what) index")
     let j = i < 0 ? i + count : i
     guard j >= 0, j < count else { throw NativeError("index \(i) out of range for \(what) of length \(count)") }
     return j
@@ -216,9 +217,7 @@ public func sliceIndices(_ start: Value, _ end: Value, _ step: Value, count: Int
     func bound(_ v: Value, _ name: String) throws(NativeError) -> Int? {
         switch v {
         case .null: return nil
-        case .number(let x):
-            guard let i = exactInt(x) else { throw NativeError("slice \(name) must be a whole number, got \(formatNumber(x))") }
-            return i
+        case .number(let x): return try wholeNumber(x, "slice \(name)")
         default: throw NativeError("slice \(name) must be a number, got \(v.typeName)")
         }
     }

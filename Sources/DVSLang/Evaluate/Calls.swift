@@ -29,7 +29,26 @@ final class CallNode: Node {
             }
         }
         let (positional, named) = try evalArguments(arguments, labels, f, I)
-        return try I.invoke(fn, positional: positional, named: named, site: range)
+        return try I.invoke(fn, positional: positional, named: named, site: range,
+                            sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
+    }
+}
+
+/// The expressions a call's positional arguments were written as (the
+/// receiver of `x.f(…)` first), so an error about a place inside an argument
+/// can name it as written: `r.s` rather than `value.s`.
+struct ArgumentSources {
+    var receiver: Node? = nil
+    var positional: ArraySlice<Node> = []
+
+    /// Argument `i` as written, when it is a name (`r`, `model.encoder`).
+    func name(_ i: Int) -> String? {
+        var i = i
+        if let receiver {
+            if i == 0 { return receiver.writtenName }
+            i -= 1
+        }
+        return i < positional.count ? positional[positional.startIndex + i].writtenName : nil
     }
 }
 
@@ -73,11 +92,13 @@ final class MethodCallNode: Node {
                 throw I.error("cannot call field '\(name)': it is \(target.typeName), not a function", at: range)
             }
             let (positional, named) = try evalArguments(arguments, labels, f, I)
-            return try I.invoke(fn, positional: positional, named: named, site: range)
+            return try I.invoke(fn, positional: positional, named: named, site: range,
+                                sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
         }
         guard function.isDefined, case .function(let fn) = function.value else { throw I.noMember(r, name, at: range) }
         let (positional, named) = try evalArguments(arguments, labels, f, I, receiver: r)
-        return try I.invoke(fn, positional: positional, named: named, site: range)
+        return try I.invoke(fn, positional: positional, named: named, site: range,
+                            sources: ArgumentSources(receiver: receiver, positional: arguments.prefix(arguments.count - labels.count)))
     }
 }
 
@@ -164,8 +185,11 @@ extension Interpreter {
     }
 
     /// The general call: positional and named arguments, closures and natives.
-    func invoke(_ fn: Callable, positional: [Value], named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
-        if fn.kind == .native { return try callNative(unsafeDowncast(fn, to: NativeFunction.self), positional, named, site: site) }
+    func invoke(_ fn: Callable, positional: [Value], named: [(String, Value)], site: SourceRange?,
+                sources: ArgumentSources = ArgumentSources()) throws(Diagnostic) -> Value {
+        if fn.kind == .native {
+            return try callNative(unsafeDowncast(fn, to: NativeFunction.self), positional, named, site: site, sources: sources)
+        }
         let c = unsafeDowncast(fn, to: Closure.self)
         let proto = c.proto
         let site = site ?? proto.range
@@ -222,10 +246,15 @@ extension Interpreter {
             }
             stack[base + i] = d
         }
-        return try runNative(fn, base: base, rest: [], site: site)
+        do {
+            return try runNative(fn, base: base, rest: [], site: site)
+        } catch {
+            throw nativeFailure(error, fn, site: site, sources: ArgumentSources(positional: args[...]))
+        }
     }
 
-    private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?) throws(Diagnostic) -> Value {
+    private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?,
+                            sources: ArgumentSources) throws(Diagnostic) -> Value {
         let site = site ?? calls.last?.siteRange ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
         let params = fn.parameters
         if positional.count > params.count, fn.variadic == nil {
@@ -260,11 +289,18 @@ extension Interpreter {
             stackTop = base
         }
         for (i, v) in values.enumerated() { stack[base + i] = v }
-        return try runNative(fn, base: base, rest: rest, site: site)
+        do {
+            return try runNative(fn, base: base, rest: rest, site: site)
+        } catch {
+            throw nativeFailure(error, fn, site: site, sources: sources)
+        }
     }
 
-    /// Runs a native whose parameters are in stack slots from `base`.
-    private func runNative(_ fn: NativeFunction, base: Int, rest: [Value], site: SourceRange) throws(Diagnostic) -> Value {
+    /// Runs a native whose parameters are in stack slots from `base`; what it
+    /// throws comes back as thrown (see `nativeFailure`), after its call record
+    /// is popped, so the error belongs to the caller's frame.
+    @inline(__always)
+    private func runNative(_ fn: NativeFunction, base: Int, rest: [Value], site: SourceRange) throws -> Value {
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
@@ -272,19 +308,19 @@ extension Interpreter {
                              rest: rest, interpreter: self)
         callRecords[callDepth] = CallRecord(fn, site)
         callDepth += 1
-        do {
-            let result = try fn.body(&args)
-            callDepth -= 1
-            return result
-        } catch {
-            callDepth -= 1  // the error is reported at the call site, in the caller's frame
-            switch error {
-            case let e as NativeError:
-                if let underlying = e.underlying { throw underlying }
-                throw self.error(e.message, at: site)
-            case let d as Diagnostic: throw d
-            default: throw self.error("\(fn.name): \(error)", at: site)
-            }
+        defer { callDepth -= 1 }
+        return try fn.body(&args)
+    }
+
+    /// A native's error as reported at its call site, naming an argument as
+    /// written there when the message is about a place inside it. Built only
+    /// on failure, so calls that succeed pay nothing for the argument names.
+    private func nativeFailure(_ failure: any Error, _ fn: NativeFunction, site: SourceRange, sources: ArgumentSources) -> Diagnostic {
+        switch failure {
+        case let e as NativeError:
+            return e.underlying ?? error(e.message(argumentNames: sources.name), at: site)
+        case let d as Diagnostic: return d
+        default: return error("\(fn.name): \(failure)", at: site)
         }
     }
 }

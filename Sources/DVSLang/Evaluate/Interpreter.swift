@@ -40,6 +40,10 @@ public final class Interpreter {
         callRecords = UnsafeMutablePointer<CallRecord>.allocate(capacity: Interpreter.maxCallDepth + 1)
     }
 
+    /// The source in which the innermost call in progress is written: for a
+    /// native function, the script, module, cell or `-e` text that called it.
+    public var callerSource: Source? { callDepth > 0 ? callRecords[callDepth - 1].source : nil }
+
     /// The calls in progress, innermost last.
     var calls: UnsafeMutableBufferPointer<CallRecord> { UnsafeMutableBufferPointer(start: callRecords, count: callDepth) }
 

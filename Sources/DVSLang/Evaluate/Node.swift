@@ -10,6 +10,18 @@ class Node {
         preconditionFailure("Node.eval is abstract")
     }
 
+    /// How this expression is written when it is a name or a field of one
+    /// (`r`, `model.encoder`), for errors that name a place inside a value.
+    var writtenName: String? { nil }
+
+    /// The identifier written where this node starts (for variable reads, whose
+    /// nodes keep slots, not names).
+    final var identifierAtStart: String? {
+        let line = range.source.lineText(Int(range.start.line))
+        let name = line.dropFirst(Int(range.start.column) - 1).prefix { $0 == "_" || $0.isLetter || $0.isNumber }
+        return name.isEmpty || name.first!.isNumber ? nil : String(name)
+    }
+
     /// Conditions must be bools: `if 1 {}` is an error, not a silent truth test.
     @inline(__always)
     final func condition(_ f: Frame, _ I: Interpreter, _ what: String) throws(Diagnostic) -> Bool {

@@ -4,6 +4,7 @@
 final class LocalGet: Node {
     let slot: Int
     init(_ slot: Int, _ range: SourceRange) { self.slot = slot; super.init(range) }
+    override var writtenName: String? { identifierAtStart }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value { f.locals[slot] }
 }
 
@@ -26,6 +27,7 @@ func cellIn(_ value: Value) -> Cell {
 final class CellGet: Node {
     let slot: Int
     init(_ slot: Int, _ range: SourceRange) { self.slot = slot; super.init(range) }
+    override var writtenName: String? { identifierAtStart }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value { cellIn(f.locals[slot]).value }
 }
 
@@ -56,6 +58,7 @@ final class CellDeclare: Node {
 final class UpvalueGet: Node {
     let index: Int
     init(_ index: Int, _ range: SourceRange) { self.index = index; super.init(range) }
+    override var writtenName: String? { identifierAtStart }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         f.closure.unsafelyUnwrapped.captures[index].value
     }
@@ -80,6 +83,7 @@ final class GlobalGet: Node {
         self.visibleLocals = visibleLocals
         super.init(range)
     }
+    override var writtenName: String? { slot.name }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         if slot.isDefined { return slot.value }
         throw I.unknownName(slot.name, at: range, visibleLocals: visibleLocals)

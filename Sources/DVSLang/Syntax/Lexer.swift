@@ -123,9 +123,17 @@ struct Lexer {
         return String(decoding: bytes[begin..<pos], as: UTF8.self)
     }
 
-    /// The character at the current position, for error messages.
+    /// The character at the current position, for error messages: control and
+    /// invisible characters are escaped as in strings (`\0`, `\u{200B}`), so a
+    /// message never carries them raw.
     private var currentCharacter: String {
-        scalar(at: pos).map { String(Character($0.0)) } ?? "\\x" + String(bytes[pos], radix: 16)
+        guard let (s, _) = scalar(at: pos) else { return "\\x" + String(bytes[pos], radix: 16) }
+        switch s.properties.generalCategory {
+        case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator:
+            return s == "\0" ? "\\0" : "\\u{\(String(s.value, radix: 16, uppercase: true))}"
+        default:
+            return String(Character(s))
+        }
     }
 
     private mutating func number(_ start: SourceLocation) throws(Diagnostic) -> Double {
@@ -152,6 +160,10 @@ struct Lexer {
         }
         let text = String(decoding: bytes[begin..<pos].filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
         guard let value = Double(text) else { throw error("malformed number '\(text)'", start) }
+        guard value.isFinite else {
+            let shown = text.count > 24 ? "'\(text.prefix(16))…' (\(text.count) characters)" : "'\(text)'"
+            throw error("number \(shown) is too large: numbers are doubles, at most about 1.8e308", start)
+        }
         return value
     }
 

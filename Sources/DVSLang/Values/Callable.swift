@@ -98,13 +98,10 @@ public struct Arguments {
         throw bad(i, "number")
     }
 
-    /// A whole number that fits an Int (rejects 1.5, NaN, ±inf and huge values).
+    /// A whole number in [-2^53, 2^53] (rejects 1.5, NaN, ±inf and huge values):
+    /// `random_int: high must be a whole number in [-2^53, 2^53], got 1e+300`.
     public func int(_ i: Int) throws(NativeError) -> Int {
-        let n = try number(i)
-        guard let v = exactInt(n) else {
-            throw NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': expected a whole number, got \(formatNumber(n))")
-        }
-        return v
+        try wholeNumber(try number(i), "\(function.name): \(function.parameters[i].name)")
     }
 
     public func string(_ i: Int) throws(NativeError) -> String {
@@ -141,6 +138,16 @@ public struct Arguments {
     public func call(_ f: Callable, _ args: [Value]) throws(NativeError) -> Value {
         try interpreter.callFromNative(f, args)
     }
+}
+
+/// `x` as an Int when it is a whole number in [-2^53, 2^53] (where doubles
+/// still count every whole number); otherwise the error `<subject> must be a
+/// whole number, got 1.5`, or, for a whole number beyond that range (or ±inf),
+/// `<subject> must be a whole number in [-2^53, 2^53], got 1e+300`.
+public func wholeNumber(_ x: Double, _ subject: String) throws(NativeError) -> Int {
+    if let i = exactInt(x) { return i }
+    let range = x.isInfinite || x == x.rounded() ? " in [-2^53, 2^53]" : ""
+    throw NativeError("\(subject) must be a whole number\(range), got \(formatNumber(x))")
 }
 
 /// `n` as an Int if it is a whole number within ±2^53; nil otherwise.
@@ -181,7 +188,11 @@ extension NativeFunction {
             let values = [receiver] + Array(a.values)
             return try values.withUnsafeBufferPointer { buffer in
                 var inner = Arguments(function: function, values: buffer, rest: a.rest, interpreter: a.interpreter)
-                return try function.body(&inner)
+                do {
+                    return try function.body(&inner)
+                } catch let e as NativeError {
+                    throw e.boundToReceiver()
+                }
             }
         }
     }

@@ -82,6 +82,11 @@ func isPlainName(_ s: String) -> Bool {
     return s.unicodeScalars.allSatisfy { $0 == "_" || CharacterSet.alphanumerics.contains($0) } && Keyword(rawValue: s) == nil
 }
 
+/// The widest field (and longest string precision) a format spec may ask for.
+let maxFormatWidth = 10_000
+/// The most digits after the point (or significant digits for `g`) a number is formatted with.
+let maxNumberPrecision = 50
+
 /// Formats `value` by a spec like Python's format mini-language, as used in
 /// `"{x:.3f}"` and `format("{:>8}", x)`: `[[fill]align][sign][width][,][.precision][type]`
 /// with align `< > ^`, type `f e g d % s`.
@@ -101,7 +106,7 @@ public func formatValue(_ value: Value, spec: String) throws(NativeError) -> Str
     while let c = chars.first, let d = c.wholeNumberValue {
         width = width * 10 + d
         chars.removeFirst()
-        guard width <= 10_000 else { throw NativeError("bad format spec '\(spec)': width is at most 10000") }
+        guard width <= maxFormatWidth else { throw NativeError("bad format spec '\(spec)': width is at most \(maxFormatWidth)") }
     }
     var grouping = false
     if chars.first == "," { grouping = true; chars.removeFirst() }
@@ -110,12 +115,13 @@ public func formatValue(_ value: Value, spec: String) throws(NativeError) -> Str
         chars.removeFirst()
         var p = 0, any = false
         while let c = chars.first, let d = c.wholeNumberValue {
-            p = min(p * 10 + d, 1_000)
+            p = p * 10 + d
             any = true
             chars.removeFirst()
+            guard p <= maxFormatWidth else { throw NativeError("bad format spec '\(spec)': precision is at most \(maxFormatWidth)") }
         }
         guard any else { throw NativeError("bad format spec '\(spec)': expected digits after '.'") }
-        precision = min(p, 50)
+        precision = p
     }
     let type: Character? = chars.first
     if chars.count > 1 || (type != nil && !"fegdxs%".contains(type!)) {
@@ -124,6 +130,9 @@ public func formatValue(_ value: Value, spec: String) throws(NativeError) -> Str
     var body: String
     switch value {
     case .number(let n) where type != "s":
+        if let precision, precision > maxNumberPrecision {
+            throw NativeError("bad format spec '\(spec)': a number's precision is at most \(maxNumberPrecision) digits, got \(precision)")
+        }
         switch type {
         case "f": body = n.isFinite ? String(format: "%.\(precision ?? 6)f", n) : formatNumber(n)
         case "e": body = n.isFinite ? String(format: "%.\(precision ?? 6)e", n) : formatNumber(n)

@@ -162,13 +162,50 @@ public struct NativeError: Error, CustomStringConvertible {
     /// Set when a DVS callback (e.g. the function given to `map`) failed: the
     /// original diagnostic, with its own location and stack, is reported.
     public let underlying: Diagnostic?
+    /// Set when the message names a place inside an argument (`r.s`): the
+    /// interpreter words it again with the argument as written at the call
+    /// site when that is a name; `message` calls it by its parameter name.
+    let place: Place?
+
+    struct Place: Sendable {
+        let argument: Int
+        let message: @Sendable (_ root: String) -> String
+    }
+
     public init(_ message: String) {
         self.message = message
         self.underlying = nil
+        self.place = nil
     }
     public init(wrapping diagnostic: Diagnostic) {
         self.message = diagnostic.message
         self.underlying = diagnostic
+        self.place = nil
+    }
+    /// An error about a place inside argument `argument` (named `parameter`):
+    /// `message` words it given what to call that argument.
+    public init(naming argument: Int, parameter: String, _ message: @escaping @Sendable (_ root: String) -> String) {
+        self.message = message(parameter)
+        self.underlying = nil
+        self.place = Place(argument: argument, message: message)
+    }
+    private init(_ message: String, place: Place?) {
+        self.message = message
+        self.underlying = nil
+        self.place = place
     }
     public var description: String { message }
+
+    /// The message, calling the argument it is about by `name(argument)` when that is not nil.
+    func message(argumentNames name: (Int) -> String?) -> String {
+        guard let place, let root = name(place.argument) else { return message }
+        return place.message(root)
+    }
+
+    /// The same error raised through a method bound to its first argument
+    /// (`x.f(b)` is `f(x, b)`): argument k of `f` is argument k - 1 of the method.
+    func boundToReceiver() -> NativeError {
+        guard let place, underlying == nil else { return self }
+        return NativeError(message, place: place.argument > 0 ? Place(argument: place.argument - 1, message: place.message) : nil)
+    }
 }

@@ -85,6 +85,15 @@ enum CoreLibrary {
                        help: "The arguments given after the script name: `dvs run s.dvs a b` gives [\"a\", \"b\"].") { a in
             .list(a.interpreter.arguments.map { .string($0) })
         },
+        NativeFunction("script_dir", returns: "string",
+                       help: "The folder of the script file this call is written in (for code in a module, the module's folder), as an absolute path: data next to a script is found from any working folder, as in load_image(\"{script_dir()}/data/page.png\"). In the REPL and -e, the current folder.") { a in
+            var isFolder: ObjCBool = false
+            if let name = a.interpreter.callerSource?.name,
+               FileManager.default.fileExists(atPath: name, isDirectory: &isFolder), !isFolder.boolValue {
+                return .string(URL(fileURLWithPath: name).standardizedFileURL.deletingLastPathComponent().path)
+            }
+            return .string(FileManager.default.currentDirectoryPath)
+        },
         NativeFunction("env", [.init("name", "string"), .init("default", "any", default: .null)], returns: "string|nil",
                        help: "The environment variable `name`, or `default` (nil) when it is not set.") { a in
             let name = try a.string(0)

@@ -16,25 +16,17 @@ enum SaveLoadLibrary {
             throw NativeError("save: cannot save a \(a[0].typeName) (expected a record of tensors\(savers.count > 1 ? ", " + savers.dropFirst().map(\.what).joined(separator: ", ") : ""))")
         },
         NativeFunction("load", [.init("path", "string"), .init("nested", "bool", default: .bool(true))], returns: "record",
-                       help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save) unless nested: false keeps them flat. The header is validated before any memory is allocated.") { a in
+                       help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save; numeric parts such as layers.0.w become fields named \"0\", not lists). Names that cannot nest (\"a\" next to \"a.b\", or an empty part as in \"\", \"a..b\", \".a\") are an error: nested: false keeps every name flat, as written (an empty name is the field \"\"). String metadata is the field __metadata__. The header is validated before any memory is allocated.") { a in
             let path = try a.string(0)
             guard path.hasSuffix(".safetensors") else {
                 throw NativeError("load: expected a .safetensors file, got '\(path)'")
             }
             let (tensors, metadata) = try tensorOp { () throws(TensorError) in try Safetensors.read(path) }
-            let root = RecordObject()
-            let nested = try a.bool(1)
-            for (name, t) in tensors {
-                if nested {
-                    try insert(TensorValue.wrap(t), at: name.split(separator: ".").map(String.init), into: root)
-                } else {
-                    root[name] = TensorValue.wrap(t)
-                }
+            var fields = tensors.map { ($0.0, TensorValue.wrap($0.1)) }
+            if !metadata.isEmpty {
+                fields.append(("__metadata__", .record(RecordObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))))
             }
-            if !metadata.isEmpty, root["__metadata__"] == nil {
-                root["__metadata__"] = .record(RecordObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
-            }
-            return .record(root)
+            return .record(try a.bool(1) ? try nestedRecord(fields, path: path) : RecordObject(fields))
         },
     ]
 
@@ -60,47 +52,76 @@ enum SaveLoadLibrary {
             var metadata: [String: String] = [:]
             if case .object(let o as TensorValue) = value {
                 named = [(o.tensor.name ?? "tensor", o.tensor)]
-            } else if case .record(let r) = value {
-                try flatten(r, prefix: "", into: &named, metadata: &metadata)
+            } else {
+                try flatten(value, into: &named, metadata: &metadata)
             }
             try tensorOp { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
         }),
     ]
 
-    /// Tensors of a (nested) record with dotted names; `__metadata__` strings go to metadata.
-    static func flatten(_ r: RecordObject, prefix: String, into out: inout [(String, Tensor)], metadata: inout [String: String]) throws(NativeError) {
-        for (key, value) in r.fields {
-            if prefix.isEmpty, key == "__metadata__", case .record(let m) = value {
+    /// Tensors of a (nested) record with their checkpoint names; a top-level
+    /// `__metadata__` record of strings goes to metadata. A tensor reached by
+    /// two paths is written under both names.
+    static func flatten(_ value: Value, into out: inout [(String, Tensor)], metadata: inout [String: String]) throws(NativeError) {
+        try value.walk(function: "save", argument: 0, parameter: "value") { v, path throws(NativeError) in
+            if path.count == 1, case .field("__metadata__") = path[0], case .record(let m) = v {
                 for (k, v) in m.fields { metadata[k] = v.printed }
-                continue
+                return false
             }
-            let name = prefix.isEmpty ? key : prefix + "." + key
-            switch value {
-            case .object(let o as TensorValue): out.append((name, o.tensor))
-            case .record(let inner): try flatten(inner, prefix: name, into: &out, metadata: &metadata)
-            case .list(let l):
-                try flatten(RecordObject(l.items.enumerated().map { ("\($0.offset)", $0.element) }), prefix: name, into: &out, metadata: &metadata)
+            switch v {
+            case .object(let o as TensorValue): out.append((checkpointName(path), o.tensor))
+            case .record, .list: return true
             default:
-                throw NativeError("save: field '\(name)' is \(value.typeName); checkpoints hold tensors (in nested records and lists)")
+                throw NativeError("save: field '\(checkpointName(path))' is \(v.typeName); checkpoints hold tensors (in nested records and lists)")
             }
+            return false
         }
     }
 
-    private static func insert(_ value: Value, at path: [String], into record: RecordObject) throws(NativeError) {
-        guard let first = path.first else { return }
-        if path.count == 1 {
-            record[first] = value
-            return
+    /// The name a tensor at `path` gets in a checkpoint: fields and list
+    /// positions joined with dots (`layers.0.w`).
+    static func checkpointName(_ path: [PathStep]) -> String {
+        path.map { step in
+            switch step {
+            case .field(let k): return k
+            case .index(let i): return String(i)
+            }
+        }.joined(separator: ".")
+    }
+
+    /// Fields with dotted names as nested records (`enc.w` → `{enc: {w: …}}`).
+    /// A name with an empty part, or one that is also the prefix of another
+    /// (`a` and `a.b`), cannot nest: an error that names it, never a dropped tensor.
+    private static func nestedRecord(_ fields: [(String, Value)], path: String) throws(NativeError) -> RecordObject {
+        let names = Set(fields.map(\.0))
+        let flat = "; load('\(path)', nested: false) gives every tensor under its name as written"
+        for (name, _) in fields {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.contains(where: \.isEmpty) {
+                throw NativeError("load: the name \(Value.string(name).repr) cannot be nested: it has an empty part between dots\(flat)")
+            }
+            for end in parts.indices.dropLast() {
+                let prefix = parts[...end].joined(separator: ".")
+                if names.contains(prefix) {
+                    throw NativeError("load: the names \(Value.string(prefix).repr) and \(Value.string(name).repr) cannot both be nested: \(Value.string(prefix).repr) would be a value and a record\(flat)")
+                }
+            }
         }
-        let inner: RecordObject
-        if case .record(let existing)? = record[first] {
-            inner = existing
-        } else if let clash = record[first] {
-            throw NativeError("load: '\(first)' is both a \(clash.typeName) and a prefix of other names; use load(path, nested: false)")
-        } else {
-            inner = RecordObject()
-            record[first] = .record(inner)
+        let root = RecordObject()
+        for (name, value) in fields {
+            var record = root
+            let parts = name.split(separator: ".").map(String.init)
+            for part in parts.dropLast() {
+                if case .record(let inner)? = record[part] {
+                    record = inner
+                } else {
+                    let inner = RecordObject()
+                    record[part] = .record(inner)
+                    record = inner
+                }
+            }
+            record[parts.last!] = value
         }
-        try insert(value, at: Array(path.dropFirst()), into: inner)
+        return root
     }
 }

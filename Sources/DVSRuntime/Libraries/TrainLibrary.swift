@@ -3,24 +3,25 @@ import DVSTensor
 
 /// Optimizers, gradient clipping, learning-rate schedules and initializers.
 enum TrainLibrary {
-    /// Parameters from a list of tensors or a (nested) record of them; record
-    /// paths name unnamed parameters ("lm.w") for graphs and checkpoints.
+    /// Parameters from a list of tensors or a (nested) record of them, each
+    /// once (a tensor shared by two fields, as tied weights are, is listed at
+    /// its first place); record paths name unnamed parameters ("lm.w") for
+    /// graphs and checkpoints. A record or list that contains itself is an error.
     static func parameters(_ a: Arguments, _ i: Int) throws(NativeError) -> [Tensor] {
         var out: [Tensor] = []
-        func collect(_ v: Value, _ path: String) throws(NativeError) {
+        var seen = Set<ObjectIdentifier>()
+        try a.walk(i) { v, path throws(NativeError) in
             switch v {
             case .object(let o as TensorValue):
-                if o.tensor.name == nil, !path.isEmpty { o.tensor.name = path }
-                out.append(o.tensor)
-            case .list(let l):
-                for (k, item) in l.items.enumerated() { try collect(item, path.isEmpty ? "\(k)" : "\(path).\(k)") }
-            case .record(let r):
-                for (k, item) in r.fields { try collect(item, path.isEmpty ? k : "\(path).\(k)") }
+                if o.tensor.name == nil, !path.isEmpty { o.tensor.name = SaveLoadLibrary.checkpointName(path) }
+                if seen.insert(ObjectIdentifier(o.tensor)).inserted { out.append(o.tensor) }
+                return false
+            case .list, .record:
+                return true
             default:
-                throw NativeError("'\(a.function.name)': parameters are tensors in lists or records, found \(v.typeName) at '\(path)'")
+                throw NativeError("'\(a.function.name)': parameters are tensors in lists or records, found \(v.typeName) at '\(SaveLoadLibrary.checkpointName(path))'")
             }
         }
-        try collect(a[i], "")
         return out.filter(\.requiresGrad)
     }
 

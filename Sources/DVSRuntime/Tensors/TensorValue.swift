@@ -138,17 +138,15 @@ final class TensorValue: DVSObject {
         for c in components {
             switch c {
             case .single(.number(let n)):
-                guard let i = exactInt(n) else { throw NativeError("\(what): tensor indices must be whole numbers, got \(formatNumber(n))") }
+                let i = try wholeNumber(n, "\(what): a tensor index")
                 t = try tensorOp { () throws(TensorError) in try t.select(axis: axis, index: i) }
             case .single(let v):
                 throw NativeError("\(what): tensor indices are numbers or slices, got \(v.typeName)")
             case .slice(let start, let end, let step):
                 func bound(_ v: Value) throws(NativeError) -> Int? {
                     if case .null = v { return nil }
-                    guard case .number(let n) = v, let i = exactInt(n) else {
-                        throw NativeError("\(what): slice bounds must be whole numbers, got \(v.repr)")
-                    }
-                    return i
+                    guard case .number(let n) = v else { throw NativeError("\(what): slice bounds must be numbers, got \(v.repr)") }
+                    return try wholeNumber(n, "\(what): a slice bound")
                 }
                 let (s, b, e) = (try bound(step) ?? 1, try bound(start), try bound(end))
                 t = try tensorOp { () throws(TensorError) in try t.slice(axis: axis, start: b, end: e, step: s) }

@@ -162,7 +162,9 @@ public enum Safetensors {
     ///
     /// Tensors come back in the order of their bytes in the file (for files
     /// written by `write` or by Python, the order they were saved in), named
-    /// (`Tensor.name`) after their key. Floating types (F64, F32, F16, BF16)
+    /// (`Tensor.name`) after their key, exactly as written: every key is a
+    /// tensor of its own, including `""` and keys with empty dotted parts
+    /// (nesting names into records is the caller's business). Floating types (F64, F32, F16, BF16)
     /// become `.float32` tensors; integer types (I64, I32, I16, I8, U64, U32, U16,
     /// U8, BOOL) become `.int64` tensors holding whole numbers, and an integer
     /// that Float32 cannot hold exactly (beyond ±2^24, except the few it can)
