@@ -138,7 +138,7 @@ final class SafetensorsTests: XCTestCase {
         let p = try rawFile("names.safetensors", header: header, data: names.indices.map { UInt8($0) })
         let (tensors, _) = try Safetensors.read(p)
         XCTAssertEqual(tensors.map(\.0), names)
-        XCTAssertEqual(tensors.map { $0.1.toArray() }, names.indices.map { [Float($0)] })
+        XCTAssertEqual(tensors.map { $0.1.values }, names.indices.map { [Float($0)] })
         XCTAssertEqual(tensors.map { $0.1.name }, names)
     }
 
