@@ -24,10 +24,15 @@ extension Value {
     /// The echoed form: strings quoted, as they are written in source.
     public var repr: String {
         var seen: Set<ObjectIdentifier> = []
-        return repr(seen: &seen)
+        var budget = Limits.maxWalkVisits
+        return repr(seen: &seen, budget: &budget)
     }
 
-    private func repr(seen: inout Set<ObjectIdentifier>) -> String {
+    /// `budget` counts the values still to show: data shared many times over
+    /// (`x = [x, x]`, 64 times) prints as `…` past it instead of running forever.
+    private func repr(seen: inout Set<ObjectIdentifier>, budget: inout Int) -> String {
+        budget -= 1
+        if budget < 0 { return "…" }
         switch self {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
@@ -40,7 +45,10 @@ extension Value {
             defer { seen.remove(id) }
             var parts: [String] = []
             parts.reserveCapacity(l.items.count)
-            for item in l.items { parts.append(item.repr(seen: &seen)) }
+            for item in l.items {
+                if budget <= 0 { parts.append("…"); break }
+                parts.append(item.repr(seen: &seen, budget: &budget))
+            }
             return "[" + parts.joined(separator: ", ") + "]"
         case .record(let r):
             let id = ObjectIdentifier(r)
@@ -49,7 +57,10 @@ extension Value {
             defer { seen.remove(id) }
             if r.count == 0 { return "{}" }
             var parts: [String] = []
-            for (k, v) in r.fields { parts.append("\(isPlainName(k) ? k : quote(k)): \(v.repr(seen: &seen))") }
+            for (k, v) in r.fields {
+                if budget <= 0 { parts.append("…"); break }
+                parts.append("\(isPlainName(k) ? k : quote(k)): \(v.repr(seen: &seen, budget: &budget))")
+            }
             return "{" + parts.joined(separator: ", ") + "}"
         case .range(let r): return r.display
         case .function(let f): return "<fn \(f.name)>"

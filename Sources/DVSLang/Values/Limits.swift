@@ -5,6 +5,10 @@ public enum Limits {
     /// about 1.6 GB of values.
     public static let maxListItems = 100_000_000
 
+    /// The most values one walk over nested data (save, parameters…) visits,
+    /// and the most values printing shows before it writes `…`.
+    public static let maxWalkVisits = 1_000_000
+
     /// The most UTF-8 bytes a string built by repetition may hold (1 GiB).
     public static let maxStringBytes = 1 << 30
 

@@ -57,8 +57,13 @@ private struct Walker {
     var path: [PathStep] = []
     /// Containers on the current path → the path length where each was entered.
     var entered: [ObjectIdentifier: Int] = [:]
+    /// Values visited so far: shared parts count once per path, so a list that
+    /// holds itself twice, 64 times over, would otherwise take 2^64 steps.
+    var visits = 0
 
     mutating func walk(_ value: Value, _ visit: (Value, [PathStep]) throws(NativeError) -> Bool) throws(NativeError) {
+        visits += 1
+        if visits > Limits.maxWalkVisits { throw tooLarge() }
         guard try visit(value, path) else { return }
         let container: AnyObject
         switch value {
@@ -84,6 +89,14 @@ private struct Walker {
                 try walk(item, visit)
             }
         default: break
+        }
+    }
+
+    private func tooLarge() -> NativeError {
+        let function = function
+        return NativeError(naming: argument, parameter: parameter) { root in
+            "\(function): \(root) holds more than \(Limits.grouped(Limits.maxWalkVisits)) values when parts reached "
+                + "by several paths are counted once per path (a list or record shared many times over?)"
         }
     }
 
