@@ -37,6 +37,8 @@ public struct Image: Equatable, Sendable {
         guard width > 0, height > 0, width <= maxSide, height <= maxSide else {
             throw TensorError("image: size \(width)×\(height) is outside 1…\(maxSide) pixels per side")
         }
+        try ensureAllocatable(bytes: width * height * channels * MemoryLayout<Float>.stride,
+                              for: "an image of \(width)×\(height)×\(channels)")
     }
 
     /// Index of (channel, y, x) in `pixels`.

@@ -85,6 +85,13 @@ extension Image {
             if channels == 4 { format |= UInt32(PNG_FORMAT_FLAG_ALPHA) }
             if is16Bit { format |= UInt32(PNG_FORMAT_FLAG_LINEAR) }
             png.format = format  // no COLORMAP flag: palettes are expanded
+            do throws(TensorError) {
+                let sampleBytes = is16Bit ? 2 : 1
+                try ensureAllocatable(bytes: width * height * channels * (MemoryLayout<Float>.stride + sampleBytes),
+                                      for: "\(prefix) (\(width)×\(height) pixels)")
+            } catch {
+                return .failure(error)
+            }
 
             var planes = [Float](repeating: 0, count: width * height * channels)
             let ok: Bool

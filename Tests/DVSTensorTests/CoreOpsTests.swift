@@ -5,8 +5,8 @@ final class CoreOpsTests: XCTestCase {
     func testBroadcastArithmetic() throws {
         let a = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
         let b = try Tensor(shape: [3], values: [10, 20, 30])
-        XCTAssertEqual(try a.add(b).toArray(), [11, 22, 33, 14, 25, 36])
-        XCTAssertEqual(try a.mul(Tensor(scalar: 2)).toArray(), [2, 4, 6, 8, 10, 12])
+        XCTAssertEqual(try a.add(b).values, [11, 22, 33, 14, 25, 36])
+        XCTAssertEqual(try a.mul(Tensor(scalar: 2)).values, [2, 4, 6, 8, 10, 12])
         let col = try Tensor(shape: [2, 1], values: [1, 2])
         XCTAssertEqual(try col.sub(b).shape, [2, 3])
         XCTAssertThrowsError(try a.add(Tensor(shape: [2], values: [1, 2]))) { error in
@@ -36,12 +36,12 @@ final class CoreOpsTests: XCTestCase {
     func testReductions() throws {
         let a = try Tensor(shape: [2, 3], values: [1, 5, 3, 4, 2, 6])
         XCTAssertEqual(try a.sum().item(), 21)
-        XCTAssertEqual(try a.sum(axis: 0).toArray(), [5, 7, 9])
+        XCTAssertEqual(try a.sum(axis: 0).values, [5, 7, 9])
         XCTAssertEqual(try a.sum(axis: 1, keepdim: true).shape, [2, 1])
-        XCTAssertEqual(try a.mean(axis: -1).toArray(), [3, 4])
-        XCTAssertEqual(try a.max(axis: 1).toArray(), [5, 6])
+        XCTAssertEqual(try a.mean(axis: -1).values, [3, 4])
+        XCTAssertEqual(try a.max(axis: 1).values, [5, 6])
         XCTAssertEqual(try a.min().item(), 1)
-        XCTAssertEqual(try a.argmax(axis: 1).toArray(), [1, 2])
+        XCTAssertEqual(try a.argmax(axis: 1).values, [1, 2])
         XCTAssertThrowsError(try a.sum(axis: 2)) { error in
             XCTAssertEqual((error as! TensorError).message, "sum: axis 2 is out of range for a tensor with 2 dimensions")
         }
@@ -56,16 +56,16 @@ final class CoreOpsTests: XCTestCase {
         let t = try a.transpose()
         XCTAssertTrue(t.storage === a.storage)
         XCTAssertFalse(t.isContiguous)
-        XCTAssertEqual(t.toArray(), [1, 4, 2, 5, 3, 6])
-        XCTAssertEqual(try a.slice(axis: 1, start: 1, end: nil).toArray(), [2, 3, 5, 6])
-        XCTAssertEqual(try a.slice(axis: 1, start: 0, end: nil, step: 2).toArray(), [1, 3, 4, 6])
-        XCTAssertEqual(try a.select(axis: 0, index: -1).toArray(), [4, 5, 6])
+        XCTAssertEqual(t.values, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(try a.slice(axis: 1, start: 1, end: nil).values, [2, 3, 5, 6])
+        XCTAssertEqual(try a.slice(axis: 1, start: 0, end: nil, step: 2).values, [1, 3, 4, 6])
+        XCTAssertEqual(try a.select(axis: 0, index: -1).values, [4, 5, 6])
         XCTAssertEqual(try a.reshape([3, -1]).shape, [3, 2])
         XCTAssertEqual(try a.unsqueeze(0).shape, [1, 2, 3])
-        XCTAssertEqual(try a.permute([1, 0]).toArray(), t.toArray())
+        XCTAssertEqual(try a.permute([1, 0]).values, t.values)
         XCTAssertEqual(try Tensor.concat([a, a], axis: 0).shape, [4, 3])
         XCTAssertEqual(try Tensor.stack([a, a], axis: 1).shape, [2, 2, 3])
-        XCTAssertEqual(try a.indexSelect(axis: 1, indices: Tensor(shape: [2], values: [2, 0])).toArray(), [3, 1, 6, 4])
+        XCTAssertEqual(try a.indexSelect(axis: 1, indices: Tensor(shape: [2], values: [2, 0])).values, [3, 1, 6, 4])
         XCTAssertThrowsError(try a.reshape([4, 2])) { error in
             XCTAssertEqual((error as! TensorError).message, "reshape: cannot reshape [2,3] (6 elements) into [4,2] (8 elements)")
         }
@@ -80,21 +80,21 @@ final class CoreOpsTests: XCTestCase {
     /// matmul against a naive triple loop, for plain, transposed, batched and broadcast operands.
     func testMatmulMatchesReferenceLoops() throws {
         func reference(_ a: Tensor, _ b: Tensor) -> [Float] {
-            let a = a.toArray(), b = b.toArray()
+            let a = a.values, b = b.values
             let m = a.count / 4, n = b.count / 4
             var c = [Float](repeating: 0, count: m * n)
             for i in 0..<m { for j in 0..<n { for k in 0..<4 { c[i * n + j] += a[i * 4 + k] * b[k * n + j] } } }
             return c
         }
         let a = sample([3, 4]), b = sample([4, 5], seed: 2)
-        assertClose(try a.matmul(b).toArray(), reference(a, b))
+        assertClose(try a.matmul(b).values, reference(a, b))
         let bt = sample([5, 4], seed: 3)
-        assertClose(try a.matmul(bt.transpose()).toArray(), reference(a, try bt.transpose().contiguousCopy()))
+        assertClose(try a.matmul(bt.transpose()).values, reference(a, try bt.transpose().copied))
         let batch = sample([2, 3, 4], seed: 4)
         let out = try batch.matmul(b)
         XCTAssertEqual(out.shape, [2, 3, 5])
         for i in 0..<2 {
-            assertClose(try out.select(axis: 0, index: i).toArray(), reference(try batch.select(axis: 0, index: i), b))
+            assertClose(try out.select(axis: 0, index: i).values, reference(try batch.select(axis: 0, index: i), b))
         }
         XCTAssertEqual(try sample([4]).matmul(sample([4], seed: 2)).shape, [])
         XCTAssertThrowsError(try sample([32, 128]).matmul(sample([64, 512]))) { error in
@@ -110,12 +110,12 @@ final class CoreOpsTests: XCTestCase {
         w.requiresGrad = true
         let loss = try w.mul(w).sum()
         try Autograd.backward(loss)
-        XCTAssertEqual(w.grad?.toArray(), [2, 4])
+        XCTAssertEqual(w.grad?.values, [2, 4])
         XCTAssertThrowsError(try Autograd.backward(loss)) { error in
             XCTAssertTrue((error as! TensorError).message.contains("already used"))
         }
         try Autograd.backward(w.mul(w).sum())
-        XCTAssertEqual(w.grad?.toArray(), [4, 8], "gradients accumulate across backward calls")
+        XCTAssertEqual(w.grad?.values, [4, 8], "gradients accumulate across backward calls")
         let noGrad = try GradMode.withoutGrad { () throws(TensorError) in try w.mul(w) }
         XCTAssertFalse(noGrad.needsGrad)
     }
@@ -126,6 +126,6 @@ final class CoreOpsTests: XCTestCase {
         var y = x
         for _ in 0..<20_000 { y = try y.add(Tensor(scalar: 1)) }
         try Autograd.backward(y.sum())
-        XCTAssertEqual(x.grad?.toArray(), [1])
+        XCTAssertEqual(x.grad?.values, [1])
     }
 }

@@ -17,12 +17,12 @@ func assertGradientsMatch(_ inputs: [Tensor], atol: Double = 2e-2, rtol: Double 
         let rng = RandomGenerator(seed: 99)
         let weights = try Tensor(shape: out.shape, values: (0..<out.count).map { _ in Float(rng.nextDouble() * 2 - 1) })
         func lossValue() throws -> Double {
-            let y = try GradMode.withoutGrad { () throws -> Tensor in try f(inputs) }.toArray()
-            return zip(y, weights.toArray()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let y = try GradMode.withoutGrad { () throws -> Tensor in try f(inputs) }.values
+            return zip(y, weights.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         }
         try Autograd.backward(out.mul(weights).sum())
         for (which, t) in inputs.enumerated() {
-            guard let grad = t.grad?.toArray() else {
+            guard let grad = t.grad?.values else {
                 XCTFail("input \(which) got no gradient", file: file, line: line)
                 continue
             }
@@ -66,4 +66,15 @@ func assertClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4, file: Stat
         XCTFail("element \(i): \(x) vs \(y)", file: file, line: line)
         return
     }
+}
+
+/// Test shorthands for the throwing accessors: a failure here is a test bug
+/// (tests make small tensors), so it stops the test run loudly.
+extension Tensor {
+    var values: [Float] { try! toArray() }
+    var copied: Tensor { try! contiguousCopy() }
+}
+
+extension Optimizer {
+    var state: [(String, Tensor)] { try! stateTensors() }
 }

@@ -20,10 +20,10 @@ final class GradClipTests: XCTestCase {
         // coef = f32(1) / (f32(norm) + f32(1e-6)) = 0.16064385, g *= coef.
         let coef: Float = 0.16064385
         XCTAssertEqual(1 / (norm + 1e-6), coef)
-        assertRelativelyClose(ps[0].grad!.toArray(), [0.48193154, -0.6425754, 0.16064385, 0.3212877], "g0")
-        assertRelativelyClose(ps[1].grad!.toArray(), [0.08032192, -0.24096577, 0.4016096, 0], "g1")
+        assertRelativelyClose(ps[0].grad!.values, [0.48193154, -0.6425754, 0.16064385, 0.3212877], "g0")
+        assertRelativelyClose(ps[1].grad!.values, [0.08032192, -0.24096577, 0.4016096, 0], "g1")
         XCTAssertNil(ps[2].grad)
-        let after = ps.compactMap { $0.grad?.toArray() }.joined().reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let after = ps.compactMap { $0.grad?.values }.joined().reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         XCTAssertEqual(after, 1, accuracy: 1e-6)
     }
 
@@ -31,8 +31,8 @@ final class GradClipTests: XCTestCase {
         let ps = try parameters([[3, -4], [0.5, 0.25]], shapes: [[2], [2]])
         let norm = try clipGradNorm(ps, maxNorm: 10)
         XCTAssertEqual(norm, Float((25.3125).squareRoot()))
-        XCTAssertEqual(ps[0].grad!.toArray(), [3, -4])
-        XCTAssertEqual(ps[1].grad!.toArray(), [0.5, 0.25])
+        XCTAssertEqual(ps[0].grad!.values, [3, -4])
+        XCTAssertEqual(ps[1].grad!.values, [0.5, 0.25])
     }
 
     func testNormAtTheLimitIsScaledAsPyTorchDoes() throws {
@@ -42,7 +42,7 @@ final class GradClipTests: XCTestCase {
         XCTAssertEqual(try clipGradNorm(ps, maxNorm: 5), 5)
         let coef: Float = 5 / (5 + 1e-6)
         XCTAssertLessThan(coef, 1)
-        XCTAssertEqual(ps[0].grad!.toArray(), [3 * coef, 4 * coef])
+        XCTAssertEqual(ps[0].grad!.values, [3 * coef, 4 * coef])
     }
 
     func testEdgeCases() throws {
@@ -51,13 +51,13 @@ final class GradClipTests: XCTestCase {
         // The same parameter twice counts once.
         let p = try parameters([[3, 4]], shapes: [[2]])[0]
         XCTAssertEqual(try clipGradNorm([p, p], maxNorm: 1), 5)
-        assertRelativelyClose(p.grad!.toArray(), [0.6, 0.8], "scaled once")
+        assertRelativelyClose(p.grad!.values, [0.6, 0.8], "scaled once")
         // A non-contiguous gradient is replaced by a scaled contiguous copy.
         let q = try Tensor.zeros([2, 2])
         q.grad = try Tensor(shape: [2, 2], values: [0, 3, 4, 0]).transpose()
         XCTAssertEqual(try clipGradNorm([q], maxNorm: 2.5), 5)
         XCTAssertTrue(q.grad!.isContiguous)
-        assertRelativelyClose(q.grad!.toArray(), [0, 2, 1.5, 0], "transposed")
+        assertRelativelyClose(q.grad!.values, [0, 2, 1.5, 0], "transposed")
     }
 
     func testErrors() throws {
@@ -70,9 +70,9 @@ final class GradClipTests: XCTestCase {
         XCTAssertThrowsError(try clipGradNorm(ps, maxNorm: 1, errorIfNonfinite: true)) { error in
             XCTAssertEqual((error as? TensorError)?.message, "clipGradNorm: the total norm of the gradients is inf; a gradient holds inf or nan")
         }
-        XCTAssertEqual(ps[0].grad!.toArray(), [1, .infinity])
+        XCTAssertEqual(ps[0].grad!.values, [1, .infinity])
         // Without the check, PyTorch's arithmetic: coef = 1/inf = 0.
         XCTAssertEqual(try clipGradNorm(ps, maxNorm: 1), .infinity)
-        XCTAssertEqual(ps[0].grad!.toArray()[0], 0)
+        XCTAssertEqual(ps[0].grad!.values[0], 0)
     }
 }

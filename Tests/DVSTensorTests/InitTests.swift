@@ -5,7 +5,7 @@ final class InitTests: XCTestCase {
     override func setUp() { RandomGenerator.shared.reseed(1234) }
 
     private func stats(_ t: Tensor) -> (mean: Double, std: Double, min: Float, max: Float) {
-        let x = t.toArray()
+        let x = t.values
         let mean = x.reduce(0.0) { $0 + Double($1) } / Double(x.count)
         let variance = x.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(x.count)
         return (mean, variance.squareRoot(), x.min()!, x.max()!)
@@ -76,11 +76,11 @@ final class InitTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(su.min, -0.25)
         XCTAssertLessThan(su.max, 0.75)
         XCTAssertEqual(su.mean, 0.25, accuracy: 0.005)
-        XCTAssertEqual(try Init.uniform(Tensor.zeros([3]), low: 2, high: 2).toArray(), [2, 2, 2])
+        XCTAssertEqual(try Init.uniform(Tensor.zeros([3]), low: 2, high: 2).values, [2, 2, 2])
 
-        XCTAssertEqual(try Init.ones(Tensor.zeros([2, 2])).toArray(), [1, 1, 1, 1])
-        XCTAssertEqual(try Init.zeros(Tensor.ones([3])).toArray(), [0, 0, 0])
-        XCTAssertEqual(try Init.constant(Tensor.zeros([2]), 0.5).toArray(), [0.5, 0.5])
+        XCTAssertEqual(try Init.ones(Tensor.zeros([2, 2])).values, [1, 1, 1, 1])
+        XCTAssertEqual(try Init.zeros(Tensor.ones([3])).values, [0, 0, 0])
+        XCTAssertEqual(try Init.constant(Tensor.zeros([2]), 0.5).values, [0.5, 0.5])
         XCTAssertEqual(try Init.kaimingUniform(Tensor.zeros([0, 4])).count, 0)
     }
 
@@ -89,7 +89,7 @@ final class InitTests: XCTestCase {
             let a = try Init.kaimingUniform(Tensor.zeros([16, 8]))
             let b = try Init.xavierNormal(Tensor.zeros([8, 4]))
             let c = try Init.normal(Tensor.zeros([7]), std: 0.02)
-            return (a.toArray() + b.toArray() + c.toArray()).map(\.bitPattern)
+            return (a.values + b.values + c.values).map(\.bitPattern)
         }
         RandomGenerator.shared.reseed(7)
         let first = try draw()
@@ -106,8 +106,8 @@ final class InitTests: XCTestCase {
         let base = try Tensor.zeros([4, 3])
         let view = try base.transpose()
         try Init.normal(view)
-        XCTAssertEqual(view.toArray(), plain.toArray())
-        XCTAssertEqual(try base.transpose().toArray(), plain.toArray())
+        XCTAssertEqual(view.values, plain.values)
+        XCTAssertEqual(try base.transpose().values, plain.values)
 
         XCTAssertThrowsError(try Init.normal(Tensor.zeros([1, 3]).expandTo([2, 3]))) { error in
             XCTAssertEqual((error as? TensorError)?.message, "normal: cannot fill an expanded tensor of shape [2,3] in place (its elements share memory)")

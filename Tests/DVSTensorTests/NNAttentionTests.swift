@@ -7,7 +7,7 @@ final class NNAttentionTests: XCTestCase {
         let four = q.rank == 4
         let b = q.shape[0], h = four ? q.shape[1] : 1
         let tq = q.shape[q.rank - 2], d = q.shape[q.rank - 1], tk = k.shape[k.rank - 2], dv = v.shape[v.rank - 1]
-        let qa = q.toArray(), ka = k.toArray(), va = v.toArray(), pad = padding?.toArray()
+        let qa = q.values, ka = k.values, va = v.values, pad = padding?.values
         var out = [Float](repeating: 0, count: b * h * tq * dv)
         for bi in 0..<b {
             for hi in 0..<h {
@@ -44,16 +44,16 @@ final class NNAttentionTests: XCTestCase {
             for pad in [nil, padding] {
                 let out = try attention(q, k, v, causal: causal, padding: pad)
                 XCTAssertEqual(out.shape, [2, 3, 5, 4])
-                assertClose(out.toArray(), referenceAttention(q, k, v, causal: causal, padding: pad), tolerance: 1e-5)
+                assertClose(out.values, referenceAttention(q, k, v, causal: causal, padding: pad), tolerance: 1e-5)
             }
         }
         // One head as [B, T, D]; more keys than queries; values wider than keys.
         let q3 = sample([2, 3, 4], seed: 4), k3 = sample([2, 6, 4], seed: 5), v3 = sample([2, 6, 7], seed: 6)
         let out3 = try attention(q3, k3, v3)
         XCTAssertEqual(out3.shape, [2, 3, 7])
-        assertClose(out3.toArray(), referenceAttention(q3, k3, v3, causal: false, padding: nil), tolerance: 1e-5)
+        assertClose(out3.values, referenceAttention(q3, k3, v3, causal: false, padding: nil), tolerance: 1e-5)
         let pad3 = try Tensor(shape: [2, 6], values: [1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1])
-        assertClose(try attention(q3, k3, v3, padding: pad3).toArray(), referenceAttention(q3, k3, v3, causal: false, padding: pad3), tolerance: 1e-5)
+        assertClose(try attention(q3, k3, v3, padding: pad3).values, referenceAttention(q3, k3, v3, causal: false, padding: pad3), tolerance: 1e-5)
     }
 
     func testStridedHeadsNeedNoCopyAndMatch() throws {
@@ -64,10 +64,10 @@ final class NNAttentionTests: XCTestCase {
         let v = try sample([2, 3, 4, 5], seed: 3).transpose(-2, -1)
         XCTAssertFalse(q.isContiguous)
         let out = try attention(q, k, v, causal: true)
-        assertClose(out.toArray(), referenceAttention(q, k, v, causal: true, padding: nil), tolerance: 1e-5)
+        assertClose(out.values, referenceAttention(q, k, v, causal: true, padding: nil), tolerance: 1e-5)
         // Keys shared by every head (multi-query attention through expand).
         let shared = try sample([2, 1, 5, 4], seed: 4).expandTo([2, 3, 5, 4])
-        assertClose(try attention(q, shared, shared).toArray(), referenceAttention(q, shared, shared, causal: false, padding: nil), tolerance: 1e-5)
+        assertClose(try attention(q, shared, shared).values, referenceAttention(q, shared, shared, causal: false, padding: nil), tolerance: 1e-5)
     }
 
     func testFullyMaskedRowsAreZeroNotNaN() throws {
@@ -76,16 +76,16 @@ final class NNAttentionTests: XCTestCase {
         let padding = try Tensor(shape: [2, 4], values: [0, 1, 1, 1, 0, 0, 0, 0])
         for t in [q, k, v] { t.requiresGrad = true }
         let out = try attention(q, k, v, causal: true, padding: padding)
-        let o = out.toArray()
+        let o = out.values
         XCTAssertFalse(o.contains { $0.isNaN })
         for head in 0..<2 { XCTAssertEqual(Array(o[(head * 4) * 3..<(head * 4 + 1) * 3]), [0, 0, 0], "query 0 of batch 0 sees only padding") }
         XCTAssertEqual(Array(o[24...]), [Float](repeating: 0, count: 24), "batch 1 is all padding")
         XCTAssertNotEqual(o[3], 0)
         assertClose(o, referenceAttention(q, k, v, causal: true, padding: padding), tolerance: 1e-5)
         try Autograd.backward(out.sum())
-        for t in [q, k, v] { XCTAssertFalse(t.grad!.toArray().contains { $0.isNaN }) }
-        XCTAssertEqual(Array(q.grad!.toArray()[24...]), [Float](repeating: 0, count: 24))
-        XCTAssertEqual(Array(v.grad!.toArray()[24...]), [Float](repeating: 0, count: 24))
+        for t in [q, k, v] { XCTAssertFalse(t.grad!.values.contains { $0.isNaN }) }
+        XCTAssertEqual(Array(q.grad!.values[24...]), [Float](repeating: 0, count: 24))
+        XCTAssertEqual(Array(v.grad!.values[24...]), [Float](repeating: 0, count: 24))
     }
 
     func testAttentionAgreesWithComposedOps() throws {
@@ -93,7 +93,7 @@ final class NNAttentionTests: XCTestCase {
         let mask = try Tensor(shape: [4, 4], values: [0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0])
         let scores = try q.matmul(k.transpose(-2, -1)).mul(Tensor(scalar: 1 / Float(3).squareRoot()))
         let composed = try scores.maskedFill(mask: mask, value: -.infinity).softmax().matmul(v)
-        assertClose(try attention(q, k, v, causal: true).toArray(), composed.toArray(), tolerance: 1e-5)
+        assertClose(try attention(q, k, v, causal: true).values, composed.values, tolerance: 1e-5)
     }
 
     func testAttentionGradients() throws {

@@ -47,7 +47,7 @@ final class NNEdgeCaseTests: XCTestCase {
         // No keys at all: every query is fully masked.
         let none = try Tensor.scaledDotProductAttention(q, Tensor.zeros([1, 2, 0, 4]), Tensor.zeros([1, 2, 0, 5]))
         XCTAssertEqual(none.shape, [1, 2, 3, 5])
-        XCTAssertEqual(none.toArray(), [Float](repeating: 0, count: 30))
+        XCTAssertEqual(none.values, [Float](repeating: 0, count: 30))
     }
 
     func testExtremeInputsStayFinite() throws {
@@ -55,16 +55,16 @@ final class NNEdgeCaseTests: XCTestCase {
         let logits = try Tensor(shape: [2, 3], values: [1000, 0, -1000, 5000, 5001, 5002])
         logits.requiresGrad = true
         let loss = try logits.crossEntropy(labels: Tensor(shape: [2], values: [0, 0]), reduction: .none)
-        assertClose(loss.toArray(), [0, 2.40760596])
+        assertClose(loss.values, [0, 2.40760596])
         try Autograd.backward(loss.sum())
-        XCTAssertFalse(logits.grad!.toArray().contains { !$0.isFinite })
+        XCTAssertFalse(logits.grad!.values.contains { !$0.isFinite })
         // Layer norm of a row far from 0 with a small spread.
         let far = try Tensor(shape: [1, 4], values: [1000, 1000.5, 1001, 1001.5])
-        assertClose(try far.layerNorm(eps: 0).toArray(), [-1.3416408, -0.4472136, 0.4472136, 1.3416408], tolerance: 1e-4)
+        assertClose(try far.layerNorm(eps: 0).values, [-1.3416408, -0.4472136, 0.4472136, 1.3416408], tolerance: 1e-4)
         // GELU far out on both sides.
-        assertClose(try Tensor(shape: [4], values: [-100, -10, 10, 100]).gelu().toArray(), [0, 0, 10, 100], tolerance: 1e-6)
+        assertClose(try Tensor(shape: [4], values: [-100, -10, 10, 100]).gelu().values, [0, 0, 10, 100], tolerance: 1e-6)
         // Softmax with -inf entries gives exact zeros there; a row of only -inf is nan, as in PyTorch.
-        let masked = try Tensor(shape: [2, 3], values: [0, -.infinity, 0, -.infinity, -.infinity, -.infinity]).softmax().toArray()
+        let masked = try Tensor(shape: [2, 3], values: [0, -.infinity, 0, -.infinity, -.infinity, -.infinity]).softmax().values
         XCTAssertEqual(Array(masked[0..<3]), [0.5, 0, 0.5])
         XCTAssertTrue(masked[3...].allSatisfy(\.isNaN))
     }

@@ -22,22 +22,22 @@ final class NNLayerTests: XCTestCase {
     func testLayerNormMatchesReference() throws {
         let x = try sample([2, 3, 5], seed: 3).mul(Tensor(scalar: 4)).add(Tensor(scalar: 1))
         let w = sample([5], seed: 4), b = sample([5], seed: 5)
-        assertClose(try x.layerNorm(weight: w, bias: b).toArray(), referenceLayerNorm(x.toArray(), c: 5, weight: w.toArray(), bias: b.toArray()))
-        assertClose(try x.layerNorm().toArray(), referenceLayerNorm(x.toArray(), c: 5, weight: nil, bias: nil))
-        assertClose(try x.layerNorm(weight: w).toArray(), referenceLayerNorm(x.toArray(), c: 5, weight: w.toArray(), bias: nil))
-        assertClose(try x.layerNorm(bias: b, eps: 0.1).toArray(), referenceLayerNorm(x.toArray(), c: 5, weight: nil, bias: b.toArray(), eps: 0.1))
+        assertClose(try x.layerNorm(weight: w, bias: b).values, referenceLayerNorm(x.values, c: 5, weight: w.values, bias: b.values))
+        assertClose(try x.layerNorm().values, referenceLayerNorm(x.values, c: 5, weight: nil, bias: nil))
+        assertClose(try x.layerNorm(weight: w).values, referenceLayerNorm(x.values, c: 5, weight: w.values, bias: nil))
+        assertClose(try x.layerNorm(bias: b, eps: 0.1).values, referenceLayerNorm(x.values, c: 5, weight: nil, bias: b.values, eps: 0.1))
         let t = try sample([5, 4], seed: 6).transpose()
-        assertClose(try t.layerNorm().toArray(), referenceLayerNorm(t.toArray(), c: 5, weight: nil, bias: nil))
+        assertClose(try t.layerNorm().values, referenceLayerNorm(t.values, c: 5, weight: nil, bias: nil))
         // Each normalized row has mean 0 and variance ≈ 1.
-        let y = try sample([3, 64], seed: 7).layerNorm().toArray()
+        let y = try sample([3, 64], seed: 7).layerNorm().values
         for r in 0..<3 {
             let row = y[r * 64..<(r + 1) * 64]
             XCTAssertEqual(row.reduce(0, +) / 64, 0, accuracy: 1e-5)
             XCTAssertEqual(row.map { $0 * $0 }.reduce(0, +) / 64, 1, accuracy: 1e-3)
         }
         // A constant row normalizes to the bias.
-        assertClose(try Tensor.full([1, 4], 3).layerNorm(weight: w.slice(axis: 0, start: 0, end: 4), bias: b.slice(axis: 0, start: 0, end: 4)).toArray(),
-                    Array(b.toArray()[0..<4]))
+        assertClose(try Tensor.full([1, 4], 3).layerNorm(weight: w.slice(axis: 0, start: 0, end: 4), bias: b.slice(axis: 0, start: 0, end: 4)).values,
+                    Array(b.values[0..<4]))
     }
 
     func testLayerNormGradients() {
@@ -72,13 +72,13 @@ final class NNLayerTests: XCTestCase {
 
     func testGeluKnownValues() throws {
         let x = try Tensor(shape: [5], values: [0, 1, -1, 3, -3])
-        assertClose(try x.gelu().toArray(), [0, 0.841192, -0.158808, 2.996363, -0.003637], tolerance: 1e-5)
-        let s = sample([4, 6], seed: 2).toArray().map { $0 * 4 }
+        assertClose(try x.gelu().values, [0, 0.841192, -0.158808, 2.996363, -0.003637], tolerance: 1e-5)
+        let s = sample([4, 6], seed: 2).values.map { $0 * 4 }
         let reference = s.map { v -> Float in
             let d = Double(v)
             return Float(0.5 * d * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (d + 0.044715 * d * d * d))))
         }
-        assertClose(try Tensor(shape: [4, 6], values: s).gelu().toArray(), reference, tolerance: 1e-5)
+        assertClose(try Tensor(shape: [4, 6], values: s).gelu().values, reference, tolerance: 1e-5)
     }
 
     func testGeluGradients() {
@@ -95,11 +95,11 @@ final class NNLayerTests: XCTestCase {
         let ids = try Tensor(shape: [2, 2], values: [3, 0, 3, 1])
         let out = try Tensor.embedding(weight: weight, ids: ids)
         XCTAssertEqual(out.shape, [2, 2, 3])
-        XCTAssertEqual(out.toArray(), [9, 10, 11, 0, 1, 2, 9, 10, 11, 3, 4, 5])
-        XCTAssertEqual(try Tensor.embedding(weight: weight, ids: Tensor(scalar: 2)).toArray(), [6, 7, 8])
+        XCTAssertEqual(out.values, [9, 10, 11, 0, 1, 2, 9, 10, 11, 3, 4, 5])
+        XCTAssertEqual(try Tensor.embedding(weight: weight, ids: Tensor(scalar: 2)).values, [6, 7, 8])
         weight.requiresGrad = true
         try Autograd.backward(Tensor.embedding(weight: weight, ids: ids).sum())
-        XCTAssertEqual(weight.grad?.toArray(), [1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 2, 2])
+        XCTAssertEqual(weight.grad?.values, [1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 2, 2])
 
         let repeated = try Tensor(shape: [2, 3], values: [1, 1, 4, 0, 1, 2])
         assertGradientsMatch([sample([5, 3])]) { x in try Tensor.embedding(weight: x[0], ids: repeated) }
@@ -130,11 +130,11 @@ final class NNLayerTests: XCTestCase {
     func testDropoutIsSeededAndScalesSurvivors() throws {
         let x = try Tensor.ones([10_000])
         RandomGenerator.shared.reseed(42)
-        let a = try x.dropout(p: 0.3).toArray()
+        let a = try x.dropout(p: 0.3).values
         RandomGenerator.shared.reseed(42)
-        let b = try x.dropout(p: 0.3).toArray()
+        let b = try x.dropout(p: 0.3).values
         XCTAssertEqual(a, b, "same seed, same mask")
-        let c = try x.dropout(p: 0.3).toArray()
+        let c = try x.dropout(p: 0.3).values
         XCTAssertNotEqual(a, c, "the generator moves on")
         let dropped = a.filter { $0 == 0 }.count
         XCTAssertEqual(Double(dropped) / 10_000, 0.3, accuracy: 0.03)
@@ -152,7 +152,7 @@ final class NNLayerTests: XCTestCase {
         let y = try leaf.add(x).dropout(p: 0.5)
         let w = sample([5, 4], seed: 3)
         try Autograd.backward(y.mul(w).sum())
-        let yv = y.toArray(), sum = try leaf.add(x).toArray(), g = leaf.grad!.toArray(), wv = w.toArray()
+        let yv = y.values, sum = try leaf.add(x).values, g = leaf.grad!.values, wv = w.values
         for i in 0..<20 {
             let kept = yv[i] != 0
             XCTAssertEqual(g[i], kept ? wv[i] * 2 : 0, accuracy: 1e-6)
@@ -171,14 +171,14 @@ final class NNLayerTests: XCTestCase {
 
     func testMaskedFill() throws {
         let x = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
-        XCTAssertEqual(try x.maskedFill(mask: Tensor(shape: [3], values: [0, 1, 0]), value: -9).toArray(), [1, -9, 3, 4, -9, 6])
-        XCTAssertEqual(try x.maskedFill(mask: Tensor(shape: [2, 1], values: [0, 2]), value: 0).toArray(), [1, 2, 3, 0, 0, 0])
+        XCTAssertEqual(try x.maskedFill(mask: Tensor(shape: [3], values: [0, 1, 0]), value: -9).values, [1, -9, 3, 4, -9, 6])
+        XCTAssertEqual(try x.maskedFill(mask: Tensor(shape: [2, 1], values: [0, 2]), value: 0).values, [1, 2, 3, 0, 0, 0])
         let causal = try Tensor(shape: [3, 3], values: [0, 1, 1, 0, 0, 1, 0, 0, 0])
-        let filled = try sample([3, 3]).maskedFill(mask: causal, value: -.infinity).softmax().toArray()
+        let filled = try sample([3, 3]).maskedFill(mask: causal, value: -.infinity).softmax().values
         XCTAssertEqual(filled[1], 0)
         XCTAssertEqual(filled[0], 1)
         // The mask may be larger than the tensor: the result has the broadcast shape.
-        XCTAssertEqual(try Tensor(shape: [2], values: [1, 2]).maskedFill(mask: Tensor(shape: [2, 2], values: [1, 0, 0, 1]), value: 7).toArray(), [7, 2, 1, 7])
+        XCTAssertEqual(try Tensor(shape: [2], values: [1, 2]).maskedFill(mask: Tensor(shape: [2, 2], values: [1, 0, 0, 1]), value: 7).values, [7, 2, 1, 7])
         assertThrowsMessage("masked_fill: shapes [2,3] and [2] cannot be broadcast (dimension 1: 3 vs 2)") {
             try x.maskedFill(mask: Tensor.ones([2]), value: 0)
         }
@@ -190,16 +190,16 @@ final class NNLayerTests: XCTestCase {
         let leaf = sample([3, 4], seed: 4)
         leaf.requiresGrad = true
         try Autograd.backward(leaf.maskedFill(mask: mask, value: 5).sum())
-        XCTAssertEqual(leaf.grad?.toArray(), [0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0])
+        XCTAssertEqual(leaf.grad?.values, [0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0])
     }
 
     func testWhere() throws {
         let c = try Tensor(shape: [2, 1], values: [1, 0])
         let x = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
         let y = try Tensor(shape: [3], values: [-1, -2, -3])
-        XCTAssertEqual(try Tensor.where(condition: c, x: x, y: y).toArray(), [1, 2, 3, -1, -2, -3])
-        XCTAssertEqual(try Tensor.where(condition: x.compare(Tensor(scalar: 3), .greater), x: x, y: Tensor(scalar: 0)).toArray(), [0, 0, 0, 4, 5, 6])
-        XCTAssertEqual(try Tensor.where(condition: Tensor(scalar: 1), x: Tensor(scalar: 2), y: Tensor(scalar: 3)).toArray(), [2])
+        XCTAssertEqual(try Tensor.where(condition: c, x: x, y: y).values, [1, 2, 3, -1, -2, -3])
+        XCTAssertEqual(try Tensor.where(condition: x.compare(Tensor(scalar: 3), .greater), x: x, y: Tensor(scalar: 0)).values, [0, 0, 0, 4, 5, 6])
+        XCTAssertEqual(try Tensor.where(condition: Tensor(scalar: 1), x: Tensor(scalar: 2), y: Tensor(scalar: 3)).values, [2])
         assertThrowsMessage("where: shapes [2,3] and [2] cannot be broadcast (dimension 1: 3 vs 2)") {
             try Tensor.where(condition: c, x: x, y: Tensor.ones([2]))
         }
@@ -214,7 +214,7 @@ final class NNLayerTests: XCTestCase {
         a.requiresGrad = true
         b.requiresGrad = true
         try Autograd.backward(Tensor.where(condition: cond, x: a, y: b).sum())
-        XCTAssertEqual(a.grad?.toArray(), [1, 0, 1, 0, 0, 1])
-        XCTAssertEqual(b.grad?.toArray(), [0, 1, 0, 1, 1, 0])
+        XCTAssertEqual(a.grad?.values, [1, 0, 1, 0, 0, 1])
+        XCTAssertEqual(b.grad?.values, [0, 1, 0, 1, 1, 0])
     }
 }

@@ -34,26 +34,26 @@ final class NNSoftmaxLossTests: XCTestCase {
     func testSoftmaxMatchesReferenceOnEveryAxis() throws {
         let x = sample([2, 3, 4], seed: 7)
         for axis in 0..<3 {
-            assertClose(try x.softmax(axis: axis).toArray(), referenceSoftmax(x.toArray(), shape: [2, 3, 4], axis: axis))
-            assertClose(try x.logSoftmax(axis: axis).toArray(), referenceSoftmax(x.toArray(), shape: [2, 3, 4], axis: axis, log: true))
+            assertClose(try x.softmax(axis: axis).values, referenceSoftmax(x.values, shape: [2, 3, 4], axis: axis))
+            assertClose(try x.logSoftmax(axis: axis).values, referenceSoftmax(x.values, shape: [2, 3, 4], axis: axis, log: true))
         }
-        assertClose(try x.softmax(axis: -1).toArray(), try x.softmax(axis: 2).toArray(), tolerance: 0)
+        assertClose(try x.softmax(axis: -1).values, try x.softmax(axis: 2).values, tolerance: 0)
         // A transposed (non-contiguous) input gives the softmax of its values.
         let t = try x.transpose(0, 2)
-        assertClose(try t.softmax(axis: 1).toArray(), referenceSoftmax(t.toArray(), shape: [4, 3, 2], axis: 1))
+        assertClose(try t.softmax(axis: 1).values, referenceSoftmax(t.values, shape: [4, 3, 2], axis: 1))
     }
 
     func testSoftmaxRowsSumToOneAndLargeLogitsAreStable() throws {
         let x = try sample([5, 7], seed: 3).mul(Tensor(scalar: 30))
-        let y = try x.softmax().toArray()
+        let y = try x.softmax().values
         for r in 0..<5 { XCTAssertEqual(y[r * 7..<(r + 1) * 7].reduce(0, +), 1, accuracy: 1e-5) }
         let big = try Tensor(shape: [1, 3], values: [1000, 1001, 1002])
-        assertClose(try big.softmax().toArray(), [0.09003057, 0.24472847, 0.66524096])
-        assertClose(try big.logSoftmax().toArray(), [-2.40760596, -1.40760596, -0.40760596])
+        assertClose(try big.softmax().values, [0.09003057, 0.24472847, 0.66524096])
+        assertClose(try big.logSoftmax().values, [-2.40760596, -1.40760596, -0.40760596])
         let tiny = try Tensor(shape: [2], values: [0, -1000])
-        XCTAssertEqual(try tiny.logSoftmax().toArray()[1], -1000, accuracy: 1e-3, "log_softmax stays exact far below the max")
+        XCTAssertEqual(try tiny.logSoftmax().values[1], -1000, accuracy: 1e-3, "log_softmax stays exact far below the max")
         XCTAssertEqual(try Tensor(scalar: 3).softmax().item(), 1)
-        XCTAssertEqual(try sample([4, 1]).softmax().toArray(), [1, 1, 1, 1])
+        XCTAssertEqual(try sample([4, 1]).softmax().values, [1, 1, 1, 1])
     }
 
     func testSoftmaxGradients() {
@@ -82,7 +82,7 @@ final class NNSoftmaxLossTests: XCTestCase {
 
     /// Per-position losses by hand: lse(row) − row[label], 0 where ignored.
     private func referenceLosses(_ logits: Tensor, _ labels: [Int], ignore: Int = -100) -> [Double] {
-        let c = logits.shape.last!, x = logits.toArray()
+        let c = logits.shape.last!, x = logits.values
         return labels.enumerated().map { r, label in
             if label == ignore { return 0 }
             let row = (0..<c).map { Double(x[r * c + $0]) }
@@ -113,8 +113,8 @@ final class NNSoftmaxLossTests: XCTestCase {
         XCTAssertEqual(try logits.crossEntropy(labels: lt, reduction: .sum).item(), Float(ref.reduce(0, +)), accuracy: 1e-5)
         let none = try logits.crossEntropy(labels: lt, reduction: .none)
         XCTAssertEqual(none.shape, [5])
-        assertClose(none.toArray(), ref.map(Float.init))
-        XCTAssertEqual(none.toArray()[1], 0)
+        assertClose(none.values, ref.map(Float.init))
+        XCTAssertEqual(none.values[1], 0)
         // Another ignore index: -100 is then an ordinary (bad) label, 2 is ignored.
         let other = [1, 2, 3, 0, 2]
         XCTAssertEqual(try logits.crossEntropy(labels: labelTensor(other, [5]), ignoreIndex: 2).item(),
@@ -126,12 +126,12 @@ final class NNSoftmaxLossTests: XCTestCase {
         let labels = [5, 0, -100, 2, 2, 1]
         let loss = try logits.crossEntropy(labels: labelTensor(labels, [2, 3]), reduction: .none)
         XCTAssertEqual(loss.shape, [2, 3])
-        assertClose(loss.toArray(), referenceLosses(try logits.reshape([6, 6]), labels).map(Float.init))
+        assertClose(loss.values, referenceLosses(try logits.reshape([6, 6]), labels).map(Float.init))
         // Non-contiguous logits: [C, N] transposed.
         let t = try sample([6, 4], seed: 5).transpose()
         let tl = [0, 5, 3, -100]
         XCTAssertEqual(try t.crossEntropy(labels: labelTensor(tl, [4])).item(),
-                       Float(referenceLosses(t.contiguousCopy(), tl).reduce(0, +) / 3), accuracy: 1e-5)
+                       Float(referenceLosses(t.copied, tl).reduce(0, +) / 3), accuracy: 1e-5)
     }
 
     func testCrossEntropyAllIgnoredIsZeroNotNaN() throws {
@@ -140,7 +140,7 @@ final class NNSoftmaxLossTests: XCTestCase {
         let loss = try logits.crossEntropy(labels: labelTensor([-100, -100, -100], [3]))
         XCTAssertEqual(try loss.item(), 0)
         try Autograd.backward(loss)
-        XCTAssertEqual(logits.grad?.toArray(), [Float](repeating: 0, count: 12))
+        XCTAssertEqual(logits.grad?.values, [Float](repeating: 0, count: 12))
         let empty = try Tensor.zeros([0, 4]).crossEntropy(labels: Tensor.zeros([0]))
         XCTAssertEqual(try empty.item(), 0)
     }
@@ -157,7 +157,7 @@ final class NNSoftmaxLossTests: XCTestCase {
         let lt = labelTensor(labels, [2, 3])
         XCTAssertEqual(try logits.crossEntropy(labels: lt, weights: w).item(), Float(weighted / total), accuracy: 1e-5)
         XCTAssertEqual(try logits.crossEntropy(labels: lt, weights: w, reduction: .sum).item(), Float(weighted), accuracy: 1e-5)
-        assertClose(try logits.crossEntropy(labels: lt, weights: w, reduction: .none).toArray(),
+        assertClose(try logits.crossEntropy(labels: lt, weights: w, reduction: .none).values,
                     (0..<6).map { Float(Double(weights[$0]) * ref[$0]) })
         // A mask broadcast over time: only batch row 1 counts.
         let rowMask = try Tensor(shape: [2, 1], values: [0, 1])
@@ -180,7 +180,7 @@ final class NNSoftmaxLossTests: XCTestCase {
         // Through the logits and the weights, for every reduction.
         let positive = try sample([2, 3], seed: 8).abs().add(Tensor(scalar: 0.5))
         for reduction in [Tensor.Reduction.mean, .sum, .none] {
-            assertGradientsMatch([sample([2, 3, 4], seed: 7), positive.contiguousCopy()]) { x in
+            assertGradientsMatch([sample([2, 3, 4], seed: 7), positive.copied]) { x in
                 try x[0].crossEntropy(labels: bt, weights: x[1], reduction: reduction)
             }
         }
@@ -193,12 +193,12 @@ final class NNSoftmaxLossTests: XCTestCase {
         let logits = sample([3, 4], seed: 12)
         logits.requiresGrad = true
         try Autograd.backward(logits.crossEntropy(labels: labelTensor([1, -100, 2], [3])))
-        let p = referenceSoftmax(logits.toArray(), shape: [3, 4], axis: 1)
+        let p = referenceSoftmax(logits.values, shape: [3, 4], axis: 1)
         var expected = p.map { $0 / 2 }
         for j in 4..<8 { expected[j] = 0 }
         expected[1] -= 0.5
         expected[8 + 2] -= 0.5
-        assertClose(logits.grad!.toArray(), expected)
+        assertClose(logits.grad!.values, expected)
     }
 
     func testCrossEntropyErrors() {

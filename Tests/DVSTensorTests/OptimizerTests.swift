@@ -97,7 +97,7 @@ func assertRelativelyClose(_ actual: [Float], _ expected: [Double], rel: Double 
 }
 
 func optimizerState(_ optimizer: Optimizer, _ name: String) -> [Float]? {
-    optimizer.stateTensors().first { $0.0 == name }?.1.toArray()
+    optimizer.state.first { $0.0 == name }?.1.values
 }
 
 final class OptimizerTests: XCTestCase {
@@ -115,7 +115,7 @@ final class OptimizerTests: XCTestCase {
             try sgd.step()
             reference.step(&expected, (0..<2).map { k in OptimScenario.grad(k, step: s)?.map(Double.init) })
             for k in 0..<2 {
-                assertRelativelyClose(params[k].toArray(), expected[k], "step \(s + 1) parameter \(k)", file: file, line: line)
+                assertRelativelyClose(params[k].values, expected[k], "step \(s + 1) parameter \(k)", file: file, line: line)
             }
         }
         XCTAssertEqual(sgd.stepCount, 5, file: file, line: line)
@@ -147,7 +147,7 @@ final class OptimizerTests: XCTestCase {
             try adam.step()
             reference.step(&expected, (0..<2).map { k in OptimScenario.grad(k, step: s)?.map(Double.init) })
             for k in 0..<2 {
-                assertRelativelyClose(params[k].toArray(), expected[k], "step \(s + 1) parameter \(k)", file: file, line: line)
+                assertRelativelyClose(params[k].values, expected[k], "step \(s + 1) parameter \(k)", file: file, line: line)
             }
         }
         for k in 0..<2 {
@@ -191,7 +191,7 @@ final class OptimizerTests: XCTestCase {
 
     private func final(_ optimizer: Optimizer) throws -> [[Float]] {
         try OptimScenario.run(optimizer, steps: 0..<5)
-        return optimizer.parameters.map { $0.toArray() }
+        return optimizer.parameters.map { $0.values }
     }
 
     private func assertMatches(_ actual: [Float]?, _ expected: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -248,7 +248,7 @@ final class OptimizerTests: XCTestCase {
         let adam = try AdamW([p], lr: 0.01, weightDecay: 0)
         p.grad = try Tensor(shape: [3], values: [0.5, -2, 1e-3])
         try adam.step()
-        assertRelativelyClose(p.toArray(), [0.99, 1.01, 0.99], rel: 1e-5, "p")
+        assertRelativelyClose(p.values, [0.99, 1.01, 0.99], rel: 1e-5, "p")
     }
 
     func testParametersWithoutGradientAreSkipped() throws {
@@ -257,8 +257,8 @@ final class OptimizerTests: XCTestCase {
         try OptimScenario.setGradients(params, step: 0)
         params[1].grad = nil
         try adam.step()
-        XCTAssertEqual(params[1].toArray(), OptimScenario.initial[1], "no decay without a gradient either")
-        XCTAssertNotEqual(params[0].toArray(), OptimScenario.initial[0])
+        XCTAssertEqual(params[1].values, OptimScenario.initial[1], "no decay without a gradient either")
+        XCTAssertNotEqual(params[0].values, OptimScenario.initial[0])
         XCTAssertNil(optimizerState(adam, "exp_avg.1"))
         XCTAssertEqual(adam.stepCount, 1)
     }
@@ -278,7 +278,7 @@ final class OptimizerTests: XCTestCase {
                 try Autograd.backward(d.mul(d).sum())
                 try opt.step()
             }
-            assertClose(w.toArray(), target.toArray(), tolerance: 1e-2)
+            assertClose(w.values, target.values, tolerance: 1e-2)
         }
     }
 
@@ -288,9 +288,9 @@ final class OptimizerTests: XCTestCase {
         let sgd = try SGD([w], lr: 1)
         try Autograd.backward(w.sum())
         try Autograd.backward(w.sum())
-        XCTAssertEqual(w.grad?.toArray(), [2, 2])
+        XCTAssertEqual(w.grad?.values, [2, 2])
         try sgd.step()
-        XCTAssertEqual(w.toArray(), [-1, 0])
+        XCTAssertEqual(w.values, [-1, 0])
         sgd.zeroGrad()
         XCTAssertNil(w.grad)
     }
@@ -301,7 +301,7 @@ final class OptimizerTests: XCTestCase {
         let sgd = try SGD([w], lr: 1)
         w.grad = try Tensor(shape: [2, 2], values: [1, 2, 3, 4]).transpose()
         try sgd.step()
-        XCTAssertEqual(w.toArray(), [-1, -3, -2, -4])
+        XCTAssertEqual(w.values, [-1, -3, -2, -4])
     }
 
     // MARK: - State round trip
@@ -310,11 +310,11 @@ final class OptimizerTests: XCTestCase {
         let params = try OptimScenario.makeParameters()
         let opt = try make(params)
         try OptimScenario.run(opt, steps: 0..<3)
-        let saved = opt.stateTensors()
-        let savedBits = saved.map { ($0.0, $0.1.toArray().map(\.bitPattern)) }
-        let savedParams = params.map { $0.toArray() }
+        let saved = opt.state
+        let savedBits = saved.map { ($0.0, $0.1.values.map(\.bitPattern)) }
+        let savedParams = params.map { $0.values }
         try OptimScenario.run(opt, steps: 3..<5)
-        XCTAssertEqual(saved.map { ($0.1.toArray().map(\.bitPattern)) }, savedBits.map(\.1), "saved state must not follow later steps", file: file, line: line)
+        XCTAssertEqual(saved.map { ($0.1.values.map(\.bitPattern)) }, savedBits.map(\.1), "saved state must not follow later steps", file: file, line: line)
 
         // A fresh optimizer (different lr: loadState restores it) over the step-3 parameters.
         let resumedParams = try OptimScenario.makeParameters(savedParams)
@@ -326,14 +326,14 @@ final class OptimizerTests: XCTestCase {
         try OptimScenario.run(resumed, steps: 3..<5)
         XCTAssertEqual(resumed.stepCount, opt.stepCount, file: file, line: line)
         for k in params.indices {
-            XCTAssertEqual(resumedParams[k].toArray().map(\.bitPattern), params[k].toArray().map(\.bitPattern),
+            XCTAssertEqual(resumedParams[k].values.map(\.bitPattern), params[k].values.map(\.bitPattern),
                            "parameter \(k)", file: file, line: line)
         }
-        let a = opt.stateTensors(), b = resumed.stateTensors()
+        let a = opt.state, b = resumed.state
         XCTAssertEqual(a.map(\.0), b.map(\.0), file: file, line: line)
         for (x, y) in zip(a, b) {
             XCTAssertEqual(x.1.shape, y.1.shape, x.0, file: file, line: line)
-            XCTAssertEqual(x.1.toArray().map(\.bitPattern), y.1.toArray().map(\.bitPattern), x.0, file: file, line: line)
+            XCTAssertEqual(x.1.values.map(\.bitPattern), y.1.values.map(\.bitPattern), x.0, file: file, line: line)
         }
     }
 
@@ -347,25 +347,25 @@ final class OptimizerTests: XCTestCase {
     func testStateNames() throws {
         let params = try OptimScenario.makeParameters()
         let adam = try AdamW(params)
-        XCTAssertEqual(adam.stateTensors().map(\.0), ["step", "lr"])
+        XCTAssertEqual(adam.state.map(\.0), ["step", "lr"])
         try OptimScenario.run(adam, steps: 0..<1)
-        let names = adam.stateTensors().map(\.0)
+        let names = adam.state.map(\.0)
         XCTAssertEqual(names, ["step", "lr", "exp_avg.0", "exp_avg_sq.0", "step.0", "exp_avg.1", "exp_avg_sq.1", "step.1"])
-        let step = adam.stateTensors()[0].1
+        let step = adam.state[0].1
         XCTAssertEqual(step.shape, [])
         XCTAssertEqual(step.dtype, .int64)
-        XCTAssertEqual(adam.stateTensors()[2].1.shape, [2, 3])
+        XCTAssertEqual(adam.state[2].1.shape, [2, 3])
 
         let sgd = try SGD(params, lr: 0.1, momentum: 0.9)
         try OptimScenario.run(sgd, steps: 0..<1)
-        XCTAssertEqual(sgd.stateTensors().map(\.0), ["step", "lr", "momentum.0", "momentum.1"])
+        XCTAssertEqual(sgd.state.map(\.0), ["step", "lr", "momentum.0", "momentum.1"])
     }
 
     func testLoadStateRejectsBadStateAndChangesNothing() throws {
         let params = try OptimScenario.makeParameters()
         let adam = try AdamW(params, lr: 0.01)
         try OptimScenario.run(adam, steps: 0..<2)
-        let good = adam.stateTensors()
+        let good = adam.state
         func expectError(_ state: [(String, Tensor)], _ message: String, line: UInt = #line) {
             XCTAssertThrowsError(try adam.loadState(state), line: line) { error in
                 XCTAssertEqual((error as? TensorError)?.message, message, line: line)
@@ -436,8 +436,8 @@ final class OptimizerTests: XCTestCase {
         try OptimScenario.setGradients(p, step: 0)
         p[1].grad = try Tensor.zeros([2, 2])
         assertError("AdamW: parameter 1 ('p1') has shape [4] but its gradient has shape [2,2]") { try adam.step() }
-        XCTAssertEqual(p[0].toArray(), OptimScenario.initial[0])
+        XCTAssertEqual(p[0].values, OptimScenario.initial[0])
         XCTAssertEqual(adam.stepCount, 0)
-        XCTAssertEqual(adam.stateTensors().count, 2)
+        XCTAssertEqual(adam.state.count, 2)
     }
 }

@@ -116,10 +116,10 @@ final class SafetensorsTests: XCTestCase {
             XCTAssertEqual(back.shape, original.shape, name)
             XCTAssertEqual(back.dtype, original.dtype, name)
             XCTAssertEqual(back.name, name)
-            assertSameBits(back.toArray(), original.toArray())
+            assertSameBits(back.values, original.values)
         }
-        XCTAssertEqual(loaded[4].1.toArray(), [1, 4, 2, 5, 3, 6])
-        XCTAssertEqual(loaded[5].1.toArray(), [2, 3, 5, 6])
+        XCTAssertEqual(loaded[4].1.values, [1, 4, 2, 5, 3, 6])
+        XCTAssertEqual(loaded[5].1.values, [2, 3, 5, 6])
 
         // No tensors, no metadata: still a valid file.
         try Safetensors.write([], to: path("nothing.safetensors"))
@@ -137,7 +137,7 @@ final class SafetensorsTests: XCTestCase {
             XCTAssertEqual(tensors.count, 1, line: line)
             XCTAssertEqual(tensors[0].1.shape, shape, line: line)
             XCTAssertEqual(tensors[0].1.dtype, integer ? .int64 : .float32, dtype, line: line)
-            assertSameBits(tensors[0].1.toArray(), expected, line: line)
+            assertSameBits(tensors[0].1.values, expected, line: line)
         }
         try check("F64", [3], le([1.5, -2.0, 1e-3].map { (d: Double) in d.bitPattern }), [1.5, -2, Float(1e-3)], integer: false)
         try check("F32", [2], le([Float(3.5), -1].map(\.bitPattern)), [3.5, -1], integer: false)
@@ -183,7 +183,7 @@ final class SafetensorsTests: XCTestCase {
         try Safetensors.write([("w", try Tensor(shape: [3], values: [7, 8, 9]))], to: p)
         let (tensors, metadata) = try Safetensors.read(p)
         XCTAssertEqual(tensors.map(\.0), ["w"])
-        XCTAssertEqual(tensors[0].1.toArray(), [7, 8, 9])
+        XCTAssertEqual(tensors[0].1.values, [7, 8, 9])
         XCTAssertEqual(metadata, [:])
         XCTAssertEqual(try contents(of: folder), ["ckpt.safetensors"])
     }
@@ -212,7 +212,7 @@ final class SafetensorsTests: XCTestCase {
         try Safetensors.write([("w", Tensor(scalar: 1))], to: real)
         try FileManager.default.createSymbolicLink(atPath: path("link.safetensors"), withDestinationPath: real)
         try Safetensors.write([("w", Tensor(scalar: 2))], to: path("link.safetensors"))
-        XCTAssertEqual(try Safetensors.read(real).tensors[0].1.toArray(), [2])
+        XCTAssertEqual(try Safetensors.read(real).tensors[0].1.values, [2])
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path("link.safetensors")), real)
     }
 
@@ -451,7 +451,7 @@ final class SafetensorsTests: XCTestCase {
             guard let t = byName[name] else { return XCTFail("missing \(name)", line: line) }
             XCTAssertEqual(t.shape, shape, name, line: line)
             XCTAssertEqual(t.dtype, dtype, name, line: line)
-            XCTAssertEqual(t.toArray(), values, name, line: line)
+            XCTAssertEqual(t.values, values, name, line: line)
         }
         check("f32", [2, 3], .float32, [1.5, -2, 3.25, 0, 1e-30, -7])
         check("i64", [4], .int64, [-100, 0, 5, 16_777_216])

@@ -68,7 +68,7 @@ final class PatchGridTests: XCTestCase {
         let g = try PatchGrid(image: img, patch: 2, merge: 1)
         let t = try g.patches(of: img)
         XCTAssertEqual(t.shape, [4, 12])
-        let v = t.toArray()
+        let v = try t.toArray()
         // Patch 0 (top-left): channel 0 rows 0–1 cols 0–1, then channel 1, then 2.
         XCTAssertEqual(Array(v[0..<12]), [0, 1, 10, 11, 100, 101, 110, 111, 200, 201, 210, 211])
         // Patch 1 (top-right): x 2–3.
@@ -160,7 +160,7 @@ final class PatchGridTests: XCTestCase {
         let batch = try Tensor(shape: [2, 1, 3, 5], values: img.pixels + img.pixels.map { -$0 })
         let out = try g.patches(ofTensor: batch)
         XCTAssertEqual(out.shape, [2, g.patchCount, 4])
-        let values = out.toArray()
+        let values = try out.toArray()
         XCTAssertEqual(Array(values[0..<fromImage.count]), fromImage)
         XCTAssertEqual(Array(values[fromImage.count...]), fromImage.map { -$0 }, "values are not clamped")
         XCTAssertThrowsError(try g.patches(ofTensor: try Tensor(shape: [3, 6], values: .init(repeating: 0, count: 18)))) {

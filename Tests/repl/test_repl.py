@@ -575,6 +575,18 @@ class TestPiped(ReplTestCase):
         self.assertEqual(p.returncode, 0, p.stderr.decode())
         self.assertEqual(p.stdout.decode(), "42\n")
 
+    def test_failed_allocation_is_an_error_the_session_survives(self):
+        # Under a 4 GB address-space limit an 8 GiB tensor cannot be allocated:
+        # DVS reports it and the session (and its bindings) go on.
+        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
+        p = subprocess.run(["prlimit", "--as=4000000000", DVS], input=b"let a = 20\nones([2**31])\na + 1\n",
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+        err = p.stderr.decode()
+        self.assertEqual(p.returncode, 1, err)
+        self.assertIn("out of memory: a tensor of 2147483648 elements needs 8.0 GiB, and the allocation failed", err)
+        self.assertNotIn("Fatal error", err)
+        self.assertEqual(p.stdout.decode(), "21\n")
+
 
 def main():
     global DVS

@@ -210,7 +210,6 @@ func resolveIndex(_ v: Value, count: Int, what: String) throws(NativeError) -> I
 }
 
 /// The most items a slice may hold (100 million).
-let maxSliceLength = 100_000_000
 
 /// Python slice semantics: clamped bounds, negative from the end, step ≠ 0.
 public func sliceIndices(_ start: Value, _ end: Value, _ step: Value, count: Int) throws(NativeError) -> [Int] {
@@ -233,9 +232,7 @@ public func sliceIndices(_ start: Value, _ end: Value, _ step: Value, count: Int
     let a = clamp(try bound(start, "start"), s > 0 ? 0 : count - 1)
     let b = clamp(try bound(end, "end"), s > 0 ? count : -1)
     let n = s > 0 ? (b > a ? (b - a + s - 1) / s : 0) : (a > b ? (a - b - s - 1) / -s : 0)
-    guard n <= maxSliceLength else {
-        throw NativeError("slice would hold \(n) items: too many (at most \(maxSliceLength))")
-    }
+    try Limits.checkListSize(n, "the slice")
     return Array(stride(from: a, to: b, by: s))
 }
 

@@ -81,10 +81,18 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
     case (.add, .string(let x), .string(let y)): return .string(x + y)
     case (.add, .list(let x), .list(let y)): return .list(x.items + y.items)
     case (.multiply, .string(let s), .number(let n)), (.multiply, .number(let n), .string(let s)):
-        return .string(String(repeating: s, count: try repeatCount(n, I, range)))
+        let count = try repeatCount(n, I, range)
+        let (bytes, overflow) = s.utf8.count.multipliedReportingOverflow(by: count)
+        guard !overflow, bytes <= Limits.maxStringBytes else {
+            throw I.error("string repetition would make \(overflow ? "too many" : Limits.grouped(bytes)) bytes: too long for a string (at most \(Limits.grouped(Limits.maxStringBytes)))", at: range)
+        }
+        return .string(String(repeating: s, count: count))
     case (.multiply, .list(let l), .number(let n)), (.multiply, .number(let n), .list(let l)):
         let count = try repeatCount(n, I, range)
-        guard l.items.count * count <= 100_000_000 else { throw I.error("list repetition would make more than 100,000,000 items", at: range) }
+        let (total, overflow) = l.items.count.multipliedReportingOverflow(by: count)
+        guard !overflow, total <= Limits.maxListItems else {
+            throw I.error("list repetition would make \(overflow ? "too many" : Limits.grouped(total)) items: too many for a list (at most \(Limits.grouped(Limits.maxListItems)))", at: range)
+        }
         return .list(Array([[Value]](repeating: l.items, count: count).joined()))
     case (.less, _, _), (.lessEqual, _, _), (.greater, _, _), (.greaterEqual, _, _):
         guard let c = a.compare(to: b) else {
@@ -124,8 +132,8 @@ private func objectBinary(_ o: DVSObject, _ op: BinaryOperator, _ other: Value, 
 }
 
 private func repeatCount(_ n: Double, _ I: Interpreter, _ range: SourceRange) throws(Diagnostic) -> Int {
-    guard let count = exactInt(n), count >= 0, count <= 100_000_000 else {
-        throw I.error("repetition count must be a whole number from 0 to 100,000,000, got \(formatNumber(n))", at: range)
+    guard let count = exactInt(n), count >= 0, count <= Limits.maxListItems else {
+        throw I.error("repetition count must be a whole number from 0 to \(Limits.grouped(Limits.maxListItems)), got \(formatNumber(n))", at: range)
     }
     return count
 }

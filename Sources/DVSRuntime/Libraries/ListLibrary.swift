@@ -5,16 +5,12 @@ import DVSLang
 /// the others return new lists.
 enum ListLibrary {
     /// The longest list a range may be turned into (100 million items, ~2.4 GB).
-    static let maxListLength = 100_000_000
-
     /// The items of a list or range (ranges are accepted wherever a list is read).
     static func items(_ a: Arguments, _ i: Int) throws(NativeError) -> [Value] {
         switch a[i] {
         case .list(let l): return l.items
         case .range(let r):
-            guard r.count <= maxListLength else {
-                throw NativeError("range \(r.display) has \(r.count) numbers: too many for a list (at most \(maxListLength))")
-            }
+            try Limits.checkListSize(r.count, "range \(r.display) as a list")
             return (0..<r.count).map { .number(r.element($0)) }
         default: throw a.bad(i, "list")
         }

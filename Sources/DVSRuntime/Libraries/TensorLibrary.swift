@@ -8,11 +8,11 @@ enum TensorLibrary {
         NativeFunction("tensor", [.init("data", "number|list"), .init("dtype", "string", default: .string("f32"))], returns: "tensor",
                        help: "A tensor from a number or nested lists: tensor([[1, 2], [3, 4]]). dtype \"i64\" marks integer data (labels, ids), which must be whole numbers; tensor([1, -100, 3]) works as labels either way.") { a in
             let t = try TensorConversion.tensor(from: a[0])
-            let copy = t.contiguousCopy()
+            let copy = try tensorOp { () throws(TensorError) in try t.contiguousCopy() }
             switch try a.string(1) {
             case "f32": copy.dtype = .float32
             case "i64":
-                guard copy.toArray().allSatisfy({ $0 == $0.rounded() }) else { throw NativeError("tensor: dtype \"i64\" needs whole numbers") }
+                guard try tensorValues(copy).allSatisfy({ $0 == $0.rounded() }) else { throw NativeError("tensor: dtype \"i64\" needs whole numbers") }
                 copy.dtype = .int64
             case let other: throw NativeError("tensor: dtype must be \"f32\" or \"i64\", got \"\(other)\"")
             }

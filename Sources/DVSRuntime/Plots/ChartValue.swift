@@ -46,7 +46,7 @@ enum ChartLibrary {
     /// Numbers from a list, range or tensor.
     static func numbers(_ v: Value, _ what: String) throws(NativeError) -> [Double] {
         switch v {
-        case .object(let o as TensorValue): return o.tensor.toArray().map(Double.init)
+        case .object(let o as TensorValue): return try tensorValues(o.tensor).map(Double.init)
         case .range(let r):
             guard r.count <= 10_000_000 else { throw NativeError("\(what): \(r.count) points is too many to plot") }
             return (0..<r.count).map { r.element($0) }
@@ -142,7 +142,7 @@ enum ChartLibrary {
             let matrix = t.rank == 1 ? try tensorOp { () throws(TensorError) in try t.unsqueeze(0) } : t
             guard matrix.rank == 2 else { throw NativeError("heatmap: needs a 2-D tensor, got shape \(shapeText(t.shape))") }
             let rows = (try a.list(1)).items.map(\.printed), cols = (try a.list(2)).items.map(\.printed)
-            var chart = Chart.heatmap(values: matrix.toArray().map(Double.init), rows: matrix.shape[0], cols: matrix.shape[1],
+            var chart = Chart.heatmap(values: try tensorValues(matrix).map(Double.init), rows: matrix.shape[0], cols: matrix.shape[1],
                                       rowLabels: rows, colLabels: cols)
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)

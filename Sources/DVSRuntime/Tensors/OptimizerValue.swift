@@ -33,7 +33,7 @@ final class OptimizerValue: DVSObject {
             })
         case "state":
             return .function(NativeFunction("state", returns: "record", help: "The optimizer's state as a record of tensors (for save).") { _ in
-                .record(RecordObject(opt.stateTensors().map { ($0.0, TensorValue.wrap($0.1)) }))
+                .record(RecordObject(try tensorOp { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
             })
         case "load_state":
             return .function(NativeFunction("load_state", [.init("state", "record")], returns: "nil",

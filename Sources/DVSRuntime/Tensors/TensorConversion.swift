@@ -37,7 +37,9 @@ enum TensorConversion {
             values.append(b ? 1 : 0)
             return
         case .list(let l): items = l.items
-        case .range(let r): items = (0..<min(r.count, Shape.maxElements)).map { .number(r.element($0)) }
+        case .range(let r):
+            try Limits.checkListSize(r.count, "range \(r.display) as tensor data")
+            items = (0..<r.count).map { .number(r.element($0)) }
         default:
             throw NativeError("\(what): expected numbers in the nested list, got \(value.typeName)")
         }
@@ -52,8 +54,10 @@ enum TensorConversion {
     }
 
     /// Nested lists of numbers with the tensor's shape.
-    static func list(_ t: Tensor) -> Value {
-        let values = t.toArray()
+    static func list(_ t: Tensor) throws(NativeError) -> Value {
+        try Limits.checkListSize(t.count, "tolist of a tensor of shape \(shapeText(t.shape))")
+        try tensorOp { () throws(TensorError) in try ensureAllocatable(bytes: t.count * 16, for: "tolist of shape \(shapeText(t.shape))") }
+        let values = try tensorValues(t)
         if t.rank == 0 { return number(values[0]) }
         func build(_ dim: Int, _ base: Int) -> Value {
             let n = t.shape[dim]
@@ -88,6 +92,12 @@ enum TensorConversion {
 /// that reads back as this float (0.1f becomes 0.1, not 0.10000000149011612).
 func number(_ x: Float) -> Value {
     .number(x.isFinite ? Double(x.description) ?? Double(x) : Double(x))
+}
+
+/// The elements of `t` in row-major order, or an error when a copy is
+/// needed and the memory is not there.
+func tensorValues(_ t: Tensor) throws(NativeError) -> [Float] {
+    try tensorOp { () throws(TensorError) in try t.toArray() }
 }
 
 /// Runs a tensor operation, turning its error into a DVS error.

@@ -41,7 +41,7 @@ enum TensorMethods {
             return number(try tensorOp { () throws(TensorError) in try t.item() })
         },
         NativeFunction("tolist", [.init("t", "tensor")], returns: "list", help: "The values as nested lists of numbers.") { a in
-            TensorConversion.list(try a.tensor(0))
+            try TensorConversion.list(try a.tensor(0))
         },
         reduction("sum", "Sum over `axis` (all elements when nil); keepdim keeps the axis with size 1.") { t, ax, k throws(TensorError) in try t.sum(axis: ax, keepdim: k) },
         reduction("mean", "Mean over `axis` (all elements when nil).") { t, ax, k throws(TensorError) in try t.mean(axis: ax, keepdim: k) },
@@ -100,7 +100,7 @@ enum TensorMethods {
             let t = try a.tensor(0), shape = try a.shape(1)
             return try TensorValue.result { () throws(TensorError) in try t.expandTo(shape) }
         },
-        unary("contiguous", "A contiguous tensor with the same values (itself when already contiguous).") { t throws(TensorError) in t.contiguous() },
+        unary("contiguous", "A contiguous tensor with the same values (itself when already contiguous).") { t throws(TensorError) in try t.contiguous() },
         unary("detach", "The same values, cut off from autograd history.") { t throws(TensorError) in t.detached() },
         unary("neg", "Elementwise negation.") { t throws(TensorError) in try t.neg() },
         unary("exp", "Elementwise e^x.") { t throws(TensorError) in try t.exp() },

@@ -10,9 +10,22 @@ enum TensorPrinting {
     static let edgeItems = 3
 
     static func text(_ t: Tensor) -> String {
-        let values = t.toArray()
+        if t.count == 0 { return "[]" }  // NumPy prints every empty array so; the header shows the shape
         let summarize = t.count > summarizeAbove
-        let finite = values.filter(\.isFinite)
+        // The row-major positions shown along each dimension (nil: the `…`).
+        func shown(_ n: Int) -> [Int?] {
+            summarize && n > 2 * edgeItems ? Array(0..<edgeItems) + [nil] + Array((n - edgeItems)..<n) : Array(0..<n)
+        }
+        // Only shown elements are read (in place), and they alone decide the format.
+        var sample: [Float] = []
+        func collect(_ dim: Int, _ base: Int) {
+            let stride = t.shape[(dim + 1)...].reduce(1, *)
+            for case let i? in shown(t.shape[dim]) {
+                if dim == t.rank - 1 { sample.append(t.element(at: base + i)) } else { collect(dim + 1, base + i * stride) }
+            }
+        }
+        if t.rank == 0 { sample = [t.element(at: 0)] } else { collect(0, 0) }
+        let finite = sample.filter(\.isFinite)
         let whole = t.dtype == .int64 || finite.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 1e7 }
         let largest = finite.map { Swift.abs($0) }.max() ?? 0
         let smallest = finite.filter { $0 != 0 }.map { Swift.abs($0) }.min() ?? 1
@@ -23,21 +36,17 @@ enum TensorPrinting {
             if whole { return String(Int(x)) }
             return scientific ? String(format: "%.4e", x) : String(format: "%.4f", x)
         }
-        let width = (summarize ? sampleForWidth(values) : values).map { format($0).count }.max() ?? 1
+        let width = sample.map { format($0).count }.max() ?? 1
         func cell(_ x: Float) -> String {
             let s = format(x)
             return String(repeating: " ", count: Swift.max(0, width - s.count)) + s
         }
-        if t.rank == 0 { return format(values.first ?? 0) }
+        if t.rank == 0 { return format(sample[0]) }
         var out = ""
-        func emit(_ dim: Int, _ base: Int, _ indent: Int) {
-            let n = t.shape[dim]
-            let stride = t.shape[(dim + 1)...].reduce(1, *)
-            let indices: [Int?] = summarize && n > 2 * edgeItems
-                ? Array(0..<edgeItems) + [nil] + Array((n - edgeItems)..<n)
-                : Array(0..<n)
+        var next = 0  // the next element of `sample`, in the order they are printed
+        func emit(_ dim: Int, _ indent: Int) {
             out += "["
-            for (position, index) in indices.enumerated() {
+            for (position, index) in shown(t.shape[dim]).enumerated() {
                 if position > 0 {
                     if dim == t.rank - 1 {
                         out += ", "
@@ -45,24 +54,19 @@ enum TensorPrinting {
                         out += "," + String(repeating: "\n", count: t.rank - 1 - dim) + String(repeating: " ", count: indent + 1)
                     }
                 }
-                guard let i = index else {
+                if index == nil {
                     out += "…"
-                    continue
-                }
-                if dim == t.rank - 1 {
-                    out += cell(values[base + i])
+                } else if dim == t.rank - 1 {
+                    out += cell(sample[next])
+                    next += 1
                 } else {
-                    emit(dim + 1, base + i * stride, indent + 1)
+                    emit(dim + 1, indent + 1)
                 }
             }
             out += "]"
         }
-        emit(0, 0, 0)
+        emit(0, 0)
         return out
-    }
-
-    private static func sampleForWidth(_ values: [Float]) -> [Float] {
-        Array(values.prefix(200)) + Array(values.suffix(200))
     }
 
     /// `Tensor[32, 48, 512] f32`, with autograd state.

@@ -89,7 +89,7 @@ enum LabelLibrary {
             guard case .list(let l)? = r["ids"] else { throw NativeError("\(what): the record has no 'ids' list") }
             list = l.items
         case .list(let l): list = l.items
-        case .object(let o as TensorValue): list = o.tensor.toArray().map { .number(Double($0)) }
+        case .object(let o as TensorValue): list = try tensorValues(o.tensor).map { .number(Double($0)) }
         default: throw NativeError("\(what): expected labels (a record from dvsft_labels, a list or a tensor), got \(v.typeName)")
         }
         var out: [Int] = []

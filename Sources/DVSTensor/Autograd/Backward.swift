@@ -26,12 +26,13 @@ public enum Autograd {
             for t in order.reversed() {
                 guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
                 if t.requiresGrad {
-                    t.grad = try t.grad.map { old throws(TensorError) in try old.adding(g) } ?? g.contiguousCopy()
+                    t.grad = if let old = t.grad { try old.adding(g) } else { try g.contiguousCopy() }
                 }
                 guard let fn = t.gradFn else { continue }
                 guard let backward = fn.backward else {
                     throw TensorError("backward: the graph through '\(fn.op)' was already used by an earlier backward; recompute the loss")
                 }
+                try fn.checkUnchanged(output: t)
                 let inputGrads = try backward(g)
                 fn.backward = nil  // release saved tensors
                 for (input, ig) in zip(fn.inputs, inputGrads) {

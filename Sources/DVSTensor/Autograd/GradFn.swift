@@ -11,13 +11,34 @@ public final class GradFn {
     /// The named scope (`scope("vision") { … }`) active when the op ran.
     public let scope: [String]
     var backward: ((Tensor) throws(TensorError) -> [Tensor?])?
+    /// The storage versions of the inputs and of the output when the op ran.
+    private let inputVersions: [Int]
+    private let outputVersion: Int
 
-    init(op: String, inputs: [Tensor], detail: String?, backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) {
+    init(op: String, inputs: [Tensor], output: Tensor, detail: String?,
+         backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) {
         self.op = op
         self.inputs = inputs
+        self.inputVersions = inputs.map(\.storage.version)
+        self.outputVersion = output.storage.version
         self.detail = detail
         self.scope = GradMode.scopes
         self.backward = backward
+    }
+
+    /// Throws when an input or the output of the op was changed in place after
+    /// the forward pass: the backward rule would read the new values and give
+    /// silently wrong gradients (PyTorch raises here too).
+    func checkUnchanged(output: Tensor) throws(TensorError) {
+        let advice = "changed in place after the forward pass (by an optimizer step, an initializer or an assignment); "
+            + "compute the loss again after changing it"
+        for (i, input) in inputs.enumerated() where input.storage.version != inputVersions[i] {
+            let which = input.name.map { "its input '\($0)'" } ?? "its input \(i + 1)"
+            throw TensorError("backward: '\(op)' needs \(which) as it was, but it was \(advice)")
+        }
+        guard output.storage.version == outputVersion else {
+            throw TensorError("backward: '\(op)' needs its output as it was, but it was \(advice)")
+        }
     }
 
     /// Whether the backward closure has already run (and been released).
@@ -67,7 +88,7 @@ extension Tensor {
     func recording(_ op: String, _ inputs: [Tensor], detail: String? = nil,
                    _ backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) -> Tensor {
         if GradMode.isEnabled, inputs.contains(where: \.needsGrad) {
-            gradFn = GradFn(op: op, inputs: inputs, detail: detail, backward: backward)
+            gradFn = GradFn(op: op, inputs: inputs, output: self, detail: detail, backward: backward)
         }
         return self
     }

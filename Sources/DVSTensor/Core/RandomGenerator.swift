@@ -68,12 +68,12 @@ extension Tensor {
     /// Uniform samples in [low, high) (see `Init.uniform`).
     public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "rand")
-        return try Init.uniform(Tensor(uninitializedShape: shape), low: low, high: high)
+        return try Init.uniform(try Tensor(uninitializedShape: shape), low: low, high: high)
     }
 
     /// Normal samples with the given mean and standard deviation (see `Init.normal`).
     public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "randn")
-        return try Init.normal(Tensor(uninitializedShape: shape), mean: mean, std: std)
+        return try Init.normal(try Tensor(uninitializedShape: shape), mean: mean, std: std)
     }
 }

@@ -21,15 +21,21 @@ public enum Shape {
     /// Checks a shape a user asked for: non-negative sizes, a sane rank and size.
     public static func validate(_ shape: [Int], _ op: String) throws(TensorError) {
         guard shape.count <= maxRank else { throw TensorError("\(op): at most \(maxRank) dimensions, got \(shape.count)") }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("\(op): sizes must be non-negative, got \(shapeText(shape))") }
+        guard fitsLimit(shape) else { throw TensorError("\(op): \(shapeText(shape)) has too many elements (at most \(maxElements))") }
+    }
+
+    /// Whether a shape of non-negative sizes has at most `maxElements` elements
+    /// (without overflowing on the way; a zero size makes any shape fit).
+    public static func fitsLimit(_ shape: [Int]) -> Bool {
+        if shape.contains(0) { return true }
         var total = 1
         for d in shape {
-            guard d >= 0 else { throw TensorError("\(op): sizes must be non-negative, got \(shapeText(shape))") }
             let (product, overflow) = total.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= maxElements else {
-                throw TensorError("\(op): \(shapeText(shape)) has too many elements (at most \(maxElements))")
-            }
+            guard !overflow, product <= maxElements else { return false }
             total = product
         }
+        return true
     }
 
     /// The NumPy broadcast of two shapes, or an error naming the op and both shapes.
@@ -42,6 +48,9 @@ public enum Shape {
             if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
                 throw TensorError("\(op): shapes \(shapeText(a)) and \(shapeText(b)) cannot be broadcast (dimension \(i): \(da) vs \(db))")
             }
+        }
+        guard fitsLimit(out) else {
+            throw TensorError("\(op): shapes \(shapeText(a)) and \(shapeText(b)) broadcast to \(shapeText(out)), which has too many elements (at most \(maxElements))")
         }
         return out
     }

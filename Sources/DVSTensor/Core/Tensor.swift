@@ -36,9 +36,12 @@ public final class Tensor {
     }
 
     /// A new contiguous tensor over fresh storage (uninitialized: kernels fill it).
-    init(uninitializedShape shape: [Int]) {
+    init(uninitializedShape shape: [Int]) throws(TensorError) {
+        guard Shape.fitsLimit(shape) else {
+            throw TensorError("\(shapeText(shape)) has too many elements (at most \(Shape.maxElements))")
+        }
         let n = Shape.count(shape)
-        self.storage = TensorStorage(uninitializedCount: n)
+        self.storage = try TensorStorage(uninitializedCount: n)
         self.shape = shape
         self.strides = Shape.contiguousStrides(shape)
         self.offset = 0
@@ -51,16 +54,19 @@ public final class Tensor {
         guard values.count == Shape.count(shape) else {
             throw TensorError("tensor: \(values.count) values do not fill shape \(shapeText(shape)) (\(Shape.count(shape)) elements)")
         }
-        self.init(uninitializedShape: shape)
+        try self.init(uninitializedShape: shape)
         values.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { data.update(from: base, count: values.count) }
         }
     }
 
     /// A scalar (0-dimensional) tensor.
-    public convenience init(scalar: Float) {
-        self.init(uninitializedShape: [])
-        data[0] = scalar
+    public init(scalar: Float) {
+        storage = TensorStorage(scalar: scalar)
+        shape = []
+        strides = []
+        offset = 0
+        count = 1
     }
 
     public static func zeros(_ shape: [Int]) throws(TensorError) -> Tensor { try full(shape, 0) }
@@ -68,7 +74,7 @@ public final class Tensor {
 
     public static func full(_ shape: [Int], _ value: Float) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "full")
-        let t = Tensor(uninitializedShape: shape)
+        let t = try Tensor(uninitializedShape: shape)
         t.data.update(repeating: value, count: t.count)
         return t
     }
@@ -77,6 +83,7 @@ public final class Tensor {
 
     /// True when the elements are laid out row-major without gaps from `offset`.
     public var isContiguous: Bool {
+        if count == 0 { return true }  // no elements: any layout reads nothing
         var expected = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] != 1 {
             if strides[i] != expected { return false }
@@ -93,9 +100,20 @@ public final class Tensor {
     public var needsGrad: Bool { requiresGrad || gradFn != nil }
 
     /// The elements in row-major order.
-    public func toArray() -> [Float] {
+    public func toArray() throws(TensorError) -> [Float] {
         if isContiguous { return Array(UnsafeBufferPointer(start: data, count: count)) }
-        return contiguousCopy().toArray()
+        return try contiguousCopy().toArray()
+    }
+
+    /// The element at row-major position `index` (0..<count) of any layout,
+    /// read in place: printing shows a few elements of a huge view without a copy.
+    public func element(at index: Int) -> Float {
+        var rest = index, position = offset
+        for d in stride(from: rank - 1, through: 0, by: -1) where shape[d] > 0 {
+            position += (rest % shape[d]) * strides[d]
+            rest /= shape[d]
+        }
+        return storage.pointer[position]
     }
 
     /// The single value of a one-element tensor.
@@ -105,11 +123,17 @@ public final class Tensor {
     }
 
     /// A contiguous copy of the elements (no autograd history).
-    public func contiguousCopy() -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
+    public func contiguousCopy() throws(TensorError) -> Tensor {
+        let out = try Tensor(uninitializedShape: shape)
         out.dtype = dtype
         stridedCopy(from: self, to: out.data)
         return out
+    }
+
+    /// This tensor when its layout is contiguous, else a contiguous copy: what
+    /// kernels that read `data` flat need.
+    func contiguousLayout() throws(TensorError) -> Tensor {
+        isContiguous ? self : try contiguousCopy()
     }
 
     /// A tensor sharing this one's storage with another shape/stride layout.

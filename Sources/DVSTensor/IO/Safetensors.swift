@@ -108,7 +108,7 @@ public enum Safetensors {
     private static func writeData(of tensor: Tensor, named name: String, to file: AtomicFile) throws(TensorError) {
         let n = tensor.count
         if n == 0 { return }
-        let source = tensor.isContiguous ? tensor : tensor.contiguousCopy()
+        let source = try tensor.contiguousLayout()
         let values = UnsafePointer(source.data)
         if tensor.dtype == .float32 {
             if UInt32(1).littleEndian == 1 {
@@ -227,7 +227,7 @@ public enum Safetensors {
         var tensors: [(String, Tensor)] = []
         tensors.reserveCapacity(entries.count)
         for e in entries {
-            let t = Tensor(uninitializedShape: e.shape)
+            let t = try Tensor(uninitializedShape: e.shape)
             t.dtype = e.type.isInteger ? .int64 : .float32
             t.name = e.name
             try load(e, into: t.data, from: file, bufferStart: bufferStart)

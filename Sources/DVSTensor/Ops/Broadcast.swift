@@ -50,7 +50,7 @@ protocol BinaryKernel {
 /// operands take flat (vectorizable) loops.
 func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type, _ op: String) throws(TensorError) -> Tensor {
     let shape = a.shape == b.shape ? a.shape : try Shape.broadcast(a.shape, b.shape, op)
-    let out = Tensor(uninitializedShape: shape)
+    let out = try Tensor(uninitializedShape: shape)
     let o = out.data
     let n = out.count
     if a.shape == shape, b.shape == shape, a.isContiguous, b.isContiguous {
@@ -78,9 +78,9 @@ protocol UnaryKernel {
     static func apply(_ x: Float) -> Float
 }
 
-func mapUnary<K: UnaryKernel>(_ a: Tensor, _ kernel: K.Type) -> Tensor {
-    let src = a.isContiguous ? a : a.contiguousCopy()
-    let out = Tensor(uninitializedShape: a.shape)
+func mapUnary<K: UnaryKernel>(_ a: Tensor, _ kernel: K.Type) throws(TensorError) -> Tensor {
+    let src = a.isContiguous ? a : try a.contiguousCopy()
+    let out = try Tensor(uninitializedShape: a.shape)
     let x = src.data, o = out.data
     for i in 0..<out.count { o[i] = K.apply(x[i]) }
     return out

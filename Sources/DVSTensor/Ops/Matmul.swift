@@ -26,8 +26,8 @@ extension Tensor {
         let batch = try Shape.broadcast(batchA, batchB, "matmul")
         try Shape.validate(batch + [m, n], "matmul")
         // sgemm with beta = 0 writes every element; only an empty inner dimension needs zeros.
-        let out = k == 0 ? try Tensor.zeros(batch + [m, n]) : Tensor(uninitializedShape: batch + [m, n])
-        let la = MatrixLayout(a), lb = MatrixLayout(b)
+        let out = k == 0 ? try Tensor.zeros(batch + [m, n]) : try Tensor(uninitializedShape: batch + [m, n])
+        let la = try MatrixLayout(a), lb = try MatrixLayout(b)
         let batchCount = Shape.count(batch)
         if m > 0, n > 0, k > 0, batchCount > 0 {
             let offsetsA = batchOffsets(la.tensor, batch: batch), offsetsB = batchOffsets(lb.tensor, batch: batch)
@@ -53,7 +53,7 @@ private struct MatrixLayout {
     let transposed: Bool
     let leading: Int
 
-    init(_ t: Tensor) {
+    init(_ t: Tensor) throws(TensorError) {
         let r = t.rank
         let rows = t.shape[r - 2], cols = t.shape[r - 1]
         let sr = t.strides[r - 2], sc = t.strides[r - 1]
@@ -62,7 +62,7 @@ private struct MatrixLayout {
         } else if (sr == 1 || rows <= 1), sc >= Swift.max(rows, 1) {
             tensor = t; transposed = true; leading = Swift.max(sc, 1)
         } else {
-            let c = t.contiguousCopy()
+            let c = try t.contiguousCopy()
             tensor = c; transposed = false; leading = Swift.max(cols, 1)
         }
     }

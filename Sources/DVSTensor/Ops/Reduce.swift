@@ -20,7 +20,7 @@ extension Tensor {
     public func sum(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
         let a = self
         guard let axis else {
-            let src = isContiguous ? self : contiguousCopy()
+            let src = try contiguousLayout()
             var total: Double = 0
             let x = src.data
             for i in 0..<count { total += Double(x[i]) }
@@ -28,7 +28,7 @@ extension Tensor {
             return out.recording("sum", [a]) { g throws(TensorError) in [try g.expandTo(a.shape)] }
         }
         let ax = try Shape.axis(axis, rank: rank, "sum")
-        let src = isContiguous ? self : contiguousCopy()
+        let src = try contiguousLayout()
         let (outer, reduced, inner) = src.extents(ax)
         let out = try Tensor.zeros(reducedShape(ax, keepdim: keepdim))
         let x = src.data, o = out.data
@@ -54,9 +54,9 @@ extension Tensor {
         } else {
             n = count
         }
-        guard n > 0 else { throw TensorError("mean: cannot average over zero elements (shape \(shapeText(shape)))") }
         let a = self
-        let scale = Tensor(scalar: 1 / Float(n))
+        // NumPy's rule: the mean of zero elements is 0/0 = nan.
+        let scale = Tensor(scalar: n > 0 ? 1 / Float(n) : .nan)
         let out = try GradMode.withoutGrad { () throws(TensorError) in try a.sum(axis: ax, keepdim: keepdim).mul(scale) }
         return out.recording("mean", [a], detail: ax.map { "axis \($0)" }) { g throws(TensorError) in
             var spread = g
@@ -76,19 +76,19 @@ extension Tensor {
 
     /// Index of the largest element along `axis` (nil: in the flattened tensor), as integer data.
     public func argmax(axis: Int? = nil, keepdim: Bool = false) throws(TensorError) -> Tensor {
-        let (_, indices) = try extremeWithIndices(axis: axis, keepdim: keepdim, largest: true)
+        let (_, indices) = try extremeWithIndices(axis: axis, keepdim: keepdim, largest: true, op: "argmax")
         indices.dtype = .int64
         return indices
     }
 
     private func extreme(axis: Int?, keepdim: Bool, largest: Bool) throws(TensorError) -> Tensor {
         let a = self
-        let (values, indices) = try extremeWithIndices(axis: axis, keepdim: keepdim, largest: largest)
         let op = largest ? "max" : "min"
+        let (values, indices) = try extremeWithIndices(axis: axis, keepdim: keepdim, largest: largest, op: op)
         return values.recording(op, [a]) { g throws(TensorError) in
             // Scatter the gradient to the position that won.
             let grad = try Tensor.zeros(a.shape)
-            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let gg = try g.contiguousLayout()
             let idx = indices.data, gd = gg.data, o = grad.data
             if let axis {
                 let ax = try Shape.axis(axis, rank: a.rank, op)
@@ -106,16 +106,17 @@ extension Tensor {
         }
     }
 
-    private func extremeWithIndices(axis: Int?, keepdim: Bool, largest: Bool) throws(TensorError) -> (Tensor, Tensor) {
-        let op = largest ? "max" : "min"
-        guard count > 0 else { throw TensorError("\(op): the tensor is empty (shape \(shapeText(shape)))") }
-        let src = isContiguous ? self : contiguousCopy()
+    private func extremeWithIndices(axis: Int?, keepdim: Bool, largest: Bool, op: String) throws(TensorError) -> (Tensor, Tensor) {
+        let src = try contiguousLayout()
         let x = src.data
         @inline(__always) func better(_ v: Float, _ best: Float) -> Bool {
             if v.isNaN { return !best.isNaN }  // nan wins, as in NumPy
             return largest ? v > best : v < best
         }
         guard let axis else {
+            guard count > 0 else {
+                throw TensorError("\(op): the tensor is empty (shape \(shapeText(shape))), and the \(op) of no elements is undefined")
+            }
             var best = x[0], at = 0
             for i in 1..<count where better(x[i], best) { best = x[i]; at = i }
             let shape = keepdim ? [Int](repeating: 1, count: rank) : []
@@ -123,9 +124,11 @@ extension Tensor {
         }
         let ax = try Shape.axis(axis, rank: rank, op)
         let (outer, reduced, inner) = src.extents(ax)
-        guard reduced > 0 else { throw TensorError("\(op): axis \(ax) has size 0") }
+        guard reduced > 0 else {
+            throw TensorError("\(op): axis \(ax) of shape \(shapeText(shape)) has size 0, and the \(op) of no elements is undefined")
+        }
         let outShape = reducedShape(ax, keepdim: keepdim)
-        let values = Tensor(uninitializedShape: outShape), indices = Tensor(uninitializedShape: outShape)
+        let values = try Tensor(uninitializedShape: outShape), indices = try Tensor(uninitializedShape: outShape)
         let v = values.data, ix = indices.data
         for i in 0..<outer {
             for j in 0..<inner {

@@ -4,9 +4,9 @@
 
 extension Tensor {
     /// A contiguous tensor with these values: self when already contiguous.
-    public func contiguous() -> Tensor {
+    public func contiguous() throws(TensorError) -> Tensor {
         if isContiguous { return self }
-        return contiguousCopy().recording("contiguous", [self]) { g throws(TensorError) in [g] }
+        return try contiguousCopy().recording("contiguous", [self]) { g throws(TensorError) in [g] }
     }
 
     /// The same elements in `newShape` (one size may be -1, inferred).
@@ -26,7 +26,7 @@ extension Tensor {
             throw TensorError("reshape: cannot reshape \(shapeText(shape)) (\(count) elements) into \(shapeText(newShape)) (\(Shape.count(target)) elements)")
         }
         let a = self
-        let src = contiguous()
+        let src = try contiguous()
         return src.view(shape: target, strides: Shape.contiguousStrides(target), offset: src.offset)
             .recording("reshape", [a], detail: shapeText(target)) { g throws(TensorError) in [try g.reshape(a.shape)] }
     }
@@ -134,11 +134,11 @@ extension Tensor {
     public func indexSelect(axis: Int, indices: Tensor) throws(TensorError) -> Tensor {
         let ax = try Shape.axis(axis, rank: rank, "index_select")
         let ids = try indices.wholeIndices(limit: shape[ax], op: "index_select")
-        let src = contiguous()
+        let src = try contiguous()
         let outer = shape[..<ax].reduce(1, *), inner = shape[(ax + 1)...].reduce(1, *), n = shape[ax]
         var outShape = shape
         outShape[ax] = ids.count
-        let out = Tensor(uninitializedShape: outShape)
+        let out = try Tensor(uninitializedShape: outShape)
         let x = src.data, o = out.data
         for i in 0..<outer {
             for (k, id) in ids.enumerated() {
@@ -148,7 +148,7 @@ extension Tensor {
         let a = self
         return out.recording("index_select", [a], detail: "axis \(ax)") { g throws(TensorError) in
             let grad = try Tensor.zeros(a.shape)
-            let gg = g.contiguous()
+            let gg = try g.contiguous()
             let gd = gg.data, gr = grad.data
             for i in 0..<outer {
                 for (k, id) in ids.enumerated() {
@@ -177,12 +177,12 @@ extension Tensor {
         var outShape = first.shape
         outShape[ax] = tensors.map { $0.shape[ax] }.reduce(0, +)
         try Shape.validate(outShape, "concat")
-        let out = Tensor(uninitializedShape: outShape)
+        let out = try Tensor(uninitializedShape: outShape)
         let outer = first.shape[..<ax].reduce(1, *), inner = first.shape[(ax + 1)...].reduce(1, *)
         let total = outShape[ax]
         var startAt = 0
         for t in tensors {
-            let src = t.contiguous(), n = t.shape[ax]
+            let src = try t.contiguous(), n = t.shape[ax]
             for i in 0..<outer {
                 (out.data + (i * total + startAt) * inner).update(from: src.data + i * n * inner, count: n * inner)
             }
@@ -207,6 +207,9 @@ extension Tensor {
             throw TensorError("stack: shapes \(shapeText(first.shape)) and \(shapeText(t.shape)) differ")
         }
         let ax = try Shape.axis(axis, rank: first.rank + 1, "stack")
+        var outShape = first.shape
+        outShape.insert(tensors.count, at: ax)
+        try Shape.validate(outShape, "stack")
         var parts: [Tensor] = []
         for t in tensors { parts.append(try t.unsqueeze(ax)) }
         return try concat(parts, axis: ax)
@@ -216,6 +219,7 @@ extension Tensor {
     /// in place and without autograd history (`t[0] = 1` under `no_grad`).
     public func assign(_ src: Tensor) throws(TensorError) {
         let s = try src.expandTo(shape)
+        storage.markModified()
         let dstBase = storage.pointer, srcBase = s.storage.pointer
         forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset) { da, sa, db, sb, len, _ in
             for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }
@@ -226,7 +230,7 @@ extension Tensor {
     func wholeIndices(limit: Int, op: String) throws(TensorError) -> [Int] {
         var out: [Int] = []
         out.reserveCapacity(count)
-        for v in toArray() {
+        for v in try toArray() {
             guard v == v.rounded(), Swift.abs(v) <= 16_777_216 else {
                 throw TensorError("\(op): indices must be whole numbers, got \(formatFloat(v))")
             }

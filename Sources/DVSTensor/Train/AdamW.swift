@@ -82,6 +82,7 @@ public final class AdamW: Optimizer {
             let biasCorrection2 = 1 - Foundation.pow(beta2, t)
             let negStepSize = Float(-(lrD / biasCorrection1))     // addcdiv_(…, value=-step_size)
             let biasCorrection2Sqrt = Float(biasCorrection2.squareRoot())
+            param.storage.markModified()
             let p = param.data, g = grad.data
             let m = expAvg[i]!.data, v = expAvgSq[i]!.data
             for j in 0..<n {
@@ -101,12 +102,12 @@ public final class AdamW: Optimizer {
         }
     }
 
-    public func stateTensors() -> [(String, Tensor)] {
+    public func stateTensors() throws(TensorError) -> [(String, Tensor)] {
         var out: [(String, Tensor)] = [("step", OptimizerSupport.countTensor(stepCount)), ("lr", Tensor(scalar: lr))]
         for i in parameters.indices {
             guard let m = expAvg[i], let v = expAvgSq[i] else { continue }
-            out.append(("exp_avg.\(i)", OptimizerSupport.copy(m)))
-            out.append(("exp_avg_sq.\(i)", OptimizerSupport.copy(v)))
+            out.append(("exp_avg.\(i)", try OptimizerSupport.copy(m)))
+            out.append(("exp_avg_sq.\(i)", try OptimizerSupport.copy(v)))
             out.append(("step.\(i)", OptimizerSupport.countTensor(parameterSteps[i])))
         }
         return out

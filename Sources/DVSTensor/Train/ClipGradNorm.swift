@@ -30,7 +30,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, errorIfNonfinit
     var sumSquares: Double = 0
     for p in params {
         let g = p.grad!
-        let src = g.isContiguous ? g : g.contiguousCopy()
+        let src = try g.contiguousLayout()
         let x = src.data
         for j in 0..<src.count {
             let v = Double(x[j])
@@ -47,10 +47,11 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, errorIfNonfinit
     for p in params {
         let g = p.grad!
         if g.isContiguous {
+            g.storage.markModified()
             let x = g.data
             for j in 0..<g.count { x[j] = x[j] * coef }
         } else {
-            let c = g.contiguousCopy()
+            let c = try g.contiguousCopy()
             let x = c.data
             for j in 0..<c.count { x[j] = x[j] * coef }
             p.grad = c

@@ -156,6 +156,7 @@ public enum Init {
             throw TensorError("\(op): cannot fill an expanded tensor of shape \(shapeText(t.shape)) in place (its elements share memory)")
         }
         if t.count == 0 { return t }
+        t.storage.markModified()
         if t.isContiguous {
             let x = t.data
             for j in 0..<t.count { x[j] = next() }

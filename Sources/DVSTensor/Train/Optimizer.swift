@@ -31,7 +31,7 @@ public protocol Optimizer: AnyObject {
     func zeroGrad()
     /// Copies of the optimizer's state, named as described above. The copies do
     /// not change when the optimizer steps again.
-    func stateTensors() -> [(String, Tensor)]
+    func stateTensors() throws(TensorError) -> [(String, Tensor)]
     /// Replaces the whole state with `state` (as made by `stateTensors()`,
     /// possibly by another optimizer of the same kind over parameters of the
     /// same shapes). Validates every entry before changing anything; unknown
@@ -92,14 +92,14 @@ enum OptimizerSupport {
             guard g.shape == p.shape else {
                 throw TensorError("\(optimizer): \(label(parameters, i)) has shape \(shapeText(p.shape)) but its gradient has shape \(shapeText(g.shape))")
             }
-            grads.append(g.isContiguous ? g : g.contiguousCopy())
+            grads.append(try g.contiguousLayout())
         }
         return grads
     }
 
     /// A fresh contiguous Float32 copy of a state tensor.
-    static func copy(_ t: Tensor) -> Tensor {
-        let c = t.contiguousCopy()
+    static func copy(_ t: Tensor) throws(TensorError) -> Tensor {
+        let c = try t.contiguousCopy()
         c.dtype = .float32
         return c
     }
@@ -154,7 +154,7 @@ struct ParsedOptimizerState {
                 guard t.shape == p.shape else {
                     throw TensorError("\(optimizer).loadState: '\(name)' has shape \(shapeText(t.shape)) but \(OptimizerSupport.label(parameters, index)) has shape \(shapeText(p.shape))")
                 }
-                perParameter[kind, default: [:]][index] = OptimizerSupport.copy(t)
+                perParameter[kind, default: [:]][index] = try OptimizerSupport.copy(t)
             } else {
                 guard t.count == 1 else {
                     throw TensorError("\(optimizer).loadState: '\(name)' must hold one value, got shape \(shapeText(t.shape))")

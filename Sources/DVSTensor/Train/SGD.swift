@@ -61,6 +61,7 @@ public final class SGD: Optimizer {
         for (i, param) in parameters.enumerated() {
             guard let grad = grads[i] else { continue }
             let n = param.count
+            param.storage.markModified()
             let p = param.data, g = grad.data
             if mu == 0 {
                 for j in 0..<n {
@@ -82,7 +83,7 @@ public final class SGD: Optimizer {
                 }
             } else {
                 // The buffer starts as a copy of the (decayed) gradient.
-                let buffer = Tensor(uninitializedShape: param.shape)
+                let buffer = try Tensor(uninitializedShape: param.shape)
                 let b = buffer.data
                 for j in 0..<n {
                     var d = g[j]
@@ -96,10 +97,10 @@ public final class SGD: Optimizer {
         }
     }
 
-    public func stateTensors() -> [(String, Tensor)] {
+    public func stateTensors() throws(TensorError) -> [(String, Tensor)] {
         var out: [(String, Tensor)] = [("step", OptimizerSupport.countTensor(stepCount)), ("lr", Tensor(scalar: lr))]
         for (i, b) in momentumBuffers.enumerated() {
-            if let b { out.append(("momentum.\(i)", OptimizerSupport.copy(b))) }
+            if let b { out.append(("momentum.\(i)", try OptimizerSupport.copy(b))) }
         }
         return out
     }

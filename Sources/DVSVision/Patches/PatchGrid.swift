@@ -185,7 +185,7 @@ public struct PatchGrid: Equatable, Sendable {
         guard c == channels, h == imageHeight, w == imageWidth else {
             throw TensorError("patches: the tensor \(shapeText(s)) does not match the grid's image [\(channels), \(imageHeight), \(imageWidth)] ([C, H, W])")
         }
-        let values = t.toArray()
+        let values = try t.toArray()
         let per = patchCount * patchLength, imageSize = c * h * w
         var out = [Float](repeating: 0, count: b * per)
         out.withUnsafeMutableBufferPointer { dst in

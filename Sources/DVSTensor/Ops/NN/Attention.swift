@@ -54,7 +54,7 @@ extension Tensor {
             guard paddingMask.shape == [batch, tk] else {
                 throw TensorError("\(op): padding mask shape \(shapeText(paddingMask.shape)) does not match [B, Tk] = \(shapeText([batch, tk])) of \(shapes)")
             }
-            let m = paddingMask.isContiguous ? paddingMask : paddingMask.contiguousCopy()
+            let m = try paddingMask.contiguousLayout()
             var counts = [Int](repeating: 0, count: batch * (tk + 1))
             for b in 0..<batch {
                 for j in 0..<tk { counts[b * (tk + 1) + j + 1] = counts[b * (tk + 1) + j] + (m.data[b * tk + j] != 0 ? 1 : 0) }
@@ -64,11 +64,11 @@ extension Tensor {
         }
 
         let scale = d > 0 ? 1 / Float(d).squareRoot() : 1
-        let qm = HeadMatrices(q, batch: batch, heads: heads)
-        let km = HeadMatrices(k, batch: batch, heads: heads)
-        let vm = HeadMatrices(v, batch: batch, heads: heads)
-        let probs = Tensor(uninitializedShape: [bh, tq, tk])
-        let out = Tensor(uninitializedShape: lead + [tq, dv])
+        let qm = try HeadMatrices(q, batch: batch, heads: heads)
+        let km = try HeadMatrices(k, batch: batch, heads: heads)
+        let vm = try HeadMatrices(v, batch: batch, heads: heads)
+        let probs = try Tensor(uninitializedShape: [bh, tq, tk])
+        let out = try Tensor(uninitializedShape: lead + [tq, dv])
         let pOffsets = steppedOffsets(bh, tq * tk), oOffsets = steppedOffsets(bh, tq * dv)
 
         // S = Q Kᵀ · scale, into the probability buffer.
@@ -105,12 +105,12 @@ extension Tensor {
         if paddingMask != nil { detail.append("padding") }
         let inputs = [q, k, v] + (paddingMask.map { [$0] } ?? [])
         return out.recording(op, inputs, detail: detail.isEmpty ? nil : detail.joined(separator: ", ")) { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let gg = try g.contiguousLayout()
             let p = probs.data
             var gq: Tensor?, gk: Tensor?, gv: Tensor?
             if v.needsGrad {
                 // dV = Pᵀ dO
-                let t = Tensor(uninitializedShape: v.shape)
+                let t = try Tensor(uninitializedShape: v.shape)
                 BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
                                   a: p, lda: tk, aOffsets: pOffsets, b: gg.data, ldb: dv, bOffsets: oOffsets,
                                   c: t.data, ldc: dv, cOffsets: steppedOffsets(bh, tk * dv))
@@ -118,7 +118,7 @@ extension Tensor {
             }
             if q.needsGrad || k.needsGrad {
                 // dP = dO Vᵀ, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place.
-                let ds = Tensor(uninitializedShape: [bh, tq, tk])
+                let ds = try Tensor(uninitializedShape: [bh, tq, tk])
                 BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
                                   a: gg.data, lda: dv, aOffsets: oOffsets, b: vm.base, ldb: vm.leading, bOffsets: vm.offsets,
                                   c: ds.data, ldc: tk, cOffsets: pOffsets)
@@ -129,7 +129,7 @@ extension Tensor {
                 }
                 if q.needsGrad {
                     // dQ = dS K · scale
-                    let t = Tensor(uninitializedShape: q.shape)
+                    let t = try Tensor(uninitializedShape: q.shape)
                     BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
                                       a: ds.data, lda: tk, aOffsets: pOffsets, b: km.base, ldb: km.leading, bOffsets: km.offsets,
                                       c: t.data, ldc: d, cOffsets: steppedOffsets(bh, tq * d))
@@ -137,7 +137,7 @@ extension Tensor {
                 }
                 if k.needsGrad {
                     // dK = dSᵀ Q · scale
-                    let t = Tensor(uninitializedShape: k.shape)
+                    let t = try Tensor(uninitializedShape: k.shape)
                     BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
                                       a: ds.data, lda: tk, aOffsets: pOffsets, b: qm.base, ldb: qm.leading, bOffsets: qm.offsets,
                                       c: t.data, ldc: d, cOffsets: steppedOffsets(bh, tk * d))
@@ -181,7 +181,7 @@ private struct HeadMatrices {
     let offsets: [Int]
     let leading: Int
 
-    init(_ t: Tensor, batch: Int, heads: Int) {
+    init(_ t: Tensor, batch: Int, heads: Int) throws(TensorError) {
         let r = t.rank
         let rows = t.shape[r - 2], cols = t.shape[r - 1]
         let rowStride = t.strides[r - 2], colStride = t.strides[r - 1]
@@ -189,7 +189,7 @@ private struct HeadMatrices {
             tensor = t
             leading = rows <= 1 ? Swift.max(cols, 1) : rowStride
         } else {
-            tensor = t.contiguousCopy()
+            tensor = try t.contiguousCopy()
             leading = Swift.max(cols, 1)
         }
         let batchStride = tensor.strides[0], headStride = r == 4 ? tensor.strides[1] : 0

@@ -52,10 +52,10 @@ extension Tensor {
         let wp = w?.data  // per-row weights, or nil for all ones
 
         let rows = ids.count
-        let logits = isContiguous ? self : contiguousCopy()
+        let logits = try contiguousLayout()
         let x = logits.data
         // Per row: log-sum-exp (for backward) and the unweighted loss.
-        let lse = Tensor(uninitializedShape: [rows]), losses = Tensor(uninitializedShape: [rows])
+        let lse = try Tensor(uninitializedShape: [rows]), losses = try Tensor(uninitializedShape: [rows])
         let ls = lse.data, lo = losses.data
         var total: Double = 0, denominator: Double = 0
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: c)
@@ -83,7 +83,7 @@ extension Tensor {
         case .mean: out = Tensor(scalar: denominator == 0 ? 0 : Float(total / denominator))
         case .sum: out = Tensor(scalar: Float(total))
         case .none:
-            out = Tensor(uninitializedShape: rowShape)
+            out = try Tensor(uninitializedShape: rowShape)
             for r in 0..<rows { out.data[r] = (wp?[r] ?? 1) * lo[r] }
         }
 
@@ -91,7 +91,7 @@ extension Tensor {
         let a = self
         let detail = reduction == .mean ? nil : reduction.rawValue
         return out.recording(op, inputs, detail: detail) { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let gg = try g.contiguousLayout()
             // Pointers from the saved tensors, which the closure keeps alive.
             let x = logits.data, ls = lse.data, lo = losses.data, wp = w?.data
             // coefficient(r) = ∂loss/∂(loss of row r): the output gradient times the row's weight share.
@@ -104,7 +104,7 @@ extension Tensor {
             }
             var gradLogits: Tensor?
             if a.needsGrad {
-                let gx = Tensor(uninitializedShape: a.shape)
+                let gx = try Tensor(uninitializedShape: a.shape)
                 for r in 0..<rows {
                     let d = gx.data + r * c
                     let id = ids[r]
@@ -123,7 +123,7 @@ extension Tensor {
             if let weights, weights.needsGrad {
                 // mean = Σ w·l / Σ w, so ∂mean/∂w_r = (l_r − mean) / Σ w.
                 let meanLoss = denominator == 0 ? 0 : Float(total / denominator)
-                let gw = Tensor(uninitializedShape: rowShape)
+                let gw = try Tensor(uninitializedShape: rowShape)
                 for r in 0..<rows {
                     let shifted = reduction == .mean ? lo[r] - meanLoss : lo[r]
                     gw.data[r] = ids[r] == ignoreIndex ? 0 : upstream(r) * shifted

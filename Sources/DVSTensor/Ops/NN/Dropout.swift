@@ -12,10 +12,10 @@ extension Tensor {
             throw TensorError("dropout: p must be in [0, 1), got \(formatFloat(p))")
         }
         if !training || p == 0 { return self }
-        let src = isContiguous ? self : contiguousCopy()
+        let src = try contiguousLayout()
         // mask[i] is 0 or 1/(1 − p); an element drops when 53 random bits fall below p · 2^53.
-        let mask = Tensor(uninitializedShape: shape)
-        let out = Tensor(uninitializedShape: shape)
+        let mask = try Tensor(uninitializedShape: shape)
+        let out = try Tensor(uninitializedShape: shape)
         let threshold = UInt64(Double(p) * 0x1p53)
         let keepScale = 1 / (1 - p)
         let rng = RandomGenerator.shared
@@ -23,8 +23,8 @@ extension Tensor {
         for i in 0..<count { m[i] = (rng.next() >> 11) < threshold ? 0 : keepScale }
         for i in 0..<count { y[i] = x[i] * m[i] }
         return out.recording("dropout", [self], detail: "p \(formatFloat(p))") { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
-            let gx = Tensor(uninitializedShape: mask.shape)
+            let gg = try g.contiguousLayout()
+            let gx = try Tensor(uninitializedShape: mask.shape)
             let m = mask.data, gp = gg.data, d = gx.data
             for i in 0..<gx.count { d[i] = gp[i] * m[i] }
             return [gx]

@@ -17,14 +17,14 @@ extension Tensor {
         for (i, id) in rows.enumerated() where id < 0 || id >= v {
             throw TensorError("\(op): id \(id) at \(positionText(i, ids.shape)) is out of range for a vocabulary of \(v) (expected 0..<\(v))")
         }
-        let table = weight.isContiguous ? weight : weight.contiguousCopy()
-        let out = Tensor(uninitializedShape: outShape)
+        let table = try weight.contiguousLayout()
+        let out = try Tensor(uninitializedShape: outShape)
         let w = table.data, o = out.data
         for (i, id) in rows.enumerated() {
             (o + i * d).update(from: w + id * d, count: d)
         }
         return out.recording(op, [weight, ids], detail: "\(v)×\(d)") { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let gg = try g.contiguousLayout()
             let gw = try Tensor.zeros([v, d])
             let gp = gg.data, dw = gw.data
             for (i, id) in rows.enumerated() {

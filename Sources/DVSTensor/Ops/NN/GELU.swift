@@ -12,8 +12,8 @@ private let geluCubic: Float = 0.044715
 extension Tensor {
     /// GELU, tanh approximation: `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
     public func gelu() throws(TensorError) -> Tensor {
-        let src = isContiguous ? self : contiguousCopy()
-        let out = Tensor(uninitializedShape: shape)
+        let src = try contiguousLayout()
+        let out = try Tensor(uninitializedShape: shape)
         let x = src.data, y = out.data
         for i in 0..<count {
             let v = x[i]
@@ -22,8 +22,8 @@ extension Tensor {
         }
         let a = self
         return out.recording("gelu", [a], detail: "tanh") { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
-            let gx = Tensor(uninitializedShape: a.shape)
+            let gg = try g.contiguousLayout()
+            let gx = try Tensor(uninitializedShape: a.shape)
             let x = src.data, gp = gg.data, d = gx.data
             for i in 0..<a.count {
                 let v = x[i]

@@ -22,11 +22,11 @@ extension Tensor {
         }
         guard eps >= 0, eps.isFinite else { throw TensorError("\(op): eps must be a non-negative number, got \(formatFloat(eps))") }
         let rows = c == 0 ? 0 : count / c
-        let src = isContiguous ? self : contiguousCopy()
-        let w = weight.map { $0.isContiguous ? $0 : $0.contiguousCopy() }
-        let b = bias.map { $0.isContiguous ? $0 : $0.contiguousCopy() }
-        let out = Tensor(uninitializedShape: shape)
-        let stats = Tensor(uninitializedShape: [2, rows])  // means, then rstds
+        let src = try contiguousLayout()
+        let w = try weight.map { w throws(TensorError) in try w.contiguousLayout() }
+        let b = try bias.map { w throws(TensorError) in try w.contiguousLayout() }
+        let out = try Tensor(uninitializedShape: shape)
+        let stats = try Tensor(uninitializedShape: [2, rows])  // means, then rstds
         let x = src.data, y = out.data, wp = w?.data, bp = b?.data
         let means = stats.data, rstds = stats.data + rows
         for r in 0..<rows {
@@ -51,10 +51,10 @@ extension Tensor {
         let inputs = [self] + [weight, bias].compactMap { $0 }
         let a = self
         return out.recording(op, inputs, detail: "eps \(formatFloat(eps))") { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
+            let gg = try g.contiguousLayout()
             let x = src.data, gp = gg.data, wp = w?.data
             let means = stats.data, rstds = stats.data + rows
-            let gx: Tensor? = a.needsGrad ? Tensor(uninitializedShape: a.shape) : nil
+            let gx: Tensor? = a.needsGrad ? try Tensor(uninitializedShape: a.shape) : nil
             let gw: Tensor? = weight?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let gb: Tensor? = bias?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let inv = 1 / Float(c)

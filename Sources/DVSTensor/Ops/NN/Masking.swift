@@ -10,13 +10,13 @@ extension Tensor {
     public func maskedFill(mask: Tensor, value: Float) throws(TensorError) -> Tensor {
         let op = "masked_fill"
         let outShape = shape == mask.shape ? shape : try Shape.broadcast(shape, mask.shape, op)
-        let out = Tensor(uninitializedShape: outShape)
+        let out = try Tensor(uninitializedShape: outShape)
         let fill = Tensor(scalar: value)
         selectByCondition(mask, fill, self, into: out, shape: outShape)
         let a = self
         return out.recording(op, [a, mask], detail: "= \(formatFloat(value))") { g throws(TensorError) in
             let zero = Tensor(scalar: 0)
-            let gx = Tensor(uninitializedShape: outShape)
+            let gx = try Tensor(uninitializedShape: outShape)
             selectByCondition(mask, zero, g, into: gx, shape: outShape)
             return [try gx.sumTo(a.shape), nil]
         }
@@ -28,18 +28,18 @@ extension Tensor {
     public static func `where`(condition: Tensor, x: Tensor, y: Tensor) throws(TensorError) -> Tensor {
         let op = "where"
         let outShape = try Shape.broadcast(try Shape.broadcast(condition.shape, x.shape, op), y.shape, op)
-        let out = Tensor(uninitializedShape: outShape)
+        let out = try Tensor(uninitializedShape: outShape)
         selectByCondition(condition, x, y, into: out, shape: outShape)
         return out.recording(op, [condition, x, y]) { g throws(TensorError) in
             let zero = Tensor(scalar: 0)
             var gx: Tensor?, gy: Tensor?
             if x.needsGrad {
-                let t = Tensor(uninitializedShape: outShape)
+                let t = try Tensor(uninitializedShape: outShape)
                 selectByCondition(condition, g, zero, into: t, shape: outShape)
                 gx = try t.sumTo(x.shape)
             }
             if y.needsGrad {
-                let t = Tensor(uninitializedShape: outShape)
+                let t = try Tensor(uninitializedShape: outShape)
                 selectByCondition(condition, zero, g, into: t, shape: outShape)
                 gy = try t.sumTo(y.shape)
             }

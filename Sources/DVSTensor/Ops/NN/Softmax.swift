@@ -29,8 +29,8 @@ extension Tensor {
         let n = rank == 0 ? 1 : shape[ax]
         let outer = rank == 0 ? 1 : shape[..<ax].reduce(1, *)
         let inner = rank == 0 ? 1 : shape[(ax + 1)...].reduce(1, *)
-        let src = isContiguous ? self : contiguousCopy()
-        let out = Tensor(uninitializedShape: shape)
+        let src = try contiguousLayout()
+        let out = try Tensor(uninitializedShape: shape)
         if count > 0 {
             if inner == 1 {
                 for r in 0..<outer { softmaxRow(src.data + r * n, out.data + r * n, n, log: log) }
@@ -42,8 +42,8 @@ extension Tensor {
         // would own its own grad record: a reference cycle).
         let a = self, y = out.detached()
         return out.recording(op, [a], detail: "axis \(ax)") { g throws(TensorError) in
-            let gg = g.isContiguous ? g : g.contiguousCopy()
-            let gx = Tensor(uninitializedShape: a.shape)
+            let gg = try g.contiguousLayout()
+            let gx = try Tensor(uninitializedShape: a.shape)
             if gx.count > 0 {
                 if inner == 1 {
                     for r in 0..<outer {

@@ -6,7 +6,7 @@ extension Tensor {
     /// (or beyond 2^24, where Float32 stops being exact) is an error naming
     /// `op`, `what` ("labels", "ids") and its position.
     func wholeNumbers(_ op: String, _ what: String) throws(TensorError) -> [Int] {
-        let src = isContiguous ? self : contiguousCopy()
+        let src = try contiguousLayout()
         var out = [Int](repeating: 0, count: count)
         let x = src.data
         for i in 0..<count {
