@@ -93,5 +93,9 @@ final class LanguageTests: XCTestCase {
             }
         }
         print("language tests: \(files.count - failures) of \(files.count) files passed")
+        // scripts/test counts each file as a test: it reads "passed failed" from this file.
+        if let path = ProcessInfo.processInfo.environment["DVS_LANGUAGE_SUMMARY"], !path.isEmpty {
+            try "\(files.count - failures) \(failures)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        }
     }
 }
