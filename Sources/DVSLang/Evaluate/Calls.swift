@@ -65,7 +65,7 @@ final class MethodCallNode: Node {
         switch r {
         case .record(let rec): target = rec[name]
         case .object(let o):
-            do { target = try o.member(name) } catch { throw I.error(error.message, at: range) }
+            do { target = try o.member(name) } catch { throw I.error(error, at: range) }
         default: break
         }
         if let target {
@@ -279,9 +279,7 @@ extension Interpreter {
         } catch {
             callDepth -= 1  // the error is reported at the call site, in the caller's frame
             switch error {
-            case let e as NativeError:
-                if let underlying = e.underlying { throw underlying }
-                throw self.error(e.message, at: site)
+            case let e as NativeError: throw self.error(e, at: site)
             case let d as Diagnostic: throw d
             default: throw self.error("\(fn.name): \(error)", at: site)
             }

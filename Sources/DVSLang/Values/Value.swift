@@ -162,13 +162,25 @@ public struct NativeError: Error, CustomStringConvertible {
     /// Set when a DVS callback (e.g. the function given to `map`) failed: the
     /// original diagnostic, with its own location and stack, is reported.
     public let underlying: Diagnostic?
+    /// Set by `NativeError.interrupted`: reported as the interpreter's own
+    /// interrupt (kind `.interrupt`, "interrupted"), like Ctrl-C between calls.
+    public let isInterruption: Bool
     public init(_ message: String) {
         self.message = message
         self.underlying = nil
+        self.isInterruption = false
     }
     public init(wrapping diagnostic: Diagnostic) {
         self.message = diagnostic.message
         self.underlying = diagnostic
+        self.isInterruption = false
     }
+    private init(interruption message: String) {
+        self.message = message
+        self.underlying = nil
+        self.isInterruption = true
+    }
+    /// A native stopped long work because `Interrupt` was requested (Ctrl-C).
+    public static let interrupted = NativeError(interruption: "interrupted")
     public var description: String { message }
 }

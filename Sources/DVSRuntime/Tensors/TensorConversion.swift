@@ -90,11 +90,12 @@ func number(_ x: Float) -> Value {
     .number(x.isFinite ? Double(x.description) ?? Double(x) : Double(x))
 }
 
-/// Runs a tensor operation, turning its error into a DVS error.
+/// Runs a tensor operation, turning its error into a DVS error (an
+/// interrupted operation into the interpreter's interrupt).
 func tensorOp<T>(_ body: () throws(TensorError) -> T) throws(NativeError) -> T {
     do {
         return try body()
     } catch {
-        throw NativeError(error.message)
+        throw error.isInterruption ? .interrupted : NativeError(error.message)
     }
 }

@@ -15,33 +15,33 @@ enum StepKernel: UnaryKernel { @inline(__always) static func apply(_ x: Float) -
 
 extension Tensor {
     public func neg() throws(TensorError) -> Tensor {
-        mapUnary(self, NegKernel.self).recording("neg", [self]) { g throws(TensorError) in [try g.neg()] }
+        try mapUnary(self, NegKernel.self).recording("neg", [self]) { g throws(TensorError) in [try g.neg()] }
     }
 
     public func exp() throws(TensorError) -> Tensor {
-        let out = mapUnary(self, ExpKernel.self)
+        let out = try mapUnary(self, ExpKernel.self)
         let saved = out.detached()  // not `out` itself: that would make out → gradFn → closure → out a cycle
         return out.recording("exp", [self]) { g throws(TensorError) in [try g.mul(saved)] }
     }
 
     public func log() throws(TensorError) -> Tensor {
         let a = self
-        return mapUnary(a, LogKernel.self).recording("log", [a]) { g throws(TensorError) in [try g.div(a)] }
+        return try mapUnary(a, LogKernel.self).recording("log", [a]) { g throws(TensorError) in [try g.div(a)] }
     }
 
     public func sqrt() throws(TensorError) -> Tensor {
-        let out = mapUnary(self, SqrtKernel.self)
+        let out = try mapUnary(self, SqrtKernel.self)
         let saved = out.detached()
         return out.recording("sqrt", [self]) { g throws(TensorError) in [try g.div(saved.mul(Tensor(scalar: 2)))] }
     }
 
     public func abs() throws(TensorError) -> Tensor {
         let a = self
-        return mapUnary(a, AbsKernel.self).recording("abs", [a]) { g throws(TensorError) in [try g.mul(mapUnary(a, SignKernel.self))] }
+        return try mapUnary(a, AbsKernel.self).recording("abs", [a]) { g throws(TensorError) in [try g.mul(try mapUnary(a, SignKernel.self))] }
     }
 
     public func tanh() throws(TensorError) -> Tensor {
-        let out = mapUnary(self, TanhKernel.self)
+        let out = try mapUnary(self, TanhKernel.self)
         let saved = out.detached()
         return out.recording("tanh", [self]) { g throws(TensorError) in
             [try g.mul(Tensor(scalar: 1).sub(saved.mul(saved)))]
@@ -49,7 +49,7 @@ extension Tensor {
     }
 
     public func sigmoid() throws(TensorError) -> Tensor {
-        let out = mapUnary(self, SigmoidKernel.self)
+        let out = try mapUnary(self, SigmoidKernel.self)
         let saved = out.detached()
         return out.recording("sigmoid", [self]) { g throws(TensorError) in
             [try g.mul(saved.mul(Tensor(scalar: 1).sub(saved)))]
@@ -58,6 +58,6 @@ extension Tensor {
 
     public func relu() throws(TensorError) -> Tensor {
         let a = self
-        return mapUnary(a, ReluKernel.self).recording("relu", [a]) { g throws(TensorError) in [try g.mul(mapUnary(a, StepKernel.self))] }
+        return try mapUnary(a, ReluKernel.self).recording("relu", [a]) { g throws(TensorError) in [try g.mul(try mapUnary(a, StepKernel.self))] }
     }
 }

@@ -130,7 +130,8 @@ public final class OCREngine {
     /// Recognise the text of `image` and return one box per word (or per text
     /// line) in reading order, with the text, Tesseract's confidence (0–100)
     /// and the level ("word" or "line"). Boxes are in image pixels, right and
-    /// bottom exclusive. A page without text gives [].
+    /// bottom exclusive. A page without text gives []. Stops early with
+    /// `TensorError.interrupted` when `Cancellation` asks.
     public func recognize(_ image: Image, level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [Box] {
         try OCREngine.validate(image, psm: psm)
         if psm == 1 && !FileManager.default.isReadableFile(atPath: (tessdataPath as NSString).appendingPathComponent("osd.traineddata")) {
@@ -144,7 +145,14 @@ public final class OCREngine {
         }
         TessBaseAPISetSourceResolution(handle, OCREngine.resolution)
         defer { TessBaseAPIClear(handle) }
-        guard TessBaseAPIRecognize(handle, nil) == 0 else {
+        // Tesseract asks the monitor's cancel function between words; it
+        // answers with `Cancellation` (Ctrl-C), and a cancelled page is dropped.
+        guard let monitor = TessMonitorCreate() else { throw TensorError("OCR: could not create a Tesseract monitor") }
+        defer { TessMonitorDelete(monitor) }
+        TessMonitorSetCancelFunc(monitor) { _, _ in Cancellation.isRequested }
+        let status = TessBaseAPIRecognize(handle, monitor)
+        try Cancellation.check()
+        guard status == 0 else {
             throw TensorError("OCR: Tesseract failed to recognise a \(image.width)×\(image.height) page")
         }
         guard let it = TessBaseAPIGetIterator(handle) else { return [] }  // nothing found

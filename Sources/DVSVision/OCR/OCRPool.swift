@@ -55,14 +55,17 @@ public final class OCRPool: @unchecked Sendable {
 
     /// Recognise every image (see `OCREngine.recognize`); results are in input
     /// order. Inputs are checked before any work starts; if a page still fails,
-    /// the error of the first failing page (in input order) is thrown.
+    /// the error of the first failing page (in input order) is thrown. When
+    /// `Cancellation` asks, no further page is started, pages under way stop,
+    /// and `TensorError.interrupted` is thrown (no partial results).
     public func recognizeAll(_ images: [Image], level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [[Box]] {
         for (i, image) in images.enumerated() {
             do { try OCREngine.validate(image, psm: psm) } catch { throw TensorError("OCR page \(i): \(error.message.dropPrefix("OCR: "))") }
         }
         if images.isEmpty { return [] }
         let n = images.count
-        var results = [Result<[Box], TensorError>](repeating: .success([]), count: n)
+        // A page no worker reached (Ctrl-C stopped the dispatch) stays "interrupted".
+        var results = [Result<[Box], TensorError>](repeating: .failure(.interrupted), count: n)
         let next = Counter()
         let threads = Swift.min(workers, n)
         results.withUnsafeMutableBufferPointer { out in
@@ -80,12 +83,15 @@ public final class OCRPool: @unchecked Sendable {
                 }
                 defer { checkin(engine) }
                 var i: Int? = first
-                while let j = i {
+                while let j = i, !Cancellation.isRequested {
                     do throws(TensorError) { out.value[j] = .success(try engine.recognize(images[j], level: level, psm: psm)) }
                     catch { out.value[j] = .failure(error) }
                     i = next.take(below: n)
                 }
             }
+        }
+        if results.contains(where: { if case .failure(let e) = $0 { e.isInterruption } else { false } }) {
+            throw TensorError.interrupted
         }
         var pages: [[Box]] = []
         pages.reserveCapacity(n)
