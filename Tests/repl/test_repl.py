@@ -359,6 +359,45 @@ class TestCtrlC(ReplTestCase):
         self.assertOut(r.cell("2 * 3"), "6")
 
 
+    def interrupt_running(self, r, cell, after):
+        """Types `cell`, presses Ctrl-C `after` seconds later, waits for the
+        'interrupted' error; returns (seconds from Ctrl-C to it, output)."""
+        r.send(cell + "\r")
+        r.expect(re.escape(cell) + r"\n", QUICK, "the echo of " + cell)
+        time.sleep(after)
+        start = r.pos
+        sent = time.monotonic()
+        r.send("\x03")
+        r.expect(r"error: interrupted", TIMEOUT, "an 'interrupted' error")
+        latency = time.monotonic() - sent
+        out = r.text[start:r.pos]
+        r.prompt(QUICK)
+        sys.stderr.write("\n  Ctrl-C during %r: 'interrupted' after %.3f s " % (cell, latency))
+        return latency, out
+
+    # Long native calls check for Ctrl-C (docs/RELIABILITY.md "Interrupts"):
+    # the cell ends within 0.5 s (1.5 s allowed here for a loaded machine).
+    def test_ctrl_c_interrupts_large_matmul(self):
+        r = self.start()
+        r.cell("let keep = 42")
+        r.cell("let big = randn([4000, 4000]);", timeout=30)
+        latency, out = self.interrupt_running(r, ":time big @ big", 0.3)
+        self.assertLess(latency, 1.5)
+        self.assertNotIn("Out[", out, "the interrupted product must not print a value")
+        self.assertOut(r.cell("keep"), "42")
+        self.assertOut(r.cell("big.shape"), "[4000, 4000]")
+
+    def test_ctrl_c_interrupts_ocr(self):
+        r = self.start()
+        r.cell("let keep = 42")
+        r.cell("let noise = image(rand([2000, 2000]));", timeout=30)
+        latency, out = self.interrupt_running(r, "let words = ocr(noise)", 0.5)
+        self.assertLess(latency, 1.5)
+        self.assertIn("unknown name 'words'", r.cell("words"))
+        self.assertOut(r.cell("keep"), "42")
+        self.assertOut(r.cell("1 + 1"), "2")
+
+
 # 5. A failing cell keeps earlier bindings and rolls back its own
 class TestFailedCell(ReplTestCase):
     def test_rollback(self):
