@@ -14,7 +14,6 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
-        .systemLibrary(name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract"),
@@ -36,7 +35,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
-        .target(name: "DVSRender", dependencies: ["DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
+        .target(name: "DVSRender", dependencies: ["DVSTensor", "DVSVision", "CCairo"]),
         .target(name: "DVSRuntime", dependencies: ["DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
         .executableTarget(
             name: "dvs",

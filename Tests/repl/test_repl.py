@@ -359,9 +359,15 @@ class TestCtrlC(ReplTestCase):
         self.assertOut(r.cell("2 * 3"), "6")
 
 
-    def interrupt_running(self, r, cell, after):
-        """Types `cell`, presses Ctrl-C `after` seconds later, waits for the
-        'interrupted' error; returns (seconds from Ctrl-C to it, output)."""
+    def interrupt_running(self, setup, cell, after):
+        """In a fresh REPL with `keep = 42` and `setup` run, types `cell`,
+        presses Ctrl-C `after` seconds later and checks that the 'interrupted'
+        error follows within 1.5 s (the goal is 0.5 s; a loaded machine gets
+        slack; the measured time is printed) and that `keep` survived.
+        Returns the REPL and the output of the interrupted cell."""
+        r = self.start()
+        r.cell("let keep = 42")
+        r.cell(setup, timeout=30)
         r.send(cell + "\r")
         r.expect(re.escape(cell) + r"\n", QUICK, "the echo of " + cell)
         time.sleep(after)
@@ -373,28 +379,19 @@ class TestCtrlC(ReplTestCase):
         out = r.text[start:r.pos]
         r.prompt(QUICK)
         sys.stderr.write("\n  Ctrl-C during %r: 'interrupted' after %.3f s " % (cell, latency))
-        return latency, out
-
-    # Long native calls check for Ctrl-C (docs/RELIABILITY.md "Interrupts"):
-    # the cell ends within 0.5 s (1.5 s allowed here for a loaded machine).
-    def test_ctrl_c_interrupts_large_matmul(self):
-        r = self.start()
-        r.cell("let keep = 42")
-        r.cell("let big = randn([4000, 4000]);", timeout=30)
-        latency, out = self.interrupt_running(r, ":time big @ big", 0.3)
         self.assertLess(latency, 1.5)
-        self.assertNotIn("Out[", out, "the interrupted product must not print a value")
         self.assertOut(r.cell("keep"), "42")
+        return r, out
+
+    # Long native calls check for Ctrl-C (docs/RELIABILITY.md "Interrupts").
+    def test_ctrl_c_interrupts_large_matmul(self):
+        r, out = self.interrupt_running("let big = randn([4000, 4000]);", ":time big @ big", 0.3)
+        self.assertNotIn("Out[", out, "the interrupted product must not print a value")
         self.assertOut(r.cell("big.shape"), "[4000, 4000]")
 
     def test_ctrl_c_interrupts_ocr(self):
-        r = self.start()
-        r.cell("let keep = 42")
-        r.cell("let noise = image(rand([2000, 2000]));", timeout=30)
-        latency, out = self.interrupt_running(r, "let words = ocr(noise)", 0.5)
-        self.assertLess(latency, 1.5)
+        r, _ = self.interrupt_running("let noise = image(rand([2000, 2000]));", "let words = ocr(noise)", 0.5)
         self.assertIn("unknown name 'words'", r.cell("words"))
-        self.assertOut(r.cell("keep"), "42")
         self.assertOut(r.cell("1 + 1"), "2")
 
 

@@ -1,4 +1,3 @@
-import CGraphviz
 import DVSTensor
 import Foundation
 
@@ -18,14 +17,21 @@ public struct GraphvizError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
-/// Renders DOT text to SVG or PNG through libgvc, in-process. This is the only
-/// code in DVS that calls Graphviz.
+/// Renders DOT text to SVG or PNG with Graphviz's `dot` program, run as a
+/// child process for each picture. This is the only code in DVS that calls
+/// Graphviz.
 ///
-/// One Graphviz context is created on first use and kept (creating one loads
-/// the plugin configuration and is slow). Graphviz keeps global state, so all
-/// calls are serialized through one lock: a renderer may be used from any thread.
+/// Why not libgvc in-process: Graphviz 2.42 (Debian 12) leaks in its
+/// HTML-label code — every text line's span array (`free_html_text`) and
+/// every bold/italic span's parsed Pango markup — about 1.75 KB per
+/// computation-graph picture, which no caller can free; its layout of large
+/// graphs can run for minutes with no way to stop it (a 1,200-op residual
+/// graph: over 100 s); and an abort inside it would end the session. A child
+/// process takes its allocations with it, is killed at Ctrl-C (the call
+/// then throws `TensorError.interrupted` within about 20 ms), and can only
+/// fail, not crash DVS. Each picture costs about 13 ms of `dot` start-up.
 public final class GraphvizRenderer {
-    /// The process-wide renderer (the context is created on first use).
+    /// The process-wide renderer (`dot` is looked up on first use).
     public static func shared() throws -> GraphvizRenderer {
         try sharedResult.get()
     }
@@ -34,60 +40,38 @@ public final class GraphvizRenderer {
         try GraphvizRenderer()
     }
 
-    private let context: OpaquePointer
-    private static let lock = NSLock()
+    /// The `dot` program: `$DVS_DOT`, else the first `dot` on `$PATH`.
+    public let program: String
 
     private init() throws(GraphvizError) {
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        installErrorHandler()
-        GraphvizMessages.text = ""
-        guard let gvc = gvContext() else {
-            throw GraphvizError("graphviz: could not create a Graphviz context\(GraphvizMessages.suffix())")
+        let environment = ProcessInfo.processInfo.environment
+        let candidates = environment["DVS_DOT"].map { [$0] }
+            ?? (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/dot" }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw GraphvizError("graphviz: the `dot` program was not found (looked in \(candidates.joined(separator: ", "))); install Graphviz (e.g. apt-get install graphviz) or set DVS_DOT")
         }
-        context = gvc
+        program = found
     }
-
-    deinit { gvFreeContext(context) }
 
     /// The rendered bytes of `dot`: an SVG document (UTF-8) or a PNG file,
     /// laid out by Graphviz's `layout` engine ("dot" draws layered graphs).
     /// Throws with Graphviz's own message when the DOT does not parse or the
-    /// layout or rendering fails.
+    /// layout or rendering fails, and `TensorError.interrupted` at Ctrl-C.
     public func render(dot: String, format: GraphvizFormat, layout: String = "dot") throws -> [UInt8] {
-        Self.lock.lock()
-        defer { Self.lock.unlock() }
-        GraphvizMessages.text = ""
-        agreseterrors()
-
-        guard let graph = dot.withCString({ agmemread($0) }) else {
-            throw GraphvizError("graphviz: could not read the DOT text\(GraphvizMessages.suffix())")
+        let run = try ChildProcess.run(program, ["-K\(layout)", "-T\(format.rawValue)"], input: Array(dot.utf8))
+        let messages = run.messages.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "; ")
+        let suffix = messages.isEmpty ? "" : ": " + messages
+        if let signal = run.signal {
+            throw GraphvizError("graphviz: `dot` stopped by signal \(signal) (a crash inside Graphviz); nothing was drawn\(suffix)")
         }
-        defer { agclose(graph) }
-
-        guard gvLayout(context, graph, layout) == 0 else {
-            let messages = GraphvizMessages.text
-            var hint = ""
-            if messages.contains("not recognized") || messages.isEmpty {
-                hint = " (if Graphviz's plugins are missing from its configuration, run `dot -c` once, as root)"
-            }
-            throw GraphvizError("graphviz: layout '\(layout)' failed\(GraphvizMessages.suffix())\(hint)")
+        guard run.status == 0, !run.output.isEmpty else {
+            if messages.contains("syntax error") { throw GraphvizError("graphviz: could not read the DOT text\(suffix)") }
+            let unknown = messages.contains("not recognized") || messages.contains("no layout engine")
+            let hint = unknown ? " (if Graphviz's plugins are missing from its configuration, run `dot -c` once, as root)" : ""
+            let what = messages.contains("layout engine") ? "layout '\(layout)'" : "rendering \(format.rawValue)"
+            throw GraphvizError("graphviz: \(what) failed\(suffix)\(hint)")
         }
-        defer { gvFreeLayout(context, graph) }
-
-        var buffer: UnsafeMutablePointer<CChar>?
-        var length = 0
-        let status = renderData(gvRenderData, context, graph, format.rawValue, &buffer, &length)
-        defer { if let buffer { gvFreeRenderData(buffer) } }
-        guard status == 0, let buffer else {
-            var hint = ""
-            if GraphvizMessages.text.contains("not recognized") {
-                hint = " (if Graphviz's plugins are missing from its configuration, run `dot -c` once, as root)"
-            }
-            throw GraphvizError("graphviz: rendering \(format.rawValue) failed\(GraphvizMessages.suffix())\(hint)")
-        }
-        let count = Int(length)
-        return buffer.withMemoryRebound(to: UInt8.self, capacity: count) { Array(UnsafeBufferPointer(start: $0, count: count)) }
+        return run.output
     }
 
     /// `render(dot:format:)` with the format named as text ("svg", "png").
@@ -115,51 +99,4 @@ public final class GraphvizRenderer {
         try AtomicFile.write(bytes, to: path, label: "graphviz: cannot write '\(path)'")
     }
 
-}
-
-// Graphviz 2.42/2.43 declare gvRenderData's length as `unsigned int *`; newer
-// releases use `size_t *`. Overloads on the imported signature pick the right
-// one at compile time, so either header builds.
-private typealias RenderBuffer = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-
-private func renderData(
-    _ call: (OpaquePointer?, UnsafeMutablePointer<Agraph_t>?, UnsafePointer<CChar>?, RenderBuffer, UnsafeMutablePointer<UInt32>?) -> Int32,
-    _ gvc: OpaquePointer, _ graph: UnsafeMutablePointer<Agraph_t>, _ format: String,
-    _ buffer: inout UnsafeMutablePointer<CChar>?, _ length: inout Int
-) -> Int32 {
-    var n: UInt32 = 0
-    let status = call(gvc, graph, format, &buffer, &n)
-    length = Int(n)
-    return status
-}
-
-private func renderData(
-    _ call: (OpaquePointer?, UnsafeMutablePointer<Agraph_t>?, UnsafePointer<CChar>?, RenderBuffer, UnsafeMutablePointer<Int>?) -> Int32,
-    _ gvc: OpaquePointer, _ graph: UnsafeMutablePointer<Agraph_t>, _ format: String,
-    _ buffer: inout UnsafeMutablePointer<CChar>?, _ length: inout Int
-) -> Int32 {
-    var n = 0
-    let status = call(gvc, graph, format, &buffer, &n)
-    length = n
-    return status
-}
-
-/// Graphviz reports problems through `agerr`, which calls the handler below
-/// with pieces of each message; they are collected here while a call runs
-/// (under `GraphvizRenderer.lock`) so errors can quote them.
-private enum GraphvizMessages {
-    nonisolated(unsafe) static var text = ""
-
-    /// ": <message>" for an error, or "" when Graphviz said nothing.
-    static func suffix() -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? "" : ": " + trimmed.replacingOccurrences(of: "\n", with: "; ")
-    }
-}
-
-private func installErrorHandler() {
-    _ = agseterrf { piece in
-        if let piece { GraphvizMessages.text += String(cString: piece) }
-        return 0
-    }
 }

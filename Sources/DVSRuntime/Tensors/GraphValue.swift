@@ -37,6 +37,8 @@ final class GraphValue: DVSObject {
         }
         do {
             try GraphvizRenderer.shared().write(dot: graph.dot(), to: path)
+        } catch let error as TensorError where error.isInterruption {
+            throw .interrupted  // Ctrl-C during a long layout: Graphviz was stopped
         } catch {
             throw NativeError("save: \(error)")
         }
