@@ -1,4 +1,5 @@
 import DVSLang
+import DVSTensor
 import Foundation
 
 /// The built-in library of DVS: opens every library table into an interpreter
@@ -29,8 +30,11 @@ public enum Runtime {
         return interpreter
     }
 
-    /// Defines every built-in function and constant.
+    /// Defines every built-in function and constant, and lets long native
+    /// work (large matrix products, OCR…) stop at Ctrl-C: `Cancellation`
+    /// asks the interpreter's `Interrupt` flag.
     public static func install(into interpreter: Interpreter) {
+        Cancellation.install { Interrupt.isRequested }
         for library in libraries {
             for fn in library.functions { interpreter.define(fn) }
         }

@@ -42,7 +42,7 @@ final class InterpolationNode: Node {
             case .value(let node, let spec):
                 let v = try node.eval(f, I)
                 if let spec {
-                    do { out += try formatValue(v, spec: spec) } catch { throw I.error(error.message, at: node.range) }
+                    do { out += try formatValue(v, spec: spec) } catch { throw I.error(error, at: node.range) }
                 } else {
                     out += v.printed
                 }
@@ -88,7 +88,7 @@ final class IndexNode: Node {
         do {
             return try getIndex(container, args)
         } catch {
-            throw I.error(error.message, at: range)
+            throw I.error(error, at: range)
         }
     }
 }
@@ -109,10 +109,10 @@ final class SetIndexNode: Node {
         var v = try value.eval(f, I)
         if let op {
             let old: Value
-            do { old = try getIndex(container, args) } catch { throw I.error(error.message, at: range) }
+            do { old = try getIndex(container, args) } catch { throw I.error(error, at: range) }
             v = try applyBinary(op, old, v, I, range)
         }
-        do { try setIndex(container, args, v) } catch { throw I.error(error.message, at: range) }
+        do { try setIndex(container, args, v) } catch { throw I.error(error, at: range) }
         return .null
     }
 }
@@ -135,7 +135,7 @@ final class MemberNode: Node {
             do {
                 if let v = try o.member(name) { return v }
             } catch {
-                throw I.error(error.message, at: range)
+                throw I.error(error, at: range)
             }
         default: break
         }
@@ -162,12 +162,12 @@ final class SetMemberNode: Node {
             var v = try value.eval(f, I)
             if let op {
                 let old: Value?
-                do { old = try o.member(name) } catch { throw I.error(error.message, at: range) }
+                do { old = try o.member(name) } catch { throw I.error(error, at: range) }
                 guard let old else { throw I.noMember(receiver, name, at: range) }
                 v = try applyBinary(op, old, v, I, range)
             }
             let done: Bool
-            do { done = try o.setMember(name, v) } catch { throw I.error(error.message, at: range) }
+            do { done = try o.setMember(name, v) } catch { throw I.error(error, at: range) }
             if done { return .null }
             throw I.error("cannot set '\(name)' on \(o.typeName)", at: range)
         }

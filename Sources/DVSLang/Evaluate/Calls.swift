@@ -84,7 +84,7 @@ final class MethodCallNode: Node {
         switch r {
         case .record(let rec): target = rec[name]
         case .object(let o):
-            do { target = try o.member(name) } catch { throw I.error(error.message, at: range) }
+            do { target = try o.member(name) } catch { throw I.error(error, at: range) }
         default: break
         }
         if let target {
@@ -318,6 +318,7 @@ extension Interpreter {
     private func nativeFailure(_ failure: any Error, _ fn: NativeFunction, site: SourceRange, sources: ArgumentSources) -> Diagnostic {
         switch failure {
         case let e as NativeError:
+            if e.isInterruption { return interrupted(at: site) }
             return e.underlying ?? error(e.message(argumentNames: sources.name), at: site)
         case let d as Diagnostic: return d
         default: return error("\(fn.name): \(failure)", at: site)

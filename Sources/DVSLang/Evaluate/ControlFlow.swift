@@ -213,7 +213,7 @@ extension Interpreter {
         do {
             member = try o.member("items")
         } catch {
-            throw self.error(error.message, at: range)
+            throw self.error(error, at: range)
         }
         switch member {
         case .list(let l): return l.items

@@ -185,6 +185,15 @@ public final class Interpreter {
         Diagnostic(.runtime, message, at: range, stack: stackTrace(at: range))
     }
 
+    /// The diagnostic for a native's error at `range`: a failed DVS callback's
+    /// own diagnostic, the interrupt for `NativeError.interrupted`, else a
+    /// runtime error with the native's message.
+    func error(_ e: NativeError, at range: SourceRange) -> Diagnostic {
+        if let underlying = e.underlying { return underlying }
+        if e.isInterruption { return interrupted(at: range) }
+        return error(e.message, at: range)
+    }
+
     /// The DVS stack at `range`, innermost first. Runs of the same frame (deep
     /// recursion) are folded into one entry, and at most 40 entries are kept.
     func stackTrace(at range: SourceRange) -> [StackEntry] {

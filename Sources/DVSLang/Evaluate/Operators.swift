@@ -111,7 +111,7 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
         do {
             return .range(try RangeObject(start: x, end: y, step: 1, inclusive: op == .rangeInclusive))
         } catch {
-            throw I.error(error.message, at: range)
+            throw I.error(error, at: range)
         }
     default: break
     }
@@ -127,7 +127,7 @@ private func objectBinary(_ o: DVSObject, _ op: BinaryOperator, _ other: Value, 
     do {
         return try o.binary(op, other, reversed: reversed)
     } catch {
-        throw I.error(error.message, at: range)
+        throw I.error(error, at: range)
     }
 }
 
@@ -174,7 +174,7 @@ final class NegateNode: Node {
             do {
                 if let r = try o.negate() { return r }
             } catch {
-                throw I.error(error.message, at: range)
+                throw I.error(error, at: range)
             }
         default: break
         }

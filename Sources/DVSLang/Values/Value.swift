@@ -166,6 +166,9 @@ public struct NativeError: Error, CustomStringConvertible {
     /// interpreter words it again with the argument as written at the call
     /// site when that is a name; `message` calls it by its parameter name.
     let place: Place?
+    /// Set by `NativeError.interrupted`: reported as the interpreter's own
+    /// interrupt (kind `.interrupt`, "interrupted"), like Ctrl-C between calls.
+    public let isInterruption: Bool
 
     struct Place: Sendable {
         let argument: Int
@@ -176,11 +179,13 @@ public struct NativeError: Error, CustomStringConvertible {
         self.message = message
         self.underlying = nil
         self.place = nil
+        self.isInterruption = false
     }
     public init(wrapping diagnostic: Diagnostic) {
         self.message = diagnostic.message
         self.underlying = diagnostic
         self.place = nil
+        self.isInterruption = false
     }
     /// An error about a place inside argument `argument` (named `parameter`):
     /// `message` words it given what to call that argument.
@@ -188,12 +193,22 @@ public struct NativeError: Error, CustomStringConvertible {
         self.message = message(parameter)
         self.underlying = nil
         self.place = Place(argument: argument, message: message)
+        self.isInterruption = false
     }
     private init(_ message: String, place: Place?) {
         self.message = message
         self.underlying = nil
         self.place = place
+        self.isInterruption = false
     }
+    private init(interruption message: String) {
+        self.message = message
+        self.underlying = nil
+        self.place = nil
+        self.isInterruption = true
+    }
+    /// A native stopped long work because `Interrupt` was requested (Ctrl-C).
+    public static let interrupted = NativeError(interruption: "interrupted")
     public var description: String { message }
 
     /// The message, calling the argument it is about by `name(argument)` when that is not nil.

@@ -100,11 +100,12 @@ func tensorValues(_ t: Tensor) throws(NativeError) -> [Float] {
     try tensorOp { () throws(TensorError) in try t.toArray() }
 }
 
-/// Runs a tensor operation, turning its error into a DVS error.
+/// Runs a tensor operation, turning its error into a DVS error (an
+/// interrupted operation into the interpreter's interrupt).
 func tensorOp<T>(_ body: () throws(TensorError) -> T) throws(NativeError) -> T {
     do {
         return try body()
     } catch {
-        throw NativeError(error.message)
+        throw error.isInterruption ? .interrupted : NativeError(error.message)
     }
 }

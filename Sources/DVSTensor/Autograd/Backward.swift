@@ -23,10 +23,14 @@ public enum Autograd {
         let order = topologicalOrder(root)
         try GradMode.withoutGrad { () throws(TensorError) in
             var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+            // Leaf gradients are stored only once every one is computed, so a
+            // failed or interrupted backward leaves every `.grad` as it was.
+            var leafGrads: [(Tensor, Tensor)] = []
             for t in order.reversed() {
                 guard let g = grads.removeValue(forKey: ObjectIdentifier(t)) else { continue }
                 if t.requiresGrad {
-                    t.grad = if let old = t.grad { try old.adding(g) } else { try g.contiguousCopy() }
+                    let total = if let old = t.grad { try old.adding(g) } else { try g.contiguousCopy() }
+                    leafGrads.append((t, total))
                 }
                 guard let fn = t.gradFn else { continue }
                 guard let backward = fn.backward else {
@@ -45,6 +49,7 @@ public enum Autograd {
                     }
                 }
             }
+            for (leaf, grad) in leafGrads { leaf.grad = grad }
         }
     }
 

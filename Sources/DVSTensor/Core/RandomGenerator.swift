@@ -25,6 +25,17 @@ public final class RandomGenerator {
         spareNormal = nil
     }
 
+    /// Where the generator is in its stream; setting it back replays the same numbers.
+    struct Position {
+        fileprivate let state: (UInt64, UInt64, UInt64, UInt64)
+        fileprivate let spareNormal: Double?
+    }
+
+    var position: Position {
+        get { Position(state: state, spareNormal: spareNormal) }
+        set { state = newValue.state; spareNormal = newValue.spareNormal }
+    }
+
     public func next() -> UInt64 {
         let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
         let t = state.1 << 17
@@ -65,15 +76,15 @@ public final class RandomGenerator {
 }
 
 extension Tensor {
-    /// Uniform samples in [low, high) (see `Init.uniform`).
+    /// Uniform samples in [low, high) (see `Init.uniform`); a large draw stops at Ctrl-C.
     public static func uniform(_ shape: [Int], low: Float = 0, high: Float = 1) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "rand")
-        return try Init.uniform(try Tensor(uninitializedShape: shape), low: low, high: high)
+        return try Init.uniform(try Tensor(uninitializedShape: shape), low: low, high: high, fresh: true)
     }
 
-    /// Normal samples with the given mean and standard deviation (see `Init.normal`).
+    /// Normal samples with the given mean and standard deviation (see `Init.normal`); a large draw stops at Ctrl-C.
     public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "randn")
-        return try Init.normal(try Tensor(uninitializedShape: shape), mean: mean, std: std)
+        return try Init.normal(try Tensor(uninitializedShape: shape), mean: mean, std: std, fresh: true)
     }
 }

@@ -4,7 +4,23 @@ import DVSFiles
 /// shape problems, both shapes (`matmul: [32,128] @ [64,512]: inner dimensions 128 and 64 differ`).
 public struct TensorError: Error, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// True for `TensorError.interrupted`: the work was cancelled (Ctrl-C),
+    /// not wrong; the runtime reports it as the interpreter's interrupt.
+    public let isInterruption: Bool
+
+    public init(_ message: String) {
+        self.message = message
+        self.isInterruption = false
+    }
+
+    private init(interruption message: String) {
+        self.message = message
+        self.isInterruption = true
+    }
+
+    /// Long work stopped because `Cancellation` asked it to (see there).
+    public static let interrupted = TensorError(interruption: "interrupted")
+
     public var description: String { message }
 }
 

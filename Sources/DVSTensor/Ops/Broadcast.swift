@@ -11,10 +11,12 @@ func broadcastStrides(_ t: Tensor, to shape: [Int]) -> [Int] {
 }
 
 /// Walks the rows of `shape` with two strided inputs: calls `body(offsetA,
-/// strideA, offsetB, strideB, rowLength, outIndex)` for each row.
+/// strideA, offsetB, strideB, rowLength, outIndex)` for each row. With
+/// `cancellable` (only for loops that write fresh results) it checks for
+/// cancellation every `Cancellation.elementChunk` elements.
 @inline(__always)
-func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int,
-                 _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int, cancellable: Bool,
+                 _ body: (Int, Int, Int, Int, Int, Int) -> Void) throws(TensorError) {
     let rank = shape.count
     if rank == 0 {
         body(offsetA, 0, offsetB, 0, 1, 0)
@@ -25,8 +27,10 @@ func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], o
     if rows == 0 { return }
     var index = [Int](repeating: 0, count: rank - 1)
     var pa = offsetA, pb = offsetB
+    var meter = CancellationMeter()
     for row in 0..<rows {
         body(pa, stridesA[rank - 1], pb, stridesB[rank - 1], inner, row * inner)
+        if cancellable { try meter.add(inner) }
         var d = rank - 2
         while d >= 0 {
             index[d] += 1
@@ -47,7 +51,8 @@ protocol BinaryKernel {
 }
 
 /// `out = f(a, b)` with NumPy broadcasting; contiguous same-shape and scalar
-/// operands take flat (vectorizable) loops.
+/// operands take flat (vectorizable) loops. Large outputs are computed in
+/// chunks that check for cancellation (`TensorError.interrupted`).
 func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type, _ op: String) throws(TensorError) -> Tensor {
     let shape = a.shape == b.shape ? a.shape : try Shape.broadcast(a.shape, b.shape, op)
     let out = try Tensor(uninitializedShape: shape)
@@ -55,17 +60,17 @@ func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type
     let n = out.count
     if a.shape == shape, b.shape == shape, a.isContiguous, b.isContiguous {
         let x = a.data, y = b.data
-        for i in 0..<n { o[i] = K.apply(x[i], y[i]) }
+        try Cancellation.forEachChunk(n) { r in for i in r { o[i] = K.apply(x[i], y[i]) } }
     } else if b.count == 1, a.shape == shape, a.isContiguous {
         let x = a.data, y = b.data[0]
-        for i in 0..<n { o[i] = K.apply(x[i], y) }
+        try Cancellation.forEachChunk(n) { r in for i in r { o[i] = K.apply(x[i], y) } }
     } else if a.count == 1, b.shape == shape, b.isContiguous {
         let x = a.data[0], y = b.data
-        for i in 0..<n { o[i] = K.apply(x, y[i]) }
+        try Cancellation.forEachChunk(n) { r in for i in r { o[i] = K.apply(x, y[i]) } }
     } else {
         let pa = a.storage.pointer, pb = b.storage.pointer
-        forEachRow2(shape: shape, stridesA: broadcastStrides(a, to: shape), offsetA: a.offset,
-                    stridesB: broadcastStrides(b, to: shape), offsetB: b.offset) { sa, da, sb, db, len, outIndex in
+        try forEachRow2(shape: shape, stridesA: broadcastStrides(a, to: shape), offsetA: a.offset,
+                    stridesB: broadcastStrides(b, to: shape), offsetB: b.offset, cancellable: true) { sa, da, sb, db, len, outIndex in
             let d = o + outIndex
             for j in 0..<len { d[j] = K.apply(pa[sa + j * da], pb[sb + j * db]) }
         }
@@ -78,10 +83,11 @@ protocol UnaryKernel {
     static func apply(_ x: Float) -> Float
 }
 
+/// `out = f(a)`, in chunks that check for cancellation when large.
 func mapUnary<K: UnaryKernel>(_ a: Tensor, _ kernel: K.Type) throws(TensorError) -> Tensor {
-    let src = a.isContiguous ? a : try a.contiguousCopy()
+    let src = try a.contiguousLayout()
     let out = try Tensor(uninitializedShape: a.shape)
     let x = src.data, o = out.data
-    for i in 0..<out.count { o[i] = K.apply(x[i]) }
+    try Cancellation.forEachChunk(out.count) { r in for i in r { o[i] = K.apply(x[i]) } }
     return out
 }

@@ -1,6 +1,8 @@
 /// Matrix products through `cblas_sgemm`: 2-D, batched (batch dimensions
 /// broadcast as in NumPy), and with 1-D operands treated as vectors.
 /// Transposed views are passed to BLAS as transposed, without copying.
+/// Products larger than `BLAS.blockWork` multiply-adds stop at Ctrl-C
+/// (`TensorError.interrupted`) within one block.
 
 extension Tensor {
     public func matmul(_ b: Tensor) throws(TensorError) -> Tensor {
@@ -30,13 +32,11 @@ extension Tensor {
         let la = try MatrixLayout(a), lb = try MatrixLayout(b)
         let batchCount = Shape.count(batch)
         if m > 0, n > 0, k > 0, batchCount > 0 {
-            let offsetsA = batchOffsets(la.tensor, batch: batch), offsetsB = batchOffsets(lb.tensor, batch: batch)
-            for i in 0..<batchCount {
-                BLAS.sgemm(transposeA: la.transposed, transposeB: lb.transposed, m: m, n: n, k: k,
-                           a: la.tensor.storage.pointer + offsetsA[i], lda: la.leading,
-                           b: lb.tensor.storage.pointer + offsetsB[i], ldb: lb.leading,
-                           c: out.data + i * m * n, ldc: n)
-            }
+            // Large products are done in blocks that check for Ctrl-C (see BLAS.blockWork).
+            try BLAS.sgemmBatched(transposeA: la.transposed, transposeB: lb.transposed, m: m, n: n, k: k,
+                                  a: la.tensor.storage.pointer, lda: la.leading, aOffsets: batchOffsets(la.tensor, batch: batch),
+                                  b: lb.tensor.storage.pointer, ldb: lb.leading, bOffsets: batchOffsets(lb.tensor, batch: batch),
+                                  c: out.data, ldc: n, cOffsets: (0..<batchCount).map { $0 * m * n })
         }
         return out.recording("matmul", [a, b]) { g throws(TensorError) in
             let ga = a.needsGrad ? try g.matmul(b.transpose(-2, -1)).sumTo(a.shape) : nil

@@ -221,7 +221,8 @@ extension Tensor {
         let s = try src.expandTo(shape)
         storage.markModified()
         let dstBase = storage.pointer, srcBase = s.storage.pointer
-        forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset) { da, sa, db, sb, len, _ in
+        // In place: runs to the end (an interrupted copy would leave half-written values).
+        try forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset, cancellable: false) { da, sa, db, sb, len, _ in
             for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }
         }
     }

@@ -61,19 +61,31 @@ public enum Init {
     /// Samples of N(mean, std²); std ≥ 0.
     @discardableResult
     public static func normal(_ t: Tensor, mean: Float = 0, std: Float = 1) throws(TensorError) -> Tensor {
+        try normal(t, mean: mean, std: std, fresh: false)
+    }
+
+    /// `normal`; with `fresh` (a tensor nobody else sees yet, as in `randn`)
+    /// a large fill stops at Ctrl-C with `TensorError.interrupted`, leaving
+    /// the random generator where it was.
+    static func normal(_ t: Tensor, mean: Float, std: Float, fresh: Bool) throws(TensorError) -> Tensor {
         guard mean.isFinite, std.isFinite, std >= 0 else {
             throw TensorError("normal: needs a finite mean and a finite std ≥ 0, got mean \(mean), std \(std)")
         }
-        return try normal(t, mean: Double(mean), std: Double(std), "normal")
+        return try normal(t, mean: Double(mean), std: Double(std), "normal", cancellable: fresh)
     }
 
     /// Samples of U(low, high): every value satisfies low ≤ x < high (x = low when they are equal).
     @discardableResult
     public static func uniform(_ t: Tensor, low: Float = 0, high: Float = 1) throws(TensorError) -> Tensor {
+        try uniform(t, low: low, high: high, fresh: false)
+    }
+
+    /// `uniform`; `fresh` as for `normal(_:mean:std:fresh:)`.
+    static func uniform(_ t: Tensor, low: Float, high: Float, fresh: Bool) throws(TensorError) -> Tensor {
         guard low.isFinite, high.isFinite, low <= high else {
             throw TensorError("uniform: needs finite bounds with low ≤ high, got low \(low), high \(high)")
         }
-        return try uniform(t, low: Double(low), high: Double(high), "uniform")
+        return try uniform(t, low: Double(low), high: Double(high), "uniform", cancellable: fresh)
     }
 
     /// U(−a, a) with a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio).
@@ -127,18 +139,18 @@ public enum Init {
         return nonlinearity.gain / Double(fan).squareRoot()
     }
 
-    private static func normal(_ t: Tensor, mean: Double, std: Double, _ op: String) throws(TensorError) -> Tensor {
+    private static func normal(_ t: Tensor, mean: Double, std: Double, _ op: String, cancellable: Bool = false) throws(TensorError) -> Tensor {
         try checkFloat(t, op)
         let rng = RandomGenerator.shared
-        return try fill(t, op) { Float(mean + std * rng.nextNormal()) }
+        return try fill(t, op, cancellable: cancellable) { Float(mean + std * rng.nextNormal()) }
     }
 
-    private static func uniform(_ t: Tensor, low: Double, high: Double, _ op: String) throws(TensorError) -> Tensor {
+    private static func uniform(_ t: Tensor, low: Double, high: Double, _ op: String, cancellable: Bool = false) throws(TensorError) -> Tensor {
         try checkFloat(t, op)
         let rng = RandomGenerator.shared
         let lowF = Float(low), highF = Float(high)
         let span = high - low
-        return try fill(t, op) {
+        return try fill(t, op, cancellable: cancellable) {
             let x = Float(low + span * rng.nextDouble())
             // Rounding to Float32 can reach `high`; keep the interval half-open.
             return x < highF ? x : (lowF < highF ? highF.nextDown : lowF)
@@ -150,14 +162,26 @@ public enum Init {
     }
 
     /// Writes `next()` into every element in row-major order, through any
-    /// layout whose elements are distinct (not an expanded view).
-    private static func fill(_ t: Tensor, _ op: String, _ next: () -> Float) throws(TensorError) -> Tensor {
+    /// layout whose elements are distinct (not an expanded view). With
+    /// `cancellable` (a fresh contiguous tensor), a large fill checks for
+    /// cancellation between chunks and, when stopped, puts the random
+    /// generator back where it was before throwing `TensorError.interrupted`.
+    private static func fill(_ t: Tensor, _ op: String, cancellable: Bool = false, _ next: () -> Float) throws(TensorError) -> Tensor {
         for (size, stride) in zip(t.shape, t.strides) where size > 1 && stride == 0 {
             throw TensorError("\(op): cannot fill an expanded tensor of shape \(shapeText(t.shape)) in place (its elements share memory)")
         }
         if t.count == 0 { return t }
         t.storage.markModified()
-        if t.isContiguous {
+        if cancellable, t.isContiguous {
+            let x = t.data, rng = RandomGenerator.shared
+            let start = rng.position
+            do {
+                try Cancellation.forEachChunk(t.count) { r in for j in r { x[j] = next() } }
+            } catch {
+                rng.position = start
+                throw error
+            }
+        } else if t.isContiguous {
             let x = t.data
             for j in 0..<t.count { x[j] = next() }
         } else {

@@ -1,6 +1,7 @@
 import CTesseract
 import DVSTensor
 import Foundation
+import Synchronization
 
 /// What `OCREngine.recognize` returns one box for: each word, or each text line.
 public enum OCRLevel: String, Sendable, CaseIterable {
@@ -130,8 +131,16 @@ public final class OCREngine {
     /// Recognise the text of `image` and return one box per word (or per text
     /// line) in reading order, with the text, Tesseract's confidence (0–100)
     /// and the level ("word" or "line"). Boxes are in image pixels, right and
-    /// bottom exclusive. A page without text gives [].
+    /// bottom exclusive. A page without text gives []. Stops early with
+    /// `TensorError.interrupted` when `Cancellation` asks (at Tesseract's
+    /// next cancel point: between words, after layout analysis).
     public func recognize(_ image: Image, level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [Box] {
+        try recognize(image, level: level, psm: psm, stop: OCRStop())
+    }
+
+    /// `recognize`, also stopping when `stop` is raised (it stays raised
+    /// after `Cancellation` has been seen, even once Ctrl-C is cleared).
+    func recognize(_ image: Image, level: OCRLevel, psm: Int, stop: OCRStop) throws(TensorError) -> [Box] {
         try OCREngine.validate(image, psm: psm)
         if psm == 1 && !FileManager.default.isReadableFile(atPath: (tessdataPath as NSString).appendingPathComponent("osd.traineddata")) {
             throw TensorError("OCR: page segmentation mode 1 needs osd.traineddata, not found in \(tessdataPath)")
@@ -144,7 +153,20 @@ public final class OCREngine {
         }
         TessBaseAPISetSourceResolution(handle, OCREngine.resolution)
         defer { TessBaseAPIClear(handle) }
-        guard TessBaseAPIRecognize(handle, nil) == 0 else {
+        // Tesseract asks the monitor's cancel function between words; `stop`
+        // answers (Ctrl-C through `Cancellation`), and a cancelled page is dropped.
+        guard let monitor = TessMonitorCreate() else { throw TensorError("OCR: could not create a Tesseract monitor") }
+        defer { TessMonitorDelete(monitor) }
+        TessMonitorSetCancelFunc(monitor) { this, _ in
+            guard let this else { return false }
+            return Unmanaged<OCRStop>.fromOpaque(this).takeUnretainedValue().isRaised
+        }
+        let status = withExtendedLifetime(stop) {
+            TessMonitorSetCancelThis(monitor, Unmanaged.passUnretained(stop).toOpaque())
+            return TessBaseAPIRecognize(handle, monitor)
+        }
+        if stop.isRaised { throw TensorError.interrupted }
+        guard status == 0 else {
             throw TensorError("OCR: Tesseract failed to recognise a \(image.width)×\(image.height) page")
         }
         guard let it = TessBaseAPIGetIterator(handle) else { return [] }  // nothing found
@@ -209,6 +231,19 @@ public final class OCREngine {
             }
         }
         return out
+    }
+}
+
+/// Tells recognition to stop: raised by hand, or the first time it is asked
+/// while `Cancellation` says stop; once raised it stays raised.
+final class OCRStop: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    var isRaised: Bool {
+        if raised.load(ordering: .relaxed) { return true }
+        guard Cancellation.isRequested else { return false }
+        raised.store(true, ordering: .relaxed)
+        return true
     }
 }
 

@@ -55,37 +55,52 @@ public final class OCRPool: @unchecked Sendable {
 
     /// Recognise every image (see `OCREngine.recognize`); results are in input
     /// order. Inputs are checked before any work starts; if a page still fails,
-    /// the error of the first failing page (in input order) is thrown.
+    /// the error of the first failing page (in input order) is thrown. When
+    /// `Cancellation` asks, this returns within 20 ms with
+    /// `TensorError.interrupted` (no partial results); no further page is
+    /// started, and pages under way stop in the background.
     public func recognizeAll(_ images: [Image], level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [[Box]] {
         for (i, image) in images.enumerated() {
             do { try OCREngine.validate(image, psm: psm) } catch { throw TensorError("OCR page \(i): \(error.message.dropPrefix("OCR: "))") }
         }
         if images.isEmpty { return [] }
         let n = images.count
-        var results = [Result<[Box], TensorError>](repeating: .success([]), count: n)
+        let job = Job(pages: n)
         let next = Counter()
         let threads = Swift.min(workers, n)
-        results.withUnsafeMutableBufferPointer { out in
-            let out = UnsafeSendable(out)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 // Each index is taken by exactly one worker; a worker that
-                // finds nothing left never touches an engine.
-                guard let first = next.take(below: n) else { return }
+                // finds nothing left (or is told to stop) never touches an engine.
+                guard !job.stop.isRaised, let first = next.take(below: n) else { return }
                 let engine: OCREngine
-                do throws(TensorError) { engine = try checkout() } catch {
+                do throws(TensorError) { engine = try self.checkout() } catch {
                     // Could not start an engine: the pages this worker takes get the error.
                     var i: Int? = first
-                    while let j = i { out.value[j] = .failure(error); i = next.take(below: n) }
+                    while let j = i { job.set(j, .failure(error)); i = next.take(below: n) }
                     return
                 }
-                defer { checkin(engine) }
+                defer { self.checkin(engine) }
                 var i: Int? = first
-                while let j = i {
-                    do throws(TensorError) { out.value[j] = .success(try engine.recognize(images[j], level: level, psm: psm)) }
-                    catch { out.value[j] = .failure(error) }
+                while let j = i, !job.stop.isRaised {
+                    do throws(TensorError) { job.set(j, .success(try engine.recognize(images[j], level: level, psm: psm, stop: job.stop))) }
+                    catch { job.set(j, .failure(error)) }
                     i = next.take(below: n)
                 }
             }
+            done.signal()
+        }
+        // Tesseract's layout analysis has no cancel point (13–20 s on a
+        // 2000×2000 noise page), so the caller does not wait for it: on
+        // Ctrl-C it returns at once; pages under way stop at Tesseract's next
+        // cancel point in the background, and their engines then go back to the pool.
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if job.stop.isRaised { throw TensorError.interrupted }
+        }
+        let results = job.results
+        if job.stop.isRaised || results.contains(where: { if case .failure(let e) = $0 { e.isInterruption } else { false } }) {
+            throw TensorError.interrupted
         }
         var pages: [[Box]] = []
         pages.reserveCapacity(n)
@@ -132,10 +147,18 @@ private final class Counter: @unchecked Sendable {
     }
 }
 
-/// A buffer written at distinct indices by concurrent workers.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// One `recognizeAll` call's pages, shared with its workers, which may
+/// outlive the call when it was interrupted.
+private final class Job: @unchecked Sendable {
+    let stop = OCRStop()
+    private let lock = NSLock()
+    // A page no worker reached (the call was stopped) stays "interrupted".
+    private var pages: [Result<[Box], TensorError>]
+
+    init(pages n: Int) { pages = Array(repeating: .failure(.interrupted), count: n) }
+
+    func set(_ i: Int, _ result: Result<[Box], TensorError>) { lock.withLock { pages[i] = result } }
+    var results: [Result<[Box], TensorError>] { lock.withLock { pages } }
 }
 
 private extension String {

@@ -72,7 +72,7 @@ extension Tensor {
         let pOffsets = steppedOffsets(bh, tq * tk), oOffsets = steppedOffsets(bh, tq * dv)
 
         // S = Q Kᵀ · scale, into the probability buffer.
-        BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
+        try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
                           a: qm.base, lda: qm.leading, aOffsets: qm.offsets,
                           b: km.base, ldb: km.leading, bOffsets: km.offsets,
                           c: probs.data, ldc: tk, cOffsets: pOffsets)
@@ -95,7 +95,7 @@ extension Tensor {
             }
         }
         // O = P V.
-        BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: dv, k: tk,
+        try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: dv, k: tk,
                           a: probs.data, lda: tk, aOffsets: pOffsets,
                           b: vm.base, ldb: vm.leading, bOffsets: vm.offsets,
                           c: out.data, ldc: dv, cOffsets: oOffsets)
@@ -111,7 +111,7 @@ extension Tensor {
             if v.needsGrad {
                 // dV = Pᵀ dO
                 let t = try Tensor(uninitializedShape: v.shape)
-                BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
+                try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
                                   a: p, lda: tk, aOffsets: pOffsets, b: gg.data, ldb: dv, bOffsets: oOffsets,
                                   c: t.data, ldc: dv, cOffsets: steppedOffsets(bh, tk * dv))
                 gv = t
@@ -119,7 +119,7 @@ extension Tensor {
             if q.needsGrad || k.needsGrad {
                 // dP = dO Vᵀ, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place.
                 let ds = try Tensor(uninitializedShape: [bh, tq, tk])
-                BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
+                try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
                                   a: gg.data, lda: dv, aOffsets: oOffsets, b: vm.base, ldb: vm.leading, bOffsets: vm.offsets,
                                   c: ds.data, ldc: tk, cOffsets: pOffsets)
                 for row in 0..<(bh * tq) {
@@ -130,7 +130,7 @@ extension Tensor {
                 if q.needsGrad {
                     // dQ = dS K · scale
                     let t = try Tensor(uninitializedShape: q.shape)
-                    BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
+                    try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
                                       a: ds.data, lda: tk, aOffsets: pOffsets, b: km.base, ldb: km.leading, bOffsets: km.offsets,
                                       c: t.data, ldc: d, cOffsets: steppedOffsets(bh, tq * d))
                     gq = t
@@ -138,7 +138,7 @@ extension Tensor {
                 if k.needsGrad {
                     // dK = dSᵀ Q · scale
                     let t = try Tensor(uninitializedShape: k.shape)
-                    BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
+                    try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
                                       a: ds.data, lda: tk, aOffsets: pOffsets, b: qm.base, ldb: qm.leading, bOffsets: qm.offsets,
                                       c: t.data, ldc: d, cOffsets: steppedOffsets(bh, tk * d))
                     gk = t

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Large allocations that fail with an error instead of aborting the process.
+/// Swift's own allocator traps when `malloc` returns nil, so buffers whose size
+/// comes from user input (tensors, images, lists) are either allocated here or
+/// probed here first. Every layer that builds such buffers uses this target.
+
+/// The memory for `what` is not available (a process limit, or a size no machine has).
+public struct OutOfMemory: Error, CustomStringConvertible {
+    public let message: String
+    init(bytes: Int, for what: String) {
+        message = "out of memory: \(what) needs \(byteText(bytes)), and the allocation failed"
+    }
+    public var description: String { message }
+}
+
+/// Allocates `count` elements of `T` with `malloc`, or throws when the memory is
+/// not available. Free the result with `free`.
+public func allocateChecked<T>(_ type: T.Type, count: Int, for what: @autoclosure () -> String) throws(OutOfMemory) -> UnsafeMutablePointer<T> {
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+    guard !overflow, let raw = malloc(bytes) else {
+        throw OutOfMemory(bytes: overflow ? Int.max : bytes, for: what())
+    }
+    return raw.bindMemory(to: T.self, capacity: count)
+}
+
+/// Checks that `bytes` can be allocated before Swift code allocates them
+/// (`[Float]` images, lists of values): large requests are tried with `malloc`
+/// and released at once, so a process memory limit gives an error.
+public func ensureAllocatable(bytes: Int, for what: @autoclosure () -> String) throws(OutOfMemory) {
+    guard bytes >= 0 else { throw OutOfMemory(bytes: Int.max, for: what()) }
+    guard bytes >= 1 << 26 else { return }  // below 64 MiB: not worth a probe
+    guard let probe = malloc(bytes) else { throw OutOfMemory(bytes: bytes, for: what()) }
+    free(probe)
+}
+
+/// `8.0 GiB`, `512 MiB`, `300 bytes`.
+public func byteText(_ bytes: Int) -> String {
+    if bytes == Int.max { return "more bytes than the address space holds" }
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    var value = Double(bytes), unit = 0
+    while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+    if unit == 0 { return "\(bytes) bytes" }
+    if value >= 10 { return "\(Int(value.rounded())) \(units[unit])" }
+    let tenths = Int((value * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+}
