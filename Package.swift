@@ -21,16 +21,18 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         // POSIX file reading and writing shared by every layer (no DVS types).
         .target(name: "DVSFiles"),
+        // Allocations that fail with an error instead of aborting (no DVS types).
+        .target(name: "DVSMemory"),
         .target(
             name: "DVSLang",
-            dependencies: ["DVSFiles"],
+            dependencies: ["DVSFiles", "DVSMemory"],
             // The evaluator's state is only touched by the thread running DVS code;
             // dynamic exclusivity checks cost ~12% of call-heavy programs.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(
             name: "DVSTensor",
-            dependencies: ["DVSFiles", "COpenBLAS"],
+            dependencies: ["DVSFiles", "DVSMemory", "COpenBLAS"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(
@@ -50,7 +52,7 @@ let package = Package(
         ),
         .testTarget(name: "DVSFilesTests", dependencies: ["DVSFiles"]),
         .testTarget(name: "DVSLangTests", dependencies: ["DVSLang"]),
-        .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor"]),
+        .testTarget(name: "DVSTensorTests", dependencies: ["DVSTensor", "DVSMemory"]),
         .testTarget(name: "DVSVisionTests", dependencies: ["DVSVision", "DVSTensor"], exclude: ["Fixtures"]),
         .testTarget(name: "DVSDataTests", dependencies: ["DVSData", "DVSVision"]),
         // Snapshots/ holds expected DOT text, read through #filePath.

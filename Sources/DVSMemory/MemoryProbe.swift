@@ -27,13 +27,16 @@ public func allocateChecked<T>(_ type: T.Type, count: Int, for what: @autoclosur
 }
 
 /// Checks that `bytes` can be allocated before Swift code allocates them
-/// (`[Float]` images, lists of values): large requests are tried with `malloc`
-/// and released at once, so a process memory limit gives an error.
+/// (`[Float]` images, lists of values): large requests are mapped and unmapped
+/// at once, so a process memory limit (or a size beyond what the system will
+/// commit) gives an error. `mmap`, not `malloc`: the optimizer may remove a
+/// `malloc` whose memory is never used, and the probe with it.
 public func ensureAllocatable(bytes: Int, for what: @autoclosure () -> String) throws(OutOfMemory) {
     guard bytes >= 0 else { throw OutOfMemory(bytes: Int.max, for: what()) }
     guard bytes >= 1 << 26 else { return }  // below 64 MiB: not worth a probe
-    guard let probe = malloc(bytes) else { throw OutOfMemory(bytes: bytes, for: what()) }
-    free(probe)
+    let probe = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+    guard let probe, probe != MAP_FAILED else { throw OutOfMemory(bytes: bytes, for: what()) }
+    munmap(probe, bytes)
 }
 
 /// `8.0 GiB`, `512 MiB`, `300 bytes`.

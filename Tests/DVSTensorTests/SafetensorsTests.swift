@@ -295,7 +295,7 @@ final class SafetensorsTests: XCTestCase {
         try add("shape-not-list.safetensors", header: "{\(entry("w", "F32", "\"2x3\"", "[0,24]"))}",
                 "tensor 'w': shape must be a list of non-negative integers, got \"2x3\"")
         try add("huge-shape.safetensors", header: "{\(entry("w", "F32", "[1000000000000]", "[0,4000000000000]"))}",
-                "tensor 'w': shape [1000000000000] has too many elements (at most 2147483648)")
+                "tensor 'w': shape [1000000000000] has too many elements (at most 2147483647)")
         try add("overflowing-shape.safetensors", header: "{\(entry("w", "F32", "[4294967296, 4294967296, 4294967296]", "[0,0]"))}",
                 "tensor 'w': shape [4294967296,4294967296,4294967296] has too many elements")
         try add("huge-integer.safetensors", header: "{\(entry("w", "U8", "[99999999999999999999999]", "[0,1]"))}",

@@ -658,13 +658,25 @@ class TestPiped(ReplTestCase):
         # Under a 4 GB address-space limit an 8 GiB tensor cannot be allocated:
         # DVS reports it and the session (and its bindings) go on.
         env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
-        p = subprocess.run(["prlimit", "--as=4000000000", DVS], input=b"let a = 20\nones([2**31])\na + 1\n",
+        p = subprocess.run(["prlimit", "--as=4000000000", DVS], input=b"let a = 20\nones([2**31 - 1])\na + 1\n",
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
         err = p.stderr.decode()
         self.assertEqual(p.returncode, 1, err)
-        self.assertIn("out of memory: a tensor of 2147483648 elements needs 8.0 GiB, and the allocation failed", err)
+        self.assertIn("out of memory: a tensor of 2147483647 elements needs 8.0 GiB, and the allocation failed", err)
         self.assertNotIn("Fatal error", err)
         self.assertEqual(p.stdout.decode(), "21\n")
+
+    def test_lists_and_tolist_within_their_limit_are_probed_under_a_memory_limit(self):
+        # A hundred million values fit the list limit but not 2 GB: an error, not Swift's abort.
+        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
+        cells = b"let a = 1\nlen(list(0..<100000000))\nones([3000000, 2, 2, 5]).tolist()\na + 1\n"
+        p = subprocess.run(["prlimit", "--as=2000000000", DVS], input=cells,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+        err = p.stderr.decode()
+        self.assertIn("out of memory: range 0..<100000000 as a list (100,000,000 items) needs", err)
+        self.assertIn("out of memory: tolist of a tensor of shape [3000000,2,2,5] (81,000,001 items) needs", err)
+        self.assertNotIn("Fatal error", err)
+        self.assertEqual(p.stdout.decode(), "2\n")
 
 
 # 10. The command line: -e, help, and dvs notebook's timeouts, signals and partial pages

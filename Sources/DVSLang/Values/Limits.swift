@@ -1,3 +1,5 @@
+import DVSMemory
+
 /// Sizes the language refuses to build, so that a typo such as `[0] * 2**40`
 /// is an error instead of an allocation the process cannot survive.
 public enum Limits {
@@ -13,9 +15,16 @@ public enum Limits {
     public static let maxStringBytes = 1 << 30
 
     /// Throws unless a list of `count` items may be built; `what` names it.
+    /// A list within the limit is also probed: under a process memory limit a
+    /// hundred million values may not fit, and Swift would abort.
     public static func checkListSize(_ count: Int, _ what: @autoclosure () -> String) throws(NativeError) {
         guard count <= maxListItems else {
-            throw NativeError("\(what()) would hold \(grouped(count)) items: too many for a list (at most \(grouped(maxListItems)))")
+            throw NativeError("\(what()) would hold \(count == Int.max ? "too many" : grouped(count)) items: too many for a list (at most \(grouped(maxListItems)))")
+        }
+        do throws(OutOfMemory) {
+            try ensureAllocatable(bytes: count * MemoryLayout<Value>.stride * 2, for: "\(what()) (\(grouped(count)) items)")
+        } catch {
+            throw NativeError(error.message)
         }
     }
 

@@ -12,7 +12,9 @@ enum TensorLibrary {
             switch try a.string(1) {
             case "f32": copy.dtype = .float32
             case "i64":
-                guard try tensorValues(copy).allSatisfy({ $0 == $0.rounded() }) else { throw NativeError("tensor: dtype \"i64\" needs whole numbers") }
+                guard try tensorValues(copy).allSatisfy({ $0.isFinite && $0 == $0.rounded() }) else {
+                    throw NativeError("tensor: dtype \"i64\" needs finite whole numbers")
+                }
                 copy.dtype = .int64
             case let other: throw NativeError("tensor: dtype must be \"f32\" or \"i64\", got \"\(other)\"")
             }
@@ -45,16 +47,18 @@ enum TensorLibrary {
             var start = try a.number(0), stop: Double
             if a.isNil(1) { stop = start; start = 0 } else { stop = try a.number(1) }
             let r: RangeObject = try RangeObject(start: start, end: stop, step: try a.number(2), inclusive: false)
-            guard r.count <= Shape.maxElements else { throw NativeError("arange: \(r.count) values is too many") }
-            let values = (0..<r.count).map { Float(r.element($0)) }
-            return try TensorValue.result { () throws(TensorError) in try Tensor(shape: [values.count], values: values) }
+            guard r.count <= Shape.maxElements else {
+                throw NativeError("arange: \(r.count) values are too many for a tensor (at most \(Shape.maxElements))")
+            }
+            return try TensorValue.result { () throws(TensorError) in try Tensor.generated(count: r.count) { Float(r.element($0)) } }
         },
         NativeFunction("linspace", [.init("start", "number"), .init("stop", "number"), .init("count", "number")], returns: "tensor",
                        help: "`count` evenly spaced values from start to stop, both included.") { a in
             let s = try a.number(0), e = try a.number(1), n = try a.int(2)
             guard n >= 0, n <= Shape.maxElements else { throw NativeError("linspace: count must be between 0 and \(Shape.maxElements), got \(n)") }
-            let values = (0..<n).map { i in Float(n == 1 ? s : s + (e - s) * Double(i) / Double(n - 1)) }
-            return try TensorValue.result { () throws(TensorError) in try Tensor(shape: [n], values: values) }
+            return try TensorValue.result { () throws(TensorError) in
+                try Tensor.generated(count: n) { i in Float(n == 1 ? s : s + (e - s) * Double(i) / Double(n - 1)) }
+            }
         },
         NativeFunction("eye", [.init("n", "number")], returns: "tensor", help: "The n×n identity matrix.") { a in
             let n = try a.int(0)
@@ -95,7 +99,9 @@ enum TensorLibrary {
                        help: "Threads OpenBLAS uses for matrix products; threads(n) sets them (default: $DVS_THREADS or all cores).") { a in
             if !a.isNil(0) {
                 let n = try a.int(0)
-                guard n >= 1 else { throw NativeError("threads: needs at least 1, got \(n)") }
+                guard n >= 1, n <= BLAS.maxThreads else {
+                    throw NativeError("threads: needs a number from 1 to \(BLAS.maxThreads), got \(n)")
+                }
                 BLAS.setThreads(n)
             }
             return .number(Double(BLAS.threads))

@@ -53,10 +53,30 @@ enum TensorConversion {
         for item in items { try flatten(item, depth: depth + 1, shape: &shape, into: &values, what) }
     }
 
+    /// How many values `list` builds for `shape`: the numbers and every nested
+    /// list ([100000000, 0] is a hundred million empty lists); Int.max on overflow.
+    static func listItemCount(_ shape: [Int]) -> Int {
+        var total = 1, rows = 1  // the outer list (a scalar: its number)
+        for d in shape {
+            let (r, overRows) = rows.multipliedReportingOverflow(by: d)
+            let (t, overTotal) = total.addingReportingOverflow(r)
+            guard !overRows, !overTotal else { return Int.max }
+            (rows, total) = (r, t)
+        }
+        return total
+    }
+
     /// Nested lists of numbers with the tensor's shape.
     static func list(_ t: Tensor) throws(NativeError) -> Value {
-        try Limits.checkListSize(t.count, "tolist of a tensor of shape \(shapeText(t.shape))")
-        try tensorOp { () throws(TensorError) in try ensureAllocatable(bytes: t.count * 16, for: "tolist of shape \(shapeText(t.shape))") }
+        let items = listItemCount(t.shape)
+        try Limits.checkListSize(items, "tolist of a tensor of shape \(shapeText(t.shape))")
+        // Each nested list is also an object with its own item buffer (measured
+        // about 260 bytes for a short row), on top of the values Limits probed.
+        let lists = items - Swift.max(t.count, 1)
+        try tensorOp { () throws(TensorError) in
+            try ensureAllocatable(bytes: lists * 320 + t.count * 32,
+                                  for: "tolist of a tensor of shape \(shapeText(t.shape)) (\(Limits.grouped(lists)) lists)")
+        }
         let values = try tensorValues(t)
         if t.rank == 0 { return number(values[0]) }
         func build(_ dim: Int, _ base: Int) -> Value {

@@ -33,7 +33,7 @@ enum TensorPrinting {
         func format(_ x: Float) -> String {
             if x.isNaN { return "nan" }
             if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-            if whole { return String(Int(x)) }
+            if whole { return Swift.abs(x) < 1e18 ? String(Int(x)) : String(format: "%.0f", x) }
             return scientific ? String(format: "%.4e", x) : String(format: "%.4f", x)
         }
         let width = sample.map { format($0).count }.max() ?? 1

@@ -15,10 +15,16 @@ public enum BLAS {
         }
     }
 
-    /// Threads OpenBLAS uses for one matrix product (process-wide).
+    /// The most threads `setThreads` accepts: OpenBLAS's own build limit, and
+    /// never more than 4 per core (each thread takes a 128 MB buffer).
+    public static var maxThreads: Int {
+        Swift.max(1, Swift.min(Int(openblas_get_num_procs()) * 4, 64))
+    }
+
+    /// Threads OpenBLAS uses for one matrix product (process-wide), clamped to 1…`maxThreads`.
     public static func setThreads(_ n: Int) {
         configured = true
-        openblas_set_num_threads(Int32(Swift.max(1, n)))
+        openblas_set_num_threads(Int32(Swift.min(Swift.max(1, n), maxThreads)))
     }
 
     public static var threads: Int {

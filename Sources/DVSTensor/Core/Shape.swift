@@ -1,7 +1,8 @@
 /// Shape arithmetic shared by the ops.
 public enum Shape {
-    /// The largest number of elements a tensor may have (2^31, 8 GiB of floats).
-    public static let maxElements = 1 << 31
+    /// The largest number of elements a tensor may have: 2^31 − 1 (8 GiB of
+    /// floats), so every size, stride and leading dimension fits the Int32 BLAS takes.
+    public static let maxElements = Int(Int32.max)
     public static let maxRank = 8
 
     /// Number of elements of `shape` (1 for a scalar).
@@ -13,7 +14,7 @@ public enum Shape {
         var acc = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) {
             strides[i] = acc
-            acc *= Swift.max(shape[i], 1)
+            acc = acc &* Swift.max(shape[i], 1)  // wraps only for empty shapes, whose strides address nothing
         }
         return strides
     }

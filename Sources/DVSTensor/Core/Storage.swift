@@ -1,3 +1,4 @@
+import DVSMemory
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,7 +43,11 @@ public final class TensorStorage {
     init(uninitializedCount count: Int) throws(TensorError) {
         _ = TensorStorage.allocatorConfigured
         self.count = count
-        pointer = try allocateChecked(Float.self, count: Swift.max(count, 1), for: "a tensor of \(count) elements")
+        do throws(OutOfMemory) {
+            pointer = try allocateChecked(Float.self, count: Swift.max(count, 1), for: "a tensor of \(count) elements")
+        } catch {
+            throw TensorError(error.message)
+        }
     }
 
     /// A one-element buffer (scalars are too small to fail).

@@ -69,6 +69,15 @@ public final class Tensor {
         count = 1
     }
 
+    /// A 1-D tensor of `count` values `value(i)`, written straight into its
+    /// storage (no intermediate array: `arange(2**30)` needs one buffer).
+    public static func generated(count: Int, _ value: (Int) -> Float) throws(TensorError) -> Tensor {
+        try Shape.validate([count], "tensor")
+        let t = try Tensor(uninitializedShape: [count])
+        for i in 0..<count { t.data[i] = value(i) }
+        return t
+    }
+
     public static func zeros(_ shape: [Int]) throws(TensorError) -> Tensor { try full(shape, 0) }
     public static func ones(_ shape: [Int]) throws(TensorError) -> Tensor { try full(shape, 1) }
 

@@ -12,10 +12,16 @@ extension Image {
     /// The whole-pixel rectangle of a box, clipped to the image (nil when empty).
     func pixelRect(_ box: Box) -> Rect? {
         guard box.x.isFinite, box.y.isFinite, box.w.isFinite, box.h.isFinite else { return nil }
-        func px(_ v: Double) -> Int { Int(Swift.max(-1, Swift.min(Double(Image.maxSide + 1), v.rounded()))) }
+        let px = Image.pixelCoordinate
         let r = Rect(x0: Swift.max(0, px(box.x)), y0: Swift.max(0, px(box.y)),
                      x1: Swift.min(width, px(box.x + box.w)), y1: Swift.min(height, px(box.y + box.h)))
         return r.isEmpty ? nil : r
+    }
+
+    /// A box coordinate as a pixel index, clamped just outside the largest
+    /// image so that far-off boxes (1e300, 2^63) stay far off without overflowing `Int`.
+    static func pixelCoordinate(_ v: Double) -> Int {
+        Int(Swift.max(-1, Swift.min(Double(Image.maxSide + 1), v.rounded())))
     }
 
     /// Blends a rectangle toward `target` (per channel) with opacity `alpha`.
@@ -58,10 +64,10 @@ extension Image {
     }
 
     private mutating func outline(_ box: Box, _ target: [Float], thickness t: Int, alpha: Float) {
-        guard t >= 1, box.w.isFinite, box.h.isFinite else { return }
+        guard t >= 1, box.x.isFinite, box.y.isFinite, box.w.isFinite, box.h.isFinite else { return }
         // Edges are computed on the unclipped box so clipped parts stay clipped.
-        let x0 = Int(box.x.rounded()), y0 = Int(box.y.rounded())
-        let x1 = Int((box.x + box.w).rounded()), y1 = Int((box.y + box.h).rounded())
+        let px = Image.pixelCoordinate
+        let x0 = px(box.x), y0 = px(box.y), x1 = px(box.x + box.w), y1 = px(box.y + box.h)
         guard x1 > x0, y1 > y0 else { return }
         let clip = Rect(x0: 0, y0: 0, x1: width, y1: height)
         func part(_ a: Int, _ b: Int, _ c: Int, _ d: Int) {
@@ -92,8 +98,8 @@ extension Image {
         let target = try resolvedColor(color, op: "drawLabel")
         let bg = try background.map { (c: [Float]) throws(TensorError) -> [Float] in try resolvedColor(c, op: "drawLabel") }
         guard box.w.isFinite, box.h.isFinite, box.x.isFinite, box.y.isFinite else { return nil }
-        let x0 = Int(box.x.rounded()), y0 = Int(box.y.rounded())
-        let x1 = Int((box.x + box.w).rounded()), y1 = Int((box.y + box.h).rounded())
+        let px = Image.pixelCoordinate
+        let x0 = px(box.x), y0 = px(box.y), x1 = px(box.x + box.w), y1 = px(box.y + box.h)
         guard y1 - y0 >= font.ascent + font.descent + padding, x1 - x0 > 2 * padding else { return nil }
         guard let fitted = try Image.fit(text, font: font, width: x1 - x0 - 2 * padding) else { return nil }
         let penX = x0 + padding, baseline = y0 + padding + font.ascent
