@@ -13,6 +13,7 @@ public struct OutOfMemory: Error, CustomStringConvertible {
     init(bytes: Int, for what: String) {
         message = "out of memory: \(what) needs \(byteText(bytes)), and the allocation failed"
     }
+    init(message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -49,4 +50,35 @@ public func byteText(_ bytes: Int) -> String {
     if value >= 10 { return "\(Int(value.rounded())) \(units[unit])" }
     let tenths = Int((value * 10).rounded())
     return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+}
+
+/// The process's address space against its limit (`RLIMIT_AS`, as set by
+/// `ulimit -v` or `prlimit --as`): code that grows data one small value at a
+/// time (`x = [x]` in a loop) asks now and then, and stops with an error while
+/// `headroom` is left, before Swift's allocator would abort. Without a limit,
+/// running out of memory is the operating system's to handle.
+public enum AddressSpace {
+    /// What must stay free for the work between two checks.
+    public static let headroom = 256 << 20
+
+    public static func check() throws(OutOfMemory) {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,  // RLIM_INFINITY
+              let used = usedBytes() else { return }
+        let cap = Int(clamping: limit.rlim_cur)
+        if used > cap - headroom {
+            throw OutOfMemory(message: "out of memory: the program's data uses \(byteText(used)) of the process's \(byteText(cap)) limit")
+        }
+    }
+
+    /// The process's size (VmSize) from /proc/self/statm, nil where unavailable.
+    static func usedBytes() -> Int? {
+        let fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let pages = Int(String(decoding: buffer[..<n].prefix { $0 != 32 }, as: UTF8.self)) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
 }

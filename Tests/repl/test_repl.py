@@ -666,6 +666,17 @@ class TestPiped(ReplTestCase):
         self.assertNotIn("Fatal error", err)
         self.assertEqual(p.stdout.decode(), "21\n")
 
+    def test_data_grown_in_a_loop_stops_at_the_memory_limit(self):
+        # One small list at a time: loops check the process's size against its limit.
+        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
+        cells = b"let a = 1\nvar x = []\nwhile true { x = [x, 1] }\na + 1\n"
+        p = subprocess.run(["prlimit", "--as=2000000000", DVS], input=cells,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+        err = p.stderr.decode()
+        self.assertIn("out of memory: the program's data uses", err)
+        self.assertNotIn("Fatal error", err)
+        self.assertEqual(p.stdout.decode(), "2\n")
+
     def test_lists_and_tolist_within_their_limit_are_probed_under_a_memory_limit(self):
         # A hundred million values fit the list limit but not 2 GB: an error, not Swift's abort.
         env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)

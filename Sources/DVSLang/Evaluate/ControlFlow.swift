@@ -1,3 +1,4 @@
+import DVSMemory
 /// `if`, `while`, `for`, `break`, `continue`, `return`.
 
 final class IfNode: Node {
@@ -23,7 +24,7 @@ final class WhileNode: Node {
     }
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         while try condition.condition(f, I, "the while condition") {
-            if Interrupt.isRequested { throw I.interrupted(at: range) }
+            try I.checkLoop(at: range)
             _ = try body.eval(f, I)
             if I.signal != .none {
                 if I.signal == .breakLoop { I.signal = .none; break }
@@ -61,7 +62,7 @@ final class ForNode: Node {
     /// Runs the body once; returns false when the loop must stop.
     @inline(__always)
     private func step(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Bool {
-        if Interrupt.isRequested { throw I.interrupted(at: range) }
+        try I.checkLoop(at: range)
         _ = try body.eval(f, I)
         switch I.signal {
         case .none: return true
@@ -202,6 +203,21 @@ final class ControlBoundaryNode: Node {
 }
 
 extension Interpreter {
+    /// Asked at every loop iteration: Ctrl-C, and every 65,536th time the
+    /// process's memory limit (a loop is how a program grows data without bound).
+    @inline(__always)
+    func checkLoop(at range: SourceRange) throws(Diagnostic) {
+        if Interrupt.isRequested { throw interrupted(at: range) }
+        loopTicks &-= 1
+        if loopTicks > 0 { return }
+        loopTicks = 65_536
+        do throws(OutOfMemory) {
+            try AddressSpace.check()
+        } catch {
+            throw self.error(error.message, at: range)
+        }
+    }
+
     func interrupted(at range: SourceRange) -> Diagnostic {
         Interrupt.clear()
         return Diagnostic(.interrupt, "interrupted", at: range, stack: stackTrace(at: range))

@@ -15,6 +15,8 @@ public final class Interpreter {
     let callRecords: UnsafeMutablePointer<CallRecord>
     /// Set by `break`, `continue` and `return`; cleared by the loop or call that handles it.
     var signal: Signal = .none
+    /// Loop iterations left before `checkLoop` next reads the memory limit.
+    var loopTicks = 65_536
     var returnValue: Value = .null
 
     enum Signal { case none, breakLoop, continueLoop, returning }
