@@ -28,6 +28,21 @@ public enum Limits {
         }
     }
 
+    /// Before one more item is appended to `items`: the list limit, and, when
+    /// the buffer is full and large, a probe for the doubled buffer Swift will
+    /// allocate (a list grown by `push` in a loop).
+    public static func checkGrowth(of items: [Value], _ what: @autoclosure () -> String) throws(NativeError) {
+        guard items.count < maxListItems else {
+            throw NativeError("\(what()) of \(grouped(items.count)) items: a list holds at most \(grouped(maxListItems))")
+        }
+        guard items.count == items.capacity else { return }
+        do throws(OutOfMemory) {
+            try ensureAllocatable(bytes: 2 * Swift.max(items.capacity, 1) * MemoryLayout<Value>.stride, for: "\(what()) of \(grouped(items.count)) items")
+        } catch {
+            throw NativeError(error.message)
+        }
+    }
+
     /// `100,000,000`: limits read better with thousands separators.
     public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)

@@ -36,6 +36,7 @@ public enum Value {
 public final class ListObject {
     public var items: [Value]
     public init(_ items: [Value] = []) { self.items = items }
+    deinit { Teardown.release(&items) }
 }
 
 /// A record: string keys in insertion order, shared by reference.
@@ -43,6 +44,8 @@ public final class RecordObject {
     public private(set) var keys: [String] = []
     public private(set) var values: [Value] = []
     private var slots: [String: Int] = [:]
+
+    deinit { Teardown.release(&values) }
 
     public init(_ fields: [(String, Value)] = []) {
         keys.reserveCapacity(fields.count)

@@ -98,7 +98,9 @@ enum ListLibrary {
         },
         NativeFunction("push", [.init("xs", "list"), .init("x", "any")], returns: "nil",
                        help: "Appends x to the end of the list, in place.") { a in
-            try a.list(0).items.append(a[1])
+            let l = try a.list(0)
+            try Limits.checkGrowth(of: l.items, "push onto a list")
+            l.items.append(a[1])
             return .null
         },
         NativeFunction("pop", [.init("xs", "list")], returns: "any",
