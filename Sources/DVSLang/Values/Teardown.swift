@@ -1,6 +1,6 @@
 /// Frees nested lists and records without deep recursion: a list nested 30
 /// million levels deep (`x = [x]` in a loop) would otherwise free itself one
-/// `deinit` inside the next until the stack overflows. Past a depth of 1,000,
+/// `deinit` inside the next until the stack overflows. Past a depth of 100,
 /// a container's items are handed to the outermost `deinit` in progress, which
 /// frees them in a loop. Values live on the interpreter's one thread, so the
 /// bookkeeping is plain globals.
@@ -11,7 +11,7 @@ enum Teardown {
     /// Empties `items`, freeing what only it held.
     static func release(_ items: inout [Value]) {
         if items.isEmpty { return }
-        if depth >= 1_000 {
+        if depth >= 100 {
             deferred.append(items)
             items = []
             return
