@@ -631,9 +631,11 @@ class TestCtrlD(ReplTestCase):
 
 # 9. Piped mode
 class TestPiped(ReplTestCase):
-    def run_piped(self, text):
+    def run_piped(self, text, memory_limit=None):
+        """Cells piped into the REPL; with memory_limit, under `prlimit --as` (bytes)."""
         env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
-        return subprocess.run([DVS], input=text.encode(), stdout=subprocess.PIPE,
+        command = [DVS] if memory_limit is None else ["prlimit", "--as=%d" % memory_limit, DVS]
+        return subprocess.run(command, input=text.encode(), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
 
     def test_values_without_prompts(self):
@@ -657,9 +659,7 @@ class TestPiped(ReplTestCase):
     def test_failed_allocation_is_an_error_the_session_survives(self):
         # Under a 4 GB address-space limit an 8 GiB tensor cannot be allocated:
         # DVS reports it and the session (and its bindings) go on.
-        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
-        p = subprocess.run(["prlimit", "--as=4000000000", DVS], input=b"let a = 20\nones([2**31 - 1])\na + 1\n",
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+        p = self.run_piped("let a = 20\nones([2**31 - 1])\na + 1\n", memory_limit=4_000_000_000)
         err = p.stderr.decode()
         self.assertEqual(p.returncode, 1, err)
         self.assertIn("out of memory: a tensor of 2147483647 elements needs 8.0 GiB, and the allocation failed", err)
@@ -668,10 +668,8 @@ class TestPiped(ReplTestCase):
 
     def test_data_grown_in_a_loop_stops_at_the_memory_limit(self):
         # One small list at a time: loops check the process's size against its limit.
-        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
-        cells = b"let a = 1\nvar x = []\nwhile true { x = [x, 1] }\nvar xs = []\nwhile true { push(xs, 1) }\na + 1\n"
-        p = subprocess.run(["prlimit", "--as=2000000000", DVS], input=cells,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+        cells = "let a = 1\nvar x = []\nwhile true { x = [x, 1] }\nvar xs = []\nwhile true { push(xs, 1) }\na + 1\n"
+        p = self.run_piped(cells, memory_limit=2_000_000_000)
         err = p.stderr.decode()
         self.assertIn("out of memory: the program's data uses", err)
         # push: the loop check or the probe of the doubled buffer, whichever comes first
@@ -681,10 +679,8 @@ class TestPiped(ReplTestCase):
 
     def test_lists_and_tolist_within_their_limit_are_probed_under_a_memory_limit(self):
         # A hundred million values fit the list limit but not 2 GB: an error, not Swift's abort.
-        env = dict(os.environ, DVS_HISTORY=os.path.join(self.tmp.name, "hist"), HOME=self.tmp.name)
-        cells = b"let a = 1\nlen(list(0..<100000000))\nones([3000000, 2, 2, 5]).tolist()\na + 1\n"
-        p = subprocess.run(["prlimit", "--as=2000000000", DVS], input=cells,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=TIMEOUT)
+        cells = "let a = 1\nlen(list(0..<100000000))\nones([3000000, 2, 2, 5]).tolist()\na + 1\n"
+        p = self.run_piped(cells, memory_limit=2_000_000_000)
         err = p.stderr.decode()
         self.assertIn("out of memory: range 0..<100000000 as a list (100,000,000 items) needs", err)
         self.assertIn("out of memory: tolist of a tensor of shape [3000000,2,2,5] (81,000,001 items) needs", err)
