@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "DVSFiles"),
         // Allocations that fail with an error instead of aborting (no DVS types).
         .target(name: "DVSMemory"),
+        // Elementwise inner loops compiled per CPU generation (no DVS types).
+        .target(name: "DVSKernels"),
         .target(
             name: "DVSLang",
             dependencies: ["DVSFiles", "DVSMemory"],
@@ -32,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "DVSTensor",
-            dependencies: ["DVSFiles", "DVSMemory", "COpenBLAS"],
+            dependencies: ["DVSFiles", "DVSMemory", "DVSKernels", "COpenBLAS"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(

@@ -41,25 +41,6 @@ final class CancellationTests: XCTestCase {
         }
     }
 
-    /// Row-major values of `t` (any layout) as a [batch…, rows, cols] product reference.
-    private func naiveMatmul(_ a: Tensor, _ b: Tensor) throws -> [Float] {
-        let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
-        let batch = try Shape.broadcast(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), "test")
-        let ea = try a.expandTo(batch + [m, k]).contiguousCopy().toArray()
-        let eb = try b.expandTo(batch + [k, n]).contiguousCopy().toArray()
-        var out = [Float](repeating: 0, count: Shape.count(batch) * m * n)
-        for p in 0..<Shape.count(batch) {
-            for i in 0..<m {
-                for j in 0..<n {
-                    var s: Double = 0
-                    for q in 0..<k { s += Double(ea[p * m * k + i * k + q]) * Double(eb[p * k * n + q * n + j]) }
-                    out[p * m * n + i * n + j] = Float(s)
-                }
-            }
-        }
-        return out
-    }
-
     private func assertClose(_ x: [Float], _ y: [Float], file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(x.count, y.count, file: file, line: line)
         let worst = zip(x, y).map { Swift.abs($0 - $1) / Swift.max(1, Swift.abs($1)) }.max() ?? 0

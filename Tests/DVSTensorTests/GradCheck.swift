@@ -78,3 +78,23 @@ extension Tensor {
 extension Optimizer {
     var state: [(String, Tensor)] { try! stateTensors() }
 }
+
+/// a @ b by naive loops in Float64 (batch dimensions broadcast), row-major:
+/// the reference for products computed through BLAS.
+func naiveMatmul(_ a: Tensor, _ b: Tensor) throws -> [Float] {
+    let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1], n = b.shape[b.rank - 1]
+    let batch = try Shape.broadcast(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)), "test")
+    let ea = try a.expandTo(batch + [m, k]).contiguousCopy().toArray()
+    let eb = try b.expandTo(batch + [k, n]).contiguousCopy().toArray()
+    var out = [Float](repeating: 0, count: Shape.count(batch) * m * n)
+    for p in 0..<Shape.count(batch) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Double = 0
+                for q in 0..<k { s += Double(ea[p * m * k + i * k + q]) * Double(eb[p * k * n + q * n + j]) }
+                out[p * m * n + i * n + j] = Float(s)
+            }
+        }
+    }
+    return out
+}

@@ -1,36 +1,34 @@
 import COpenBLAS
 import Foundation
 
-/// Every call into OpenBLAS lives here. The thread count comes from
-/// `DVS_THREADS` (default: all cores) and can be changed at run time.
+/// Every call into OpenBLAS lives here. OpenBLAS itself runs on one thread;
+/// products are split over `WorkerPool.shared` instead, the same threads the
+/// other kernels use (two pools spinning on the same cores slowed 2-thread
+/// training below 1-thread speed). The thread count comes from `DVS_THREADS`
+/// (default: all cores) and can be changed at run time.
 public enum BLAS {
     nonisolated(unsafe) private static var configured = false
 
-    /// Applies `DVS_THREADS` once, before the first BLAS call.
+    /// Keeps OpenBLAS on the calling thread; done once, before the first product.
     static func configure() {
         if configured { return }
         configured = true
-        if let text = ProcessInfo.processInfo.environment["DVS_THREADS"], let n = Int(text), n > 0 {
-            setThreads(n)
-        }
+        openblas_set_num_threads(1)
     }
 
-    /// The most threads `setThreads` accepts: OpenBLAS's own build limit, and
-    /// never more than 4 per core (each thread takes a 128 MB buffer).
-    public static var maxThreads: Int {
-        Swift.max(1, Swift.min(Int(openblas_get_num_procs()) * 4, 64))
-    }
+    /// The most threads `setThreads` accepts (`WorkerPool.maxSize`).
+    public static var maxThreads: Int { WorkerPool.maxSize }
 
-    /// Threads OpenBLAS uses for one matrix product (process-wide), clamped to 1…`maxThreads`.
+    /// Threads for products and kernels (process-wide), clamped to 1…`maxThreads`.
     public static func setThreads(_ n: Int) {
-        configured = true
-        openblas_set_num_threads(Int32(Swift.min(Swift.max(1, n), maxThreads)))
+        WorkerPool.shared.resize(Swift.min(Swift.max(1, n), maxThreads))
     }
 
-    public static var threads: Int {
-        configure()
-        return Int(openblas_get_num_threads())
-    }
+    public static var threads: Int { WorkerPool.shared.size }
+
+    /// Products smaller than this many multiply-adds run on the calling
+    /// thread alone: waking a worker costs about as much as they do.
+    static let parallelWork = 1 << 17
 
     /// Multiply-adds one `cblas_sgemm` call may do before the next cancellation
     /// check: 2³¹ ≈ 2.1·10⁹, 25–60 ms on this project's 2-core machine (see
@@ -64,20 +62,71 @@ public enum BLAS {
         }
         configure()
         let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
+        // The product of matrix i restricted to a block of C's rows and columns and of the inner dimension.
+        func product(_ i: Int, _ rows: Range<Int>, _ cols: Range<Int>, _ inner: Range<Int>) {
+            let ai = a + aOffsets[i], bi = b + bOffsets[i], ci = c + cOffsets[i]
+            let ab = transposeA ? ai + inner.lowerBound * lda + rows.lowerBound : ai + rows.lowerBound * lda + inner.lowerBound
+            let bb = transposeB ? bi + cols.lowerBound * ldb + inner.lowerBound : bi + inner.lowerBound * ldb + cols.lowerBound
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(cols.count), Int32(inner.count),
+                        alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
+                        ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
+        }
+        let pool = WorkerPool.shared, count = cOffsets.count, single = m * n * k
         let blocks = GemmBlocks(m: m, n: n, k: k, work: blockWork)
         var meter = CancellationMeter(interval: blockWork)
-        for i in 0..<cOffsets.count {
-            let ai = a + aOffsets[i], bi = b + bOffsets[i], ci = c + cOffsets[i]
+        if pool.size > 1, count >= pool.size, blocks.ranges.count == 1, single * count >= parallelWork {
+            // Many products: whole matrices to each thread, in rounds of about blockWork.
+            let perRound = Swift.max(pool.size, blockWork / single)
+            var start = 0
+            while start < count {
+                let first = start, end = Swift.min(count, start + perRound)
+                pool.parallelFor(end - first, grain: 1) { r in
+                    for i in r { product(first + i, 0..<m, 0..<n, 0..<k) }
+                }
+                try meter.add(single * (end - first))
+                start = end
+            }
+            return
+        }
+        for i in 0..<count {
             for (rows, cols, inner) in blocks.ranges {
-                // Where the block starts in each operand (op(A) is m×k, op(B) k×n).
-                let ab = transposeA ? ai + inner.lowerBound * lda + rows.lowerBound : ai + rows.lowerBound * lda + inner.lowerBound
-                let bb = transposeB ? bi + cols.lowerBound * ldb + inner.lowerBound : bi + inner.lowerBound * ldb + cols.lowerBound
-                cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(cols.count), Int32(inner.count),
-                            alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
-                            ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
-                try meter.add(rows.count * cols.count * inner.count)
+                let work = rows.count * cols.count * inner.count
+                if pool.size > 1, work >= parallelWork {
+                    // One product: C's rows (or columns, when wider) cut into a part per thread.
+                    let byRows = rows.count >= cols.count
+                    let split = GemmSplit(byRows ? rows : cols, parts: pool.size)
+                    pool.run(parts: split.parts) { part in
+                        let piece = split.piece(part)
+                        product(i, byRows ? piece : rows, byRows ? cols : piece, inner)
+                    }
+                } else {
+                    product(i, rows, cols, inner)
+                }
+                try meter.add(work)
             }
         }
+    }
+}
+
+/// A range of C's rows or columns cut into near-equal pieces whose
+/// boundaries fall on multiples of 16 (OpenBLAS's register block), so no
+/// thread gets a ragged edge it would pad.
+struct GemmSplit {
+    let range: Range<Int>
+    let parts: Int
+    private let unit = 16
+
+    init(_ range: Range<Int>, parts: Int) {
+        self.range = range
+        let units = (range.count + unit - 1) / unit
+        self.parts = Swift.max(1, Swift.min(parts, units))
+    }
+
+    func piece(_ part: Int) -> Range<Int> {
+        let units = (range.count + unit - 1) / unit
+        let start = Swift.min(range.count, units * part / parts * unit)
+        let end = Swift.min(range.count, units * (part + 1) / parts * unit)
+        return range.lowerBound + start ..< range.lowerBound + end
     }
 }
 

@@ -50,23 +50,30 @@ protocol BinaryKernel {
     static func apply(_ a: Float, _ b: Float) -> Float
 }
 
-/// `out = f(a, b)` with NumPy broadcasting; contiguous same-shape and scalar
-/// operands take flat (vectorizable) loops. Large outputs are computed in
-/// chunks that check for cancellation (`TensorError.interrupted`).
+/// `out = f(a, b)` with NumPy broadcasting. Contiguous same-shape and scalar
+/// operands take flat (vectorizable) loops, a contiguous operand that is a
+/// row repeated over the other's leading dimensions (a bias) takes a loop
+/// over rows; all three are split over the worker pool. Large outputs are
+/// computed in chunks that check for cancellation (`TensorError.interrupted`).
 func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type, _ op: String) throws(TensorError) -> Tensor {
     let shape = a.shape == b.shape ? a.shape : try Shape.broadcast(a.shape, b.shape, op)
     let out = try Tensor(uninitializedShape: shape)
     let o = out.data
     let n = out.count
+    let pool = WorkerPool.shared
     if a.shape == shape, b.shape == shape, a.isContiguous, b.isContiguous {
         let x = a.data, y = b.data
-        try Cancellation.forEachChunk(n) { r in for i in r { o[i] = K.apply(x[i], y[i]) } }
+        try pool.cancellableFor(n) { r in for i in r { o[i] = K.apply(x[i], y[i]) } }
     } else if b.count == 1, a.shape == shape, a.isContiguous {
         let x = a.data, y = b.data[0]
-        try Cancellation.forEachChunk(n) { r in for i in r { o[i] = K.apply(x[i], y) } }
+        try pool.cancellableFor(n) { r in for i in r { o[i] = K.apply(x[i], y) } }
     } else if a.count == 1, b.shape == shape, b.isContiguous {
         let x = a.data[0], y = b.data
-        try Cancellation.forEachChunk(n) { r in for i in r { o[i] = K.apply(x, y[i]) } }
+        try pool.cancellableFor(n) { r in for i in r { o[i] = K.apply(x, y[i]) } }
+    } else if let width = repeatedRowWidth(b, over: a, shape: shape) {
+        try mapRows(full: a.data, row: b.data, into: o, count: n, width: width, K.self)
+    } else if let width = repeatedRowWidth(a, over: b, shape: shape) {
+        try mapRows(full: b.data, row: a.data, into: o, count: n, width: width, Swapped<K>.self)
     } else {
         let pa = a.storage.pointer, pb = b.storage.pointer
         try forEachRow2(shape: shape, stridesA: broadcastStrides(a, to: shape), offsetA: a.offset,
@@ -76,6 +83,32 @@ func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type
         }
     }
     return out
+}
+
+/// out[r·width + j] = K(full[r·width + j], row[j]) for every row r, split over the pool.
+private func mapRows<K: BinaryKernel>(full: UnsafeMutablePointer<Float>, row: UnsafeMutablePointer<Float>, into o: UnsafeMutablePointer<Float>,
+                                      count: Int, width: Int, _ kernel: K.Type) throws(TensorError) {
+    try WorkerPool.shared.cancellableFor(count / width, grain: rowGrain(width)) { rows in
+        for r in rows {
+            let x = full + r * width, out = o + r * width
+            for j in 0..<width { out[j] = K.apply(x[j], row[j]) }
+        }
+    }
+}
+
+/// A kernel with its operands swapped: f(b, a).
+private enum Swapped<K: BinaryKernel>: BinaryKernel {
+    @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { K.apply(b, a) }
+}
+
+/// When `row` is contiguous, `full` is contiguous with the result's shape,
+/// and `row`'s shape (without leading 1s) is the last dimensions of that
+/// shape — a bias added to every row — the length of one row; else nil.
+private func repeatedRowWidth(_ row: Tensor, over full: Tensor, shape: [Int]) -> Int? {
+    guard full.shape == shape, full.isContiguous, row.isContiguous, row.count > 0 else { return nil }
+    let own = Array(row.shape.drop(while: { $0 == 1 }))
+    guard own.count <= shape.count, Array(shape.suffix(own.count)) == own else { return nil }
+    return Shape.count(own)
 }
 
 /// An elementwise function of one float.
@@ -88,6 +121,6 @@ func mapUnary<K: UnaryKernel>(_ a: Tensor, _ kernel: K.Type) throws(TensorError)
     let src = try a.contiguousLayout()
     let out = try Tensor(uninitializedShape: a.shape)
     let x = src.data, o = out.data
-    try Cancellation.forEachChunk(out.count) { r in for i in r { o[i] = K.apply(x[i]) } }
+    try WorkerPool.shared.cancellableFor(out.count) { r in for i in r { o[i] = K.apply(x[i]) } }
     return out
 }

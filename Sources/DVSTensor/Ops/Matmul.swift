@@ -24,6 +24,7 @@ extension Tensor {
         guard k == k2 else {
             throw TensorError("matmul: \(shapeText(a.shape)) @ \(shapeText(b.shape)): inner dimensions \(k) and \(k2) differ")
         }
+        if b.rank == 2, a.rank > 2, a.isContiguous { return try a.matmulFolded(b) }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try Shape.broadcast(batchA, batchB, "matmul")
         try Shape.validate(batch + [m, n], "matmul")
@@ -41,6 +42,26 @@ extension Tensor {
         return out.recording("matmul", [a, b]) { g throws(TensorError) in
             let ga = a.needsGrad ? try g.matmul(b.transpose(-2, -1)).sumTo(a.shape) : nil
             let gb = b.needsGrad ? try a.transpose(-2, -1).matmul(g).sumTo(b.shape) : nil
+            return [ga, gb]
+        }
+    }
+}
+
+extension Tensor {
+    /// `a @ b` for a contiguous a of rank > 2 and a matrix b: a's leading
+    /// dimensions fold into its rows, so forward and both gradients are one
+    /// product each (not one per batch entry plus a sum over them for b's gradient).
+    private func matmulFolded(_ b: Tensor) throws(TensorError) -> Tensor {
+        let a = self
+        let k = a.shape[a.rank - 1], n = b.shape[1], rows = a.count / Swift.max(k, 1)
+        let flat = a.view(shape: [rows, k], strides: [k, 1], offset: a.offset)
+        let product = try GradMode.withoutGrad { () throws(TensorError) in try flat.matmul(b) }
+        let out = product.view(shape: Array(a.shape.dropLast()) + [n], strides: Shape.contiguousStrides(Array(a.shape.dropLast()) + [n]), offset: 0)
+        return out.recording("matmul", [a, b]) { g throws(TensorError) in
+            let gFlat = try g.contiguousLayout()
+            let gRows = gFlat.view(shape: [rows, n], strides: [n, 1], offset: gFlat.offset)
+            let ga = a.needsGrad ? try gRows.matmul(b.transpose(0, 1)).view(shape: a.shape, strides: Shape.contiguousStrides(a.shape), offset: 0) : nil
+            let gb = b.needsGrad ? try flat.transpose(0, 1).matmul(gRows) : nil
             return [ga, gb]
         }
     }

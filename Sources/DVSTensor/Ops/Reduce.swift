@@ -150,6 +150,10 @@ extension Tensor {
         guard rank >= target.count else {
             throw TensorError("internal error: gradient of shape \(shapeText(shape)) cannot be summed to \(shapeText(target))")
         }
+        let trailing = Array(target.drop(while: { $0 == 1 }))
+        if trailing.count < rank, Array(shape.suffix(trailing.count)) == trailing {
+            return try sumOfRows(width: Shape.count(trailing)).reshapedView(target)
+        }
         var t = self
         // Leading dimensions the input did not have.
         while t.rank > target.count { t = try t.sum(axis: 0) }
@@ -157,5 +161,28 @@ extension Tensor {
             t = try t.sum(axis: i, keepdim: true)
         }
         return t
+    }
+
+    /// Σ over rows of the tensor seen as [count / width, width] (a bias's
+    /// gradient): columns are split over the worker pool, and each column
+    /// block adds the rows in order, so the result does not depend on the
+    /// number of threads.
+    private func sumOfRows(width: Int) throws(TensorError) -> Tensor {
+        let src = try contiguousLayout()
+        let out = try Tensor.zeros([width])
+        let rows = width == 0 ? 0 : count / width
+        let x = src.data, o = out.data
+        WorkerPool.shared.parallelFor(width, grain: Swift.max(16, elementGrain / Swift.max(rows, 1))) { cols in
+            for r in 0..<rows {
+                let row = x + r * width
+                for j in cols { o[j] += row[j] }
+            }
+        }
+        return out
+    }
+
+    /// The same contiguous values under another shape with as many elements.
+    private func reshapedView(_ target: [Int]) -> Tensor {
+        view(shape: target, strides: Shape.contiguousStrides(target), offset: offset)
     }
 }

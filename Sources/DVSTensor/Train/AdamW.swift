@@ -69,9 +69,11 @@ public final class AdamW: Optimizer {
         let b2 = Float(beta2)                                     // exp_avg_sq.mul_(beta2)
         let c2 = Float(1 - beta2)                                 // .addcmul_(grad, grad, value=1 - beta2)
         let epsF = eps
+        // Per parameter: pointers and its step size; then one pass over all
+        // of their elements, split over the worker pool.
+        var slices: [AdamWSlice] = []
         for (i, param) in parameters.enumerated() {
             guard let grad = grads[i] else { continue }
-            let n = param.count
             if expAvg[i] == nil {
                 expAvg[i] = try Tensor.zeros(param.shape)
                 expAvgSq[i] = try Tensor.zeros(param.shape)
@@ -80,24 +82,31 @@ public final class AdamW: Optimizer {
             let t = Double(parameterSteps[i])
             let biasCorrection1 = 1 - Foundation.pow(beta1, t)
             let biasCorrection2 = 1 - Foundation.pow(beta2, t)
-            let negStepSize = Float(-(lrD / biasCorrection1))     // addcdiv_(…, value=-step_size)
-            let biasCorrection2Sqrt = Float(biasCorrection2.squareRoot())
             param.storage.markModified()
-            let p = param.data, g = grad.data
-            let m = expAvg[i]!.data, v = expAvgSq[i]!.data
-            for j in 0..<n {
-                var pj = p[j]
-                if decay { pj = pj * decayFactor }
-                let gj = g[j]
-                var mj = m[j]
-                mj = smallWeight ? mj + w * (gj - mj) : gj - (gj - mj) * oneMinusW
-                var vj = v[j] * b2
-                vj = vj + c2 * gj * gj
-                let denom = vj.squareRoot() / biasCorrection2Sqrt + epsF
-                pj = pj + negStepSize * mj / denom
-                m[j] = mj
-                v[j] = vj
-                p[j] = pj
+            slices.append(AdamWSlice(p: param.data, g: grad.data, m: expAvg[i]!.data, v: expAvgSq[i]!.data, count: param.count,
+                                     negStepSize: Float(-(lrD / biasCorrection1)),     // addcdiv_(…, value=-step_size)
+                                     biasCorrection2Sqrt: Float(biasCorrection2.squareRoot())))
+        }
+        let all = MultiTensorRanges(slices.map(\.count))
+        WorkerPool.shared.parallelFor(all.total, grain: elementGrain) { range in
+            all.forEachPiece(of: range) { index, piece in
+                let slice = slices[index]
+                let p = slice.p, g = slice.g, m = slice.m, v = slice.v
+                let negStepSize = slice.negStepSize, biasCorrection2Sqrt = slice.biasCorrection2Sqrt
+                for j in piece {
+                    var pj = p[j]
+                    if decay { pj = pj * decayFactor }
+                    let gj = g[j]
+                    var mj = m[j]
+                    mj = smallWeight ? mj + w * (gj - mj) : gj - (gj - mj) * oneMinusW
+                    var vj = v[j] * b2
+                    vj = vj + c2 * gj * gj
+                    let denom = vj.squareRoot() / biasCorrection2Sqrt + epsF
+                    pj = pj + negStepSize * mj / denom
+                    m[j] = mj
+                    v[j] = vj
+                    p[j] = pj
+                }
             }
         }
     }
@@ -137,4 +146,14 @@ public final class AdamW: Optimizer {
         expAvgSq = v
         parameterSteps = t.map { slot in slot.map { Int($0.storage.pointer[$0.offset]) } ?? 0 }
     }
+}
+
+/// One parameter's share of an AdamW step: its data, gradient, moments and
+/// the step's per-parameter constants.
+private struct AdamWSlice {
+    let p: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    let count: Int
+    let negStepSize: Float
+    let biasCorrection2Sqrt: Float
 }

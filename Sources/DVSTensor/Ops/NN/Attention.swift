@@ -78,18 +78,21 @@ extension Tensor {
                           c: probs.data, ldc: tk, cOffsets: pOffsets)
         // P = masked softmax(S), row by row, in place.
         if tk > 0 {
-            let mask = UnsafeMutablePointer<Float>.allocate(capacity: tk)
-            defer { mask.deallocate() }
-            for b in 0..<batch {
-                if let m = maskValues {
-                    for j in 0..<tk { mask[j] = m.data[b * tk + j] != 0 ? 0 : -Float.infinity }
-                }
-                for h in 0..<heads {
-                    for i in 0..<tq {
-                        let row = probs.data + ((b * heads + h) * tq + i) * tk
-                        let limit = causal ? Swift.min(i + 1, tk) : tk
-                        let kept = keptBefore.map { $0[b * (tk + 1) + limit] } ?? limit
-                        maskedSoftmaxRow(row, bias: paddingMask == nil ? nil : mask, limit: limit, count: tk, anyKept: kept > 0)
+            let probabilities = probs.data, maskTensor = maskValues, prefixCounts = keptBefore
+            WorkerPool.shared.parallelFor(batch, grain: rowGrain(heads * tq * tk)) { batches in
+                let mask = UnsafeMutablePointer<Float>.allocate(capacity: tk)
+                defer { mask.deallocate() }
+                for b in batches {
+                    if let m = maskTensor {
+                        for j in 0..<tk { mask[j] = m.data[b * tk + j] != 0 ? 0 : -Float.infinity }
+                    }
+                    for h in 0..<heads {
+                        for i in 0..<tq {
+                            let row = probabilities + ((b * heads + h) * tq + i) * tk
+                            let limit = causal ? Swift.min(i + 1, tk) : tk
+                            let kept = prefixCounts.map { $0[b * (tk + 1) + limit] } ?? limit
+                            maskedSoftmaxRow(row, bias: maskTensor == nil ? nil : mask, limit: limit, count: tk, anyKept: kept > 0)
+                        }
                     }
                 }
             }
@@ -122,10 +125,13 @@ extension Tensor {
                 try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
                                   a: gg.data, lda: dv, aOffsets: oOffsets, b: vm.base, ldb: vm.leading, bOffsets: vm.offsets,
                                   c: ds.data, ldc: tk, cOffsets: pOffsets)
-                for row in 0..<(bh * tq) {
-                    let pr = p + row * tk, dr = ds.data + row * tk
-                    let s = rowDot(pr, dr, tk)
-                    for j in 0..<tk { dr[j] = pr[j] * (dr[j] - s) }
+                let dsp = ds.data
+                WorkerPool.shared.parallelFor(bh * tq, grain: rowGrain(tk)) { rows in
+                    for row in rows {
+                        let pr = p + row * tk, dr = dsp + row * tk
+                        let s = rowDot(pr, dr, tk)
+                        for j in 0..<tk { dr[j] = pr[j] * (dr[j] - s) }
+                    }
                 }
                 if q.needsGrad {
                     // dQ = dS K · scale

@@ -57,22 +57,27 @@ extension Tensor {
         // Per row: log-sum-exp (for backward) and the unweighted loss.
         let lse = try Tensor(uninitializedShape: [rows]), losses = try Tensor(uninitializedShape: [rows])
         let ls = lse.data, lo = losses.data
-        var total: Double = 0, denominator: Double = 0
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: c)
-        defer { scratch.deallocate() }
-        for r in 0..<rows {
-            let id = ids[r]
-            if id == ignoreIndex {
-                ls[r] = 0
-                lo[r] = 0
-                continue
+        WorkerPool.shared.parallelFor(rows, grain: rowGrain(c)) { range in
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: c)
+            defer { scratch.deallocate() }
+            for r in range {
+                let id = ids[r]
+                if id == ignoreIndex {
+                    ls[r] = 0
+                    lo[r] = 0
+                    continue
+                }
+                let row = x + r * c
+                let m = rowMax(row, c)
+                for j in 0..<c { scratch[j] = vexp(row[j] - m) }
+                let l = m + logf(rowSum(scratch, c))
+                ls[r] = l
+                lo[r] = l - row[id]
             }
-            let row = x + r * c
-            let m = rowMax(row, c)
-            for j in 0..<c { scratch[j] = vexp(row[j] - m) }
-            let l = m + logf(rowSum(scratch, c))
-            ls[r] = l
-            lo[r] = l - row[id]
+        }
+        // Summed in row order on one thread: the same loss for any thread count.
+        var total: Double = 0, denominator: Double = 0
+        for r in 0..<rows where ids[r] != ignoreIndex {
             let wr: Float = wp?[r] ?? 1
             total += Double(wr) * Double(lo[r])
             denominator += Double(wr)
@@ -105,17 +110,19 @@ extension Tensor {
             var gradLogits: Tensor?
             if a.needsGrad {
                 let gx = try Tensor(uninitializedShape: a.shape)
-                for r in 0..<rows {
-                    let d = gx.data + r * c
-                    let id = ids[r]
-                    let coefficient = id == ignoreIndex ? 0 : upstream(r) * (wp?[r] ?? 1)
-                    if coefficient == 0 {
-                        d.update(repeating: 0, count: c)
-                        continue
+                let coefficients = (0..<rows).map { r in ids[r] == ignoreIndex ? 0 : upstream(r) * (wp?[r] ?? 1) }
+                let dx = gx.data
+                WorkerPool.shared.parallelFor(rows, grain: rowGrain(c)) { range in
+                    for r in range {
+                        let d = dx + r * c, id = ids[r], coefficient = coefficients[r]
+                        if coefficient == 0 {
+                            d.update(repeating: 0, count: c)
+                            continue
+                        }
+                        let row = x + r * c, l = ls[r]
+                        for j in 0..<c { d[j] = coefficient * vexp(row[j] - l) }
+                        d[id] -= coefficient
                     }
-                    let row = x + r * c, l = ls[r]
-                    for j in 0..<c { d[j] = coefficient * vexp(row[j] - l) }
-                    d[id] -= coefficient
                 }
                 gradLogits = gx
             }

@@ -29,22 +29,24 @@ extension Tensor {
         let stats = try Tensor(uninitializedShape: [2, rows])  // means, then rstds
         let x = src.data, y = out.data, wp = w?.data, bp = b?.data
         let means = stats.data, rstds = stats.data + rows
-        for r in 0..<rows {
-            let xr = x + r * c, yr = y + r * c
-            let mean = rowSum(xr, c) / Float(c)
-            // Two passes (centre, then square) keep the variance accurate for rows far from 0.
-            for j in 0..<c { yr[j] = xr[j] - mean }
-            let rstd = 1 / (rowDot(yr, yr, c) / Float(c) + eps).squareRoot()
-            means[r] = mean
-            rstds[r] = rstd
-            if let wp, let bp {
-                for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] + bp[j] }
-            } else if let wp {
-                for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] }
-            } else if let bp {
-                for j in 0..<c { yr[j] = yr[j] * rstd + bp[j] }
-            } else {
-                for j in 0..<c { yr[j] *= rstd }
+        WorkerPool.shared.parallelFor(rows, grain: rowGrain(c)) { range in
+            for r in range {
+                let xr = x + r * c, yr = y + r * c
+                let mean = rowSum(xr, c) / Float(c)
+                // Two passes (centre, then square) keep the variance accurate for rows far from 0.
+                for j in 0..<c { yr[j] = xr[j] - mean }
+                let rstd = 1 / (rowDot(yr, yr, c) / Float(c) + eps).squareRoot()
+                means[r] = mean
+                rstds[r] = rstd
+                if let wp, let bp {
+                    for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] + bp[j] }
+                } else if let wp {
+                    for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] }
+                } else if let bp {
+                    for j in 0..<c { yr[j] = yr[j] * rstd + bp[j] }
+                } else {
+                    for j in 0..<c { yr[j] *= rstd }
+                }
             }
         }
 
@@ -58,31 +60,41 @@ extension Tensor {
             let gw: Tensor? = weight?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let gb: Tensor? = bias?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let inv = 1 / Float(c)
-            // x̂ and ĝ of one row.
-            let xhat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
-            let ghat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
-            defer { xhat.deallocate(); ghat.deallocate() }
-            for r in 0..<rows {
-                let xr = x + r * c, gr = gp + r * c
-                let mean = means[r], rstd = rstds[r]
-                for j in 0..<c { xhat[j] = (xr[j] - mean) * rstd }
-                if let gx {
-                    if let wp {
-                        for j in 0..<c { ghat[j] = gr[j] * wp[j] }
-                    } else {
-                        ghat.update(from: gr, count: c)
+            // Rows in fixed blocks (independent of the thread count, so are the
+            // sums); each block sums its weight and bias gradients apart, then
+            // the blocks' sums are added in order.
+            let blocks = LayerNormBlocks(rows: rows)
+            let partials = try Tensor.zeros([blocks.count, 2, c])
+            let dx = gx?.data, partial = partials.data
+            WorkerPool.shared.run(parts: blocks.count) { block in
+                // x̂ and ĝ of one row.
+                let xhat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
+                let ghat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
+                defer { xhat.deallocate(); ghat.deallocate() }
+                let dw = partial + block * 2 * c, db = dw + c
+                for r in blocks.rows(block) {
+                    let xr = x + r * c, gr = gp + r * c
+                    let mean = means[r], rstd = rstds[r]
+                    for j in 0..<c { xhat[j] = (xr[j] - mean) * rstd }
+                    if let dx {
+                        if let wp {
+                            for j in 0..<c { ghat[j] = gr[j] * wp[j] }
+                        } else {
+                            ghat.update(from: gr, count: c)
+                        }
+                        let meanG = rowSum(ghat, c) * inv, meanGX = rowDot(ghat, xhat, c) * inv
+                        let dr = dx + r * c
+                        for j in 0..<c { dr[j] = rstd * (ghat[j] - meanG - xhat[j] * meanGX) }
                     }
-                    let meanG = rowSum(ghat, c) * inv, meanGX = rowDot(ghat, xhat, c) * inv
-                    let dr = gx.data + r * c
-                    for j in 0..<c { dr[j] = rstd * (ghat[j] - meanG - xhat[j] * meanGX) }
+                    for j in 0..<c { dw[j] += gr[j] * xhat[j] }
+                    for j in 0..<c { db[j] += gr[j] }
                 }
-                if let gw {
-                    let d = gw.data
-                    for j in 0..<c { d[j] += gr[j] * xhat[j] }
-                }
-                if let gb {
-                    let d = gb.data
-                    for j in 0..<c { d[j] += gr[j] }
+            }
+            for (which, target) in [gw, gb].enumerated() {
+                guard let d = target?.data else { continue }
+                for block in 0..<blocks.count {
+                    let src = partial + block * 2 * c + which * c
+                    for j in 0..<c { d[j] += src[j] }
                 }
             }
             var grads: [Tensor?] = [gx]
@@ -91,4 +103,18 @@ extension Tensor {
             return grads
         }
     }
+}
+
+/// Rows of a layer norm backward cut into at most 64 blocks of at least 16
+/// rows, by the row count alone.
+private struct LayerNormBlocks {
+    let rowCount: Int
+    let count: Int
+
+    init(rows: Int) {
+        rowCount = rows
+        count = Swift.max(1, Swift.min(64, rows / 16))
+    }
+
+    func rows(_ block: Int) -> Range<Int> { rowCount * block / count ..< rowCount * (block + 1) / count }
 }

@@ -33,7 +33,10 @@ extension Tensor {
         let out = try Tensor(uninitializedShape: shape)
         if count > 0 {
             if inner == 1 {
-                for r in 0..<outer { softmaxRow(src.data + r * n, out.data + r * n, n, log: log) }
+                let x = src.data, y = out.data
+                WorkerPool.shared.parallelFor(outer, grain: rowGrain(n)) { rows in
+                    for r in rows { softmaxRow(x + r * n, y + r * n, n, log: log) }
+                }
             } else {
                 softmaxColumns(src.data, out.data, outer: outer, n: n, inner: inner, log: log)
             }
@@ -46,8 +49,9 @@ extension Tensor {
             let gx = try Tensor(uninitializedShape: a.shape)
             if gx.count > 0 {
                 if inner == 1 {
-                    for r in 0..<outer {
-                        softmaxBackwardRow(y.data + r * n, gg.data + r * n, gx.data + r * n, n, log: log)
+                    let yp = y.data, gp = gg.data, dx = gx.data
+                    WorkerPool.shared.parallelFor(outer, grain: rowGrain(n)) { rows in
+                        for r in rows { softmaxBackwardRow(yp + r * n, gp + r * n, dx + r * n, n, log: log) }
                     }
                 } else {
                     softmaxBackwardColumns(y.data, gg.data, gx.data, outer: outer, n: n, inner: inner, log: log)
