@@ -152,6 +152,11 @@ enum TensorMethods {
             let eps = Float(try a.number(3))
             return try TensorValue.result { () throws(TensorError) in try x.layerNorm(weight: w, bias: b, eps: eps) }
         },
+        NativeFunction("affine", [.init("x", "tensor"), .init("w", "tensor"), .init("b", "tensor")], returns: "tensor",
+                       help: "x @ w + b for x [..., K], w [K, N], b [N] as one op: the bias is written first and the product added onto it, and backward is one product per gradient (a linear layer).") { a in
+            let x = try a.tensor(0), w = try a.tensor(1), b = try a.tensor(2)
+            return try TensorValue.result { () throws(TensorError) in try x.affine(w, b) }
+        },
         NativeFunction("gelu", [.init("t", "tensor")], returns: "tensor", help: "GELU with the tanh approximation (fused).") { a in
             let t = try a.tensor(0)
             return try TensorValue.result { () throws(TensorError) in try t.gelu() }

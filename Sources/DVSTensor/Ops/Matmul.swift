@@ -24,7 +24,7 @@ extension Tensor {
         guard k == k2 else {
             throw TensorError("matmul: \(shapeText(a.shape)) @ \(shapeText(b.shape)): inner dimensions \(k) and \(k2) differ")
         }
-        if b.rank == 2, a.rank > 2, a.isContiguous { return try a.matmulFolded(b) }
+        if b.rank == 2, a.rank > 2, a.isContiguous { return try a.foldedProduct(b, bias: nil, source: a) }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try Shape.broadcast(batchA, batchB, "matmul")
         try Shape.validate(batch + [m, n], "matmul")
@@ -48,21 +48,59 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// `a @ b` for a contiguous a of rank > 2 and a matrix b: a's leading
-    /// dimensions fold into its rows, so forward and both gradients are one
-    /// product each (not one per batch entry plus a sum over them for b's gradient).
-    private func matmulFolded(_ b: Tensor) throws(TensorError) -> Tensor {
-        let a = self
-        let k = a.shape[a.rank - 1], n = b.shape[1], rows = a.count / Swift.max(k, 1)
-        let flat = a.view(shape: [rows, k], strides: [k, 1], offset: a.offset)
-        let product = try GradMode.withoutGrad { () throws(TensorError) in try flat.matmul(b) }
-        let out = product.view(shape: Array(a.shape.dropLast()) + [n], strides: Shape.contiguousStrides(Array(a.shape.dropLast()) + [n]), offset: 0)
-        return out.recording("matmul", [a, b]) { g throws(TensorError) in
+    /// `x @ w + b` as one op: x [..., K] (any rank ≥ 1), w [K, N], b [N].
+    /// The bias is written into the output first and the product is added
+    /// onto it (no zero fill, no second pass over the output); backward is
+    /// one product per gradient and a column sum for b.
+    public func affine(_ w: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+        let op = "affine"
+        guard rank >= 1, w.rank == 2 else {
+            throw TensorError("\(op): needs x with at least 1 dimension and a matrix w, got x \(shapeText(shape)) and w \(shapeText(w.shape))")
+        }
+        guard shape[rank - 1] == w.shape[0] else {
+            throw TensorError("\(op): x \(shapeText(shape)) @ w \(shapeText(w.shape)): inner dimensions \(shape[rank - 1]) and \(w.shape[0]) differ")
+        }
+        guard b.shape == [w.shape[1]] else {
+            throw TensorError("\(op): bias shape \(shapeText(b.shape)) does not match the \(w.shape[1]) columns of w \(shapeText(w.shape)) (expected [\(w.shape[1])])")
+        }
+        return try (isContiguous ? self : contiguousCopy()).foldedProduct(w, bias: b, source: self)
+    }
+
+    /// `self @ w (+ bias)` for a contiguous self of any rank ≥ 1 and a matrix
+    /// w: self's leading dimensions fold into its rows, so forward and each
+    /// gradient are one product (not one per batch entry plus a sum over them
+    /// for w's gradient). `source` is the tensor the graph records as input
+    /// (self, or the tensor self was copied from).
+    fileprivate func foldedProduct(_ w: Tensor, bias: Tensor?, source: Tensor) throws(TensorError) -> Tensor {
+        let k = shape[rank - 1], n = w.shape[1], rows = k == 0 ? count : count / k
+        let outShape = Array(shape.dropLast()) + [n]
+        try Shape.validate(outShape, bias == nil ? "matmul" : "affine")
+        let out = try Tensor(uninitializedShape: outShape)
+        var beta: Float = 0
+        if let bias {
+            let row = try bias.contiguousLayout().data, o = out.data
+            WorkerPool.shared.parallelFor(rows, grain: rowGrain(n)) { range in
+                for r in range { (o + r * n).update(from: row, count: n) }
+            }
+            beta = 1
+        } else if k == 0 {
+            out.data.update(repeating: 0, count: out.count)
+        }
+        if rows > 0, n > 0, k > 0 {
+            let lw = try MatrixLayout(w)
+            try BLAS.sgemmBatched(transposeA: false, transposeB: lw.transposed, m: rows, n: n, k: k,
+                                  a: data, lda: k, aOffsets: [0], b: lw.tensor.storage.pointer, ldb: lw.leading, bOffsets: [lw.tensor.offset],
+                                  beta: beta, c: out.data, ldc: n, cOffsets: [0])
+        }
+        let x = self, inputs = [source, w] + (bias.map { [$0] } ?? [])
+        return out.recording(bias == nil ? "matmul" : "affine", inputs) { g throws(TensorError) in
             let gFlat = try g.contiguousLayout()
             let gRows = gFlat.view(shape: [rows, n], strides: [n, 1], offset: gFlat.offset)
-            let ga = a.needsGrad ? try gRows.matmul(b.transpose(0, 1)).view(shape: a.shape, strides: Shape.contiguousStrides(a.shape), offset: 0) : nil
-            let gb = b.needsGrad ? try flat.transpose(0, 1).matmul(gRows) : nil
-            return [ga, gb]
+            let flat = x.view(shape: [rows, k], strides: [k, 1], offset: x.offset)
+            let gx = source.needsGrad ? try gRows.matmul(w.transpose(0, 1)).view(shape: source.shape, strides: Shape.contiguousStrides(source.shape), offset: 0) : nil
+            let gw = w.needsGrad ? try flat.transpose(0, 1).matmul(gRows) : nil
+            let gb = bias?.needsGrad == true ? try gRows.sumTo([n]) : nil
+            return [gx, gw, gb]
         }
     }
 }
