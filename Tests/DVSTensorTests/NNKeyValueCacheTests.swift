@@ -87,6 +87,10 @@ final class NNKeyValueCacheTests: XCTestCase {
         let strided = try Tensor.zeros([2, 3, 4]).transpose(1, 2)  // [2, 4, 3], row elements 4 apart
         try strided.writeCache(try Tensor(shape: [2, 1, 3], values: [1, 2, 3, 4, 5, 6]), at: lengthsTensor([3, 1]))
         XCTAssertEqual(strided.values, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 4, 5, 6, 0, 0, 0, 0, 0, 0])
+        // x may be a view of the cache itself (overlapping rows are read before they are written).
+        let shifted = try Tensor(shape: [1, 4, 1], values: [1, 2, 3, 4])
+        try shifted.writeCache(try shifted.slice(axis: 1, start: 0, end: 3), at: lengthsTensor([1]))
+        XCTAssertEqual(shifted.values, [1, 1, 2, 3])
     }
 
     func testDecodingByWritesEqualsFullCausalAttention() throws {

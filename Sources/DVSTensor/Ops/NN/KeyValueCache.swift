@@ -32,7 +32,8 @@ extension Tensor {
         for (b, p) in starts.enumerated() where p + s > rows {
             throw TensorError("\(op): position \(p) of example \(b) leaves no room for \(s) row\(s == 1 ? "" : "s") in a cache of \(rows): \(shapes)")
         }
-        let src = try x.contiguousLayout()
+        // x may be a view of the cache itself: read it from a copy then.
+        let src = x.storage === storage ? try x.contiguousCopy() : try x.contiguousLayout()
         storage.markModified()
         let bStride = strides[0], hStride = rank == 4 ? strides[1] : 0
         let tStride = strides[rank - 2], dStride = strides[rank - 1]
