@@ -137,6 +137,8 @@ final class NNKeyValueCacheTests: XCTestCase {
                     "position 4 of example 1 leaves no room for 2 rows in a cache of 5: cache [2,3,5,4], x [2,3,2,4]")
         assertFails(try cache.writeCache(sample([2, 3, 1, 4]), at: lengthsTensor([0])), "positions must be [B] = [2]")
         assertFails(try sample([2, 5]).writeCache(sample([2, 5]), at: ok), "the cache must be [B, H, T, D] or [B, T, D]")
+        assertFails(try Tensor.zeros([2, 1, 5, 4]).expandTo([2, 3, 5, 4]).writeCache(sample([2, 3, 1, 4]), at: ok),
+                    "cache_write: the cache is an expanded view (several elements share memory)")
         XCTAssertEqual(cache.values, [Float](repeating: 0, count: 120), "a refused write changes nothing")
     }
 

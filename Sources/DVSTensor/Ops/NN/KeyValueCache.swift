@@ -10,7 +10,7 @@ extension Tensor {
     /// (or `[B, T, D]`) in place: rows `positions[b] ..< positions[b] + S` of
     /// example b get x's S rows of that example, in every head. `positions` is
     /// `[B]` of whole numbers with `0 ≤ positions[b] ≤ T − S`. The cache may be
-    /// any strided view; its storage version advances.
+    /// any strided view but an expanded one; its storage version advances.
     public func writeCache(_ x: Tensor, at positions: Tensor) throws(TensorError) {
         let op = "cache_write"
         let shapes = "cache \(shapeText(shape)), x \(shapeText(x.shape)), positions \(shapeText(positions.shape))"
@@ -24,6 +24,9 @@ extension Tensor {
         }
         guard !requiresGrad, gradFn == nil else {
             throw TensorError("\(op): the cache needs gradients (a parameter or a result of one); a cache is a plain tensor such as zeros([B, H, T, D])")
+        }
+        guard !zip(shape, strides).contains(where: { $0.0 > 1 && $0.1 == 0 }) else {
+            throw TensorError("\(op): the cache is an expanded view (several elements share memory); write into a tensor of its own, e.g. zeros(\(shapeText(shape)))")
         }
         try Tensor.refuseRecording(op, [("x", x)])
         let batch = shape[0], heads = rank == 4 ? shape[1] : 1, rows = shape[rank - 2], width = shape[rank - 1]
