@@ -13,7 +13,7 @@ public enum Runtime {
         ("string", StringLibrary.functions),
         ("record", RecordLibrary.functions),
         ("io", IOLibrary.functions),
-        ("tensor", TensorLibrary.functions),
+        ("tensor", TensorLibrary.functions + DecodingFunctions.all),
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),
         ("plot", ChartLibrary.functions),
