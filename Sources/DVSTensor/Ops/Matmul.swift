@@ -72,7 +72,7 @@ extension Tensor {
     /// for w's gradient). `source` is the tensor the graph records as input
     /// (self, or the tensor self was copied from).
     fileprivate func foldedProduct(_ w: Tensor, bias: Tensor?, source: Tensor) throws(TensorError) -> Tensor {
-        let k = shape[rank - 1], n = w.shape[1], rows = k == 0 ? count : count / k
+        let k = shape[rank - 1], n = w.shape[1], rows = Shape.count(Array(shape.dropLast()))
         let outShape = Array(shape.dropLast()) + [n]
         try Shape.validate(outShape, bias == nil ? "matmul" : "affine")
         let out = try Tensor(uninitializedShape: outShape)
