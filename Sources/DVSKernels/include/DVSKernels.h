@@ -15,6 +15,23 @@ static inline void dvs_spin_pause(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
+/// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
+typedef struct {
+    float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
+    int decay;
+    float w;                 // 1 − β₁ (the lerp weight)
+    float one_minus_w;       // β₁
+    int small_weight;        // |w| < 0.5: m + w(g − m), else g − (g − m)(1 − w)
+    float beta2, one_minus_beta2;
+    float neg_step_size;     // −lr / (1 − β₁ᵗ)
+    float bias_correction2_sqrt;
+    float eps;
+} dvs_adamw_constants;
+
+/// AdamW on p, m, v [0..<n] with gradient g, in PyTorch's operation order
+/// and without fused multiply-adds (so results match PyTorch's bit for bit).
+void dvs_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const dvs_adamw_constants *c);
+
 #endif
 }
 
@@ -23,5 +40,22 @@ void dvs_gelu_forward(const float *x, float *y, size_t n);
 
 /// The GELU gradient: dx[i] = dy[i] · gelu'(x[i]).
 void dvs_gelu_backward(const float *x, const float *dy, float *dx, size_t n);
+
+/// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
+typedef struct {
+    float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
+    int decay;
+    float w;                 // 1 − β₁ (the lerp weight)
+    float one_minus_w;       // β₁
+    int small_weight;        // |w| < 0.5: m + w(g − m), else g − (g − m)(1 − w)
+    float beta2, one_minus_beta2;
+    float neg_step_size;     // −lr / (1 − β₁ᵗ)
+    float bias_correction2_sqrt;
+    float eps;
+} dvs_adamw_constants;
+
+/// AdamW on p, m, v [0..<n] with gradient g, in PyTorch's operation order
+/// and without fused multiply-adds (so results match PyTorch's bit for bit).
+void dvs_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const dvs_adamw_constants *c);
 
 #endif

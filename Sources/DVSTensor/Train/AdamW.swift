@@ -1,3 +1,4 @@
+import DVSKernels
 import Foundation
 
 /// Adam with decoupled weight decay — PyTorch's `torch.optim.AdamW` rule
@@ -88,25 +89,17 @@ public final class AdamW: Optimizer {
                                      biasCorrection2Sqrt: Float(biasCorrection2.squareRoot())))
         }
         let all = MultiTensorRanges(slices.map(\.count))
+        let constants = dvs_adamw_constants(decay_factor: decayFactor, decay: decay ? 1 : 0, w: w, one_minus_w: oneMinusW,
+                                            small_weight: smallWeight ? 1 : 0, beta2: b2, one_minus_beta2: c2,
+                                            neg_step_size: 0, bias_correction2_sqrt: 0, eps: epsF)
         WorkerPool.shared.parallelFor(all.total, grain: elementGrain) { range in
             all.forEachPiece(of: range) { index, piece in
                 let slice = slices[index]
-                let p = slice.p, g = slice.g, m = slice.m, v = slice.v
-                let negStepSize = slice.negStepSize, biasCorrection2Sqrt = slice.biasCorrection2Sqrt
-                for j in piece {
-                    var pj = p[j]
-                    if decay { pj = pj * decayFactor }
-                    let gj = g[j]
-                    var mj = m[j]
-                    mj = smallWeight ? mj + w * (gj - mj) : gj - (gj - mj) * oneMinusW
-                    var vj = v[j] * b2
-                    vj = vj + c2 * gj * gj
-                    let denom = vj.squareRoot() / biasCorrection2Sqrt + epsF
-                    pj = pj + negStepSize * mj / denom
-                    m[j] = mj
-                    v[j] = vj
-                    p[j] = pj
-                }
+                var own = constants
+                own.neg_step_size = slice.negStepSize
+                own.bias_correction2_sqrt = slice.biasCorrection2Sqrt
+                let j = piece.lowerBound
+                dvs_adamw_update(slice.p + j, slice.g + j, slice.m + j, slice.v + j, piece.count, &own)
             }
         }
     }
