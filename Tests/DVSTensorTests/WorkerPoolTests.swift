@@ -116,3 +116,27 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(try run(), one)
     }
 }
+
+/// Copies and assignments split over rows give the row-major result.
+final class ParallelCopyTests: XCTestCase {
+    func testStridedCopiesAndAssignmentsMatchElementLoops() throws {
+        let saved = BLAS.threads
+        defer { BLAS.setThreads(saved) }
+        BLAS.setThreads(3)
+        let x = sample([300, 500], seed: 3)
+        let t = try x.transpose().contiguousCopy()
+        let xv = x.values
+        XCTAssertEqual(t.values, (0..<(500 * 300)).map { i in xv[(i % 300) * 500 + i / 300] })
+        // Assign into every other column of a large tensor.
+        let target = try Tensor.zeros([400, 200])
+        try target.slice(axis: 1, start: nil, end: nil, step: 2).assign(sample([400, 100], seed: 4))
+        let src = sample([400, 100], seed: 4).values, got = target.values
+        XCTAssertEqual((0..<(400 * 200)).map { i in i % 2 == 0 ? src[(i / 200) * 100 + (i % 200) / 2] : 0 }, got)
+    }
+
+    func testOverlappingAssignmentReadsTheSourceFirst() throws {
+        let x = try Tensor(shape: [6], values: [0, 1, 2, 3, 4, 5])
+        try x.slice(axis: 0, start: 1, end: nil, step: 1).assign(x.slice(axis: 0, start: 0, end: 5, step: 1))
+        XCTAssertEqual(x.values, [0, 0, 1, 2, 3, 4], "as NumPy's x[1:] = x[:-1]")
+    }
+}

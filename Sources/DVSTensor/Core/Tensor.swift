@@ -84,7 +84,8 @@ public final class Tensor {
     public static func full(_ shape: [Int], _ value: Float) throws(TensorError) -> Tensor {
         try Shape.validate(shape, "full")
         let t = try Tensor(uninitializedShape: shape)
-        t.data.update(repeating: value, count: t.count)
+        let d = t.data
+        WorkerPool.shared.parallelFor(t.count, grain: elementGrain) { r in (d + r.lowerBound).update(repeating: value, count: r.count) }
         return t
     }
 
@@ -153,30 +154,37 @@ public final class Tensor {
     }
 }
 
-/// Copies the elements of `src` (any layout) row-major into `dst`.
+/// Copies the elements of `src` (any layout) row-major into `dst`, split
+/// over the worker pool.
 func stridedCopy(from src: Tensor, to dst: UnsafeMutablePointer<Float>) {
     let n = src.count
     if n == 0 { return }
+    let base = src.storage.pointer
     if src.isContiguous {
-        dst.update(from: src.data, count: n)
+        let s = src.data
+        WorkerPool.shared.parallelFor(n, grain: elementGrain) { r in (dst + r.lowerBound).update(from: s + r.lowerBound, count: r.count) }
         return
     }
-    forEachRow(shape: src.shape, strides: src.strides, offset: src.offset) { rowStart, innerStride, innerCount, outIndex in
-        let s = src.storage.pointer + rowStart
-        let d = dst + outIndex
-        if innerStride == 1 {
-            d.update(from: s, count: innerCount)
-        } else {
-            for j in 0..<innerCount { d[j] = s[j * innerStride] }
+    let shape = src.shape, strides = src.strides, offset = src.offset
+    let inner = shape.last ?? 1
+    WorkerPool.shared.parallelFor(n / Swift.max(inner, 1), grain: rowGrain(inner)) { rows in
+        forEachRow(shape: shape, strides: strides, offset: offset, rows: rows) { rowStart, innerStride, innerCount, outIndex in
+            let s = base + rowStart
+            let d = dst + outIndex
+            if innerStride == 1 {
+                d.update(from: s, count: innerCount)
+            } else {
+                for j in 0..<innerCount { d[j] = s[j * innerStride] }
+            }
         }
     }
 }
 
-/// Walks the rows (last dimension) of a strided layout: for each row, calls
-/// `body(storage offset of its first element, stride along the row, row length,
-/// row-major index of its first element)`.
+/// Walks the rows (last dimension) of a strided layout, all of them or those
+/// in `rows`: for each, calls `body(storage offset of its first element,
+/// stride along the row, row length, row-major index of its first element)`.
 @inline(__always)
-func forEachRow(shape: [Int], strides: [Int], offset: Int,
+func forEachRow(shape: [Int], strides: [Int], offset: Int, rows selected: Range<Int>? = nil,
                 _ body: (_ start: Int, _ stride: Int, _ count: Int, _ outIndex: Int) -> Void) {
     let rank = shape.count
     if rank == 0 {
@@ -185,11 +193,11 @@ func forEachRow(shape: [Int], strides: [Int], offset: Int,
     }
     let inner = shape[rank - 1]
     let innerStride = strides[rank - 1]
-    let rows = inner == 0 ? 0 : Shape.count(shape) / inner
-    if rows == 0 { return }
+    let rows = selected ?? 0..<(inner == 0 ? 0 : Shape.count(shape) / inner)
+    if rows.isEmpty { return }
     var index = [Int](repeating: 0, count: rank - 1)
-    var position = offset
-    for row in 0..<rows {
+    var position = offset + rowOffset(rows.lowerBound, shape: shape, strides: strides, index: &index)
+    for row in rows {
         body(position, innerStride, inner, row * inner)
         var d = rank - 2
         while d >= 0 {
@@ -201,4 +209,20 @@ func forEachRow(shape: [Int], strides: [Int], offset: Int,
             d -= 1
         }
     }
+}
+
+/// Where row `row` (counting rows of the last dimension row-major) starts
+/// relative to the layout's offset; sets `index` to its position in the
+/// leading dimensions.
+@inline(__always)
+func rowOffset(_ row: Int, shape: [Int], strides: [Int], index: inout [Int]) -> Int {
+    var rest = row, position = 0
+    var d = shape.count - 2
+    while d >= 0 {
+        index[d] = rest % shape[d]
+        rest /= shape[d]
+        position += index[d] * strides[d]
+        d -= 1
+    }
+    return position
 }

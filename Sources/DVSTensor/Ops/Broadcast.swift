@@ -10,25 +10,26 @@ func broadcastStrides(_ t: Tensor, to shape: [Int]) -> [Int] {
     return out
 }
 
-/// Walks the rows of `shape` with two strided inputs: calls `body(offsetA,
-/// strideA, offsetB, strideB, rowLength, outIndex)` for each row. With
-/// `cancellable` (only for loops that write fresh results) it checks for
-/// cancellation every `Cancellation.elementChunk` elements.
+/// Walks the rows of `shape` with two strided inputs, all of them or those in
+/// `rows`: calls `body(offsetA, strideA, offsetB, strideB, rowLength,
+/// outIndex)` for each row. With `cancellable` (only for loops that write
+/// fresh results) it checks for cancellation every `Cancellation.elementChunk` elements.
 @inline(__always)
-func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int, cancellable: Bool,
-                 _ body: (Int, Int, Int, Int, Int, Int) -> Void) throws(TensorError) {
+func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int, rows selected: Range<Int>? = nil,
+                 cancellable: Bool, _ body: (Int, Int, Int, Int, Int, Int) -> Void) throws(TensorError) {
     let rank = shape.count
     if rank == 0 {
         body(offsetA, 0, offsetB, 0, 1, 0)
         return
     }
     let inner = shape[rank - 1]
-    let rows = inner == 0 ? 0 : Shape.count(shape) / inner
-    if rows == 0 { return }
+    let rows = selected ?? 0..<(inner == 0 ? 0 : Shape.count(shape) / inner)
+    if rows.isEmpty { return }
     var index = [Int](repeating: 0, count: rank - 1)
-    var pa = offsetA, pb = offsetB
+    var pa = offsetA + rowOffset(rows.lowerBound, shape: shape, strides: stridesA, index: &index)
+    var pb = offsetB + rowOffset(rows.lowerBound, shape: shape, strides: stridesB, index: &index)
     var meter = CancellationMeter()
-    for row in 0..<rows {
+    for row in rows {
         body(pa, stridesA[rank - 1], pb, stridesB[rank - 1], inner, row * inner)
         if cancellable { try meter.add(inner) }
         var d = rank - 2

@@ -218,12 +218,19 @@ extension Tensor {
     /// Copies `src` (broadcast to this view's shape) into this view's elements,
     /// in place and without autograd history (`t[0] = 1` under `no_grad`).
     public func assign(_ src: Tensor) throws(TensorError) {
-        let s = try src.expandTo(shape)
+        // A source sharing this storage is read in full first (as NumPy does),
+        // so overlapping views copy the values they had before the assignment.
+        let s = try src.storage === storage ? src.contiguousCopy().expandTo(shape) : src.expandTo(shape)
         storage.markModified()
         let dstBase = storage.pointer, srcBase = s.storage.pointer
-        // In place: runs to the end (an interrupted copy would leave half-written values).
-        try forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset, cancellable: false) { da, sa, db, sb, len, _ in
-            for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }
+        let shape = shape, strides = strides, offset = offset, inner = shape.last ?? 1
+        // In place: runs to the end (an interrupted copy would leave half-written
+        // values), so the walk is not cancellable and cannot throw.
+        WorkerPool.shared.parallelFor(count / Swift.max(inner, 1), grain: rowGrain(inner)) { rows in
+            try? forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset,
+                             rows: rows, cancellable: false) { da, sa, db, sb, len, _ in
+                for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }
+            }
         }
     }
 
