@@ -22,7 +22,9 @@ let package = Package(
         // POSIX file reading and writing shared by every layer (no DVS types).
         .target(name: "DVSFiles"),
         // Allocations that fail with an error instead of aborting (no DVS types).
-        .target(name: "DVSMemory"),
+        // malloc tuned for tensors when the program loads (C; no DVS types).
+        .target(name: "DVSHeap"),
+        .target(name: "DVSMemory", dependencies: ["DVSHeap"]),
         // Elementwise inner loops compiled per CPU generation (no DVS types).
         .target(name: "DVSKernels"),
         .target(

@@ -1,3 +1,4 @@
+import DVSHeap
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,3 +83,8 @@ public enum AddressSpace {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
+
+/// Whether malloc was tuned for tensor buffers when the program loaded
+/// (DVSHeap: blocks up to 32 MiB kept in the heap, freed heap tops up to
+/// 1 GiB kept mapped). Referencing it also links that tuning in.
+public var heapTunedForTensors: Bool { dvs_heap_policy_applied() != 0 }

@@ -65,4 +65,10 @@ final class VersionCounterTests: XCTestCase {
         try Autograd.backward(y)
         XCTAssertEqual(w.grad?.values, [2, 4])
     }
+
+    func testMallocIsTunedForTensorBuffersWhenTheProgramLoads() {
+        #if canImport(Glibc)
+        XCTAssertTrue(TensorStorage.heapTuned, "DVSHeap's load-time mallopt calls did not run or failed")
+        #endif
+    }
 }

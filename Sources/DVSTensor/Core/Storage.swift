@@ -2,12 +2,6 @@ import DVSMemory
 #if canImport(Glibc)
 import Glibc
 #endif
-#if os(Linux)
-/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
-@_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
-private let M_TRIM_THRESHOLD: Int32 = -1
-private let M_MMAP_THRESHOLD: Int32 = -3
-#endif
 
 /// A flat Float32 buffer shared by a tensor and its views.
 public final class TensorStorage {
@@ -20,16 +14,10 @@ public final class TensorStorage {
     /// Records an in-place change of the elements.
     public func markModified() { version &+= 1 }
 
-    /// Keeps freed tensor memory in the process: glibc would otherwise map and
-    /// unmap large buffers on every allocation, and page faults then cost as
-    /// much as the kernels (a training step allocates the same sizes each time).
-    private static let allocatorConfigured: Bool = {
-        #if os(Linux)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
-        _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
-        #endif
-        return true
-    }()
+    /// Whether malloc keeps tensor-sized blocks for reuse (DVSHeap, set when
+    /// the program loads); reading it links that tuning into every program
+    /// that makes tensors.
+    static let heapTuned = heapTunedForTensors
 
     /// A zero-filled buffer of `count` floats.
     public convenience init(count: Int) throws(TensorError) {
@@ -41,7 +29,7 @@ public final class TensorStorage {
     /// Throws instead of aborting when the memory is not there (a process
     /// limit, or a size no machine has).
     init(uninitializedCount count: Int) throws(TensorError) {
-        _ = TensorStorage.allocatorConfigured
+        _ = TensorStorage.heapTuned
         self.count = count
         do throws(OutOfMemory) {
             pointer = try allocateChecked(Float.self, count: Swift.max(count, 1), for: "a tensor of \(count) elements")
@@ -52,7 +40,6 @@ public final class TensorStorage {
 
     /// A one-element buffer (scalars are too small to fail).
     init(scalar: Float) {
-        _ = TensorStorage.allocatorConfigured
         count = 1
         pointer = UnsafeMutablePointer<Float>(OpaquePointer(malloc(MemoryLayout<Float>.stride)!))
         pointer.initialize(to: scalar)
