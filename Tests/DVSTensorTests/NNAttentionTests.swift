@@ -149,4 +149,50 @@ final class NNAttentionTests: XCTestCase {
             try self.attention(q, sample([2, 4, 6, 16]), sample([2, 4, 6, 16]), causal: true)
         }
     }
+
+    // MARK: - Self-attention of a packed projection
+
+    /// qkv [B, T, 3D] split into [B, H, T, Dh] heads (views).
+    private func heads(_ qkv: Tensor, _ heads: Int) throws -> (Tensor, Tensor, Tensor) {
+        let b = qkv.shape[0], t = qkv.shape[1], d = qkv.shape[2] / 3
+        let split = try qkv.reshape([b, t, 3, heads, d / heads]).permute([2, 0, 3, 1, 4])
+        return (try split.select(axis: 0, index: 0), try split.select(axis: 0, index: 1), try split.select(axis: 0, index: 2))
+    }
+
+    func testSelfAttentionEqualsSplitAttendMerge() throws {
+        for causal in [false, true] {
+            let qkv = sample([2, 5, 12], seed: 11)  // D = 4, 2 heads of 2
+            let (q, k, v) = try heads(qkv, 2)
+            let expected = try Tensor.scaledDotProductAttention(q, k, v, causal: causal).permute([0, 2, 1, 3]).reshape([2, 5, 4])
+            let got = try Tensor.selfAttention(qkv, heads: 2, causal: causal)
+            XCTAssertEqual(got.shape, [2, 5, 4])
+            assertClose(got.values, expected.values, tolerance: 1e-6)
+            assertClose(got.values, referenceAttention(q, k, v, causal: causal, padding: nil).chunked4(b: 2, h: 2, t: 5, dh: 2), tolerance: 1e-5)
+        }
+    }
+
+    func testSelfAttentionGradients() {
+        assertGradientsMatch([sample([2, 4, 12], seed: 12)]) { t in try Tensor.selfAttention(t[0], heads: 2, causal: true) }
+        assertGradientsMatch([sample([1, 3, 6], seed: 13)]) { t in try Tensor.selfAttention(t[0], heads: 1) }
+    }
+
+    func testSelfAttentionErrors() {
+        XCTAssertThrowsError(try Tensor.selfAttention(sample([2, 4, 10]), heads: 2)) { error in
+            XCTAssertEqual((error as? TensorError)?.message, "self_attention: qkv must be [B, T, 3·D] (queries, keys and values side by side), got [2,4,10]")
+        }
+        XCTAssertThrowsError(try Tensor.selfAttention(sample([2, 4, 12]), heads: 3)) { error in
+            XCTAssertEqual((error as? TensorError)?.message, "self_attention: 3 heads do not divide the width 4 of qkv [2,4,12]")
+        }
+    }
+}
+
+private extension Array where Element == Float {
+    /// [B, H, T, Dh] row-major values rearranged to [B, T, H·Dh].
+    func chunked4(b: Int, h: Int, t: Int, dh: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: count)
+        for bi in 0..<b { for hi in 0..<h { for ti in 0..<t { for e in 0..<dh {
+            out[((bi * t + ti) * h + hi) * dh + e] = self[((bi * h + hi) * t + ti) * dh + e]
+        } } } }
+        return out
+    }
 }

@@ -191,6 +191,12 @@ enum TensorMethods {
                 try Tensor.scaledDotProductAttention(q, k, v, causal: causal, paddingMask: pad)
             }
         },
+        NativeFunction("self_attention", [.init("qkv", "tensor"), .init("heads", "number"), .init("causal", "bool", default: .bool(false))],
+                       returns: "tensor",
+                       help: "Multi-head self-attention of a packed projection qkv [B, T, 3·D] (queries, keys, values side by side) → [B, T, D] with the heads merged; the same as splitting into heads, attention(q, k, v) and merging, without the copies.") { a in
+            let qkv = try a.tensor(0), heads = try a.int(1), causal = try a.bool(2)
+            return try TensorValue.result { () throws(TensorError) in try Tensor.selfAttention(qkv, heads: heads, causal: causal) }
+        },
         NativeFunction("backward", [.init("loss", "tensor"), .init("grad", "tensor", default: .null)], returns: "nil",
                        help: "Computes gradients of a scalar loss and adds them to .grad of every parameter it depends on.") { a in
             let t = try a.tensor(0)

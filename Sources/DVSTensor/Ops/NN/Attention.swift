@@ -63,45 +63,13 @@ extension Tensor {
             keptBefore = counts
         }
 
-        let scale = d > 0 ? 1 / Float(d).squareRoot() : 1
+        let core = AttentionCore(batch: batch, heads: heads, tq: tq, tk: tk, d: d, dv: dv, causal: causal,
+                                 mask: maskValues, keptBefore: keptBefore)
         let qm = try HeadMatrices(q, batch: batch, heads: heads)
         let km = try HeadMatrices(k, batch: batch, heads: heads)
         let vm = try HeadMatrices(v, batch: batch, heads: heads)
-        let probs = try Tensor(uninitializedShape: [bh, tq, tk])
         let out = try Tensor(uninitializedShape: lead + [tq, dv])
-        let pOffsets = steppedOffsets(bh, tq * tk), oOffsets = steppedOffsets(bh, tq * dv)
-
-        // S = Q Kᵀ · scale, into the probability buffer.
-        try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
-                          a: qm.base, lda: qm.leading, aOffsets: qm.offsets,
-                          b: km.base, ldb: km.leading, bOffsets: km.offsets,
-                          c: probs.data, ldc: tk, cOffsets: pOffsets)
-        // P = masked softmax(S), row by row, in place.
-        if tk > 0 {
-            let probabilities = probs.data, maskTensor = maskValues, prefixCounts = keptBefore
-            WorkerPool.shared.parallelFor(batch, grain: rowGrain(heads * tq * tk)) { batches in
-                let mask = UnsafeMutablePointer<Float>.allocate(capacity: tk)
-                defer { mask.deallocate() }
-                for b in batches {
-                    if let m = maskTensor {
-                        for j in 0..<tk { mask[j] = m.data[b * tk + j] != 0 ? 0 : -Float.infinity }
-                    }
-                    for h in 0..<heads {
-                        for i in 0..<tq {
-                            let row = probabilities + ((b * heads + h) * tq + i) * tk
-                            let limit = causal ? Swift.min(i + 1, tk) : tk
-                            let kept = prefixCounts.map { $0[b * (tk + 1) + limit] } ?? limit
-                            maskedSoftmaxRow(row, bias: maskTensor == nil ? nil : mask, limit: limit, count: tk, anyKept: kept > 0)
-                        }
-                    }
-                }
-            }
-        }
-        // O = P V.
-        try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: dv, k: tk,
-                          a: probs.data, lda: tk, aOffsets: pOffsets,
-                          b: vm.base, ldb: vm.leading, bOffsets: vm.offsets,
-                          c: out.data, ldc: dv, cOffsets: oOffsets)
+        let probs = try core.forward(q: qm, k: km, v: vm, out: HeadMatrices(stacked: out, step: tq * dv, leading: dv, count: bh))
 
         var detail: [String] = []
         if causal { detail.append("causal") }
@@ -109,48 +77,147 @@ extension Tensor {
         let inputs = [q, k, v] + (paddingMask.map { [$0] } ?? [])
         return out.recording(op, inputs, detail: detail.isEmpty ? nil : detail.joined(separator: ", ")) { g throws(TensorError) in
             let gg = try g.contiguousLayout()
-            let p = probs.data
-            var gq: Tensor?, gk: Tensor?, gv: Tensor?
-            if v.needsGrad {
-                // dV = Pᵀ dO
-                let t = try Tensor(uninitializedShape: v.shape)
-                try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
-                                  a: p, lda: tk, aOffsets: pOffsets, b: gg.data, ldb: dv, bOffsets: oOffsets,
-                                  c: t.data, ldc: dv, cOffsets: steppedOffsets(bh, tk * dv))
-                gv = t
+            // Gradients come out contiguous, one matrix per batch·head.
+            func gradient(_ t: Tensor, _ rows: Int, _ cols: Int) throws(TensorError) -> (Tensor, HeadMatrices)? {
+                guard t.needsGrad else { return nil }
+                let grad = try Tensor(uninitializedShape: t.shape)
+                return (grad, HeadMatrices(stacked: grad, step: rows * cols, leading: cols, count: bh))
             }
-            if q.needsGrad || k.needsGrad {
-                // dP = dO Vᵀ, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place.
-                let ds = try Tensor(uninitializedShape: [bh, tq, tk])
-                try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
-                                  a: gg.data, lda: dv, aOffsets: oOffsets, b: vm.base, ldb: vm.leading, bOffsets: vm.offsets,
-                                  c: ds.data, ldc: tk, cOffsets: pOffsets)
-                let dsp = ds.data
-                WorkerPool.shared.parallelFor(bh * tq, grain: rowGrain(tk)) { rows in
-                    for row in rows {
-                        let pr = p + row * tk, dr = dsp + row * tk
-                        let s = rowDot(pr, dr, tk)
-                        for j in 0..<tk { dr[j] = pr[j] * (dr[j] - s) }
+            let gq = try gradient(q, tq, d), gk = try gradient(k, tk, d), gv = try gradient(v, tk, dv)
+            try core.backward(probs: probs, out: HeadMatrices(stacked: gg, step: tq * dv, leading: dv, count: bh),
+                              q: qm, k: km, v: vm, dq: gq?.1, dk: gk?.1, dv: gv?.1)
+            return [gq?.0, gk?.0, gv?.0, nil]
+        }
+    }
+
+    /// Multi-head self-attention of a packed projection `qkv` [B, T, 3·D]
+    /// (queries, then keys, then values, each D = heads · Dh wide, as one
+    /// `affine` with the three weight matrices side by side produces it) →
+    /// [B, T, D] with the heads already merged. Each head's Q, K and V are
+    /// read in place (rows 3·D apart) and its output written in place, and
+    /// backward writes dQ, dK and dV into one [B, T, 3·D] gradient: no head
+    /// split or merge copies, and one product for the projection's gradients.
+    /// Equal to splitting into [B, heads, T, Dh] and calling
+    /// `scaledDotProductAttention`, then merging the heads.
+    public static func selfAttention(_ qkv: Tensor, heads: Int, causal: Bool = false) throws(TensorError) -> Tensor {
+        let op = "self_attention"
+        guard qkv.rank == 3, qkv.shape[2] % 3 == 0 else {
+            throw TensorError("\(op): qkv must be [B, T, 3·D] (queries, keys and values side by side), got \(shapeText(qkv.shape))")
+        }
+        let batch = qkv.shape[0], t = qkv.shape[1], width = qkv.shape[2] / 3
+        guard heads >= 1, width % heads == 0 else {
+            throw TensorError("\(op): \(heads) heads do not divide the width \(width) of qkv \(shapeText(qkv.shape))")
+        }
+        let dh = width / heads, bh = batch * heads
+        try Shape.validate([bh, t, t], op)
+        let x = try qkv.contiguousLayout()
+        // Head h of batch b: Q at column h·Dh of the first third, K and V in the next thirds.
+        func packed(_ tensor: Tensor, _ third: Int, _ base: Int) -> HeadMatrices {
+            HeadMatrices(tensor: tensor, offsets: (0..<bh).map { i in base + (i / heads) * t * 3 * width + third * width + (i % heads) * dh },
+                         leading: 3 * width)
+        }
+        func merged(_ tensor: Tensor) -> HeadMatrices {
+            HeadMatrices(tensor: tensor, offsets: (0..<bh).map { i in tensor.offset + (i / heads) * t * width + (i % heads) * dh }, leading: width)
+        }
+        let core = AttentionCore(batch: batch, heads: heads, tq: t, tk: t, d: dh, dv: dh, causal: causal, mask: nil, keptBefore: nil)
+        let out = try Tensor(uninitializedShape: [batch, t, width])
+        let probs = try core.forward(q: packed(x, 0, x.offset), k: packed(x, 1, x.offset), v: packed(x, 2, x.offset), out: merged(out))
+        return out.recording(op, [qkv], detail: "\(heads) heads" + (causal ? ", causal" : "")) { g throws(TensorError) in
+            let gg = try g.contiguousLayout()
+            let grad = try Tensor(uninitializedShape: [batch, t, 3 * width])
+            try core.backward(probs: probs, out: merged(gg), q: packed(x, 0, x.offset), k: packed(x, 1, x.offset), v: packed(x, 2, x.offset),
+                              dq: packed(grad, 0, 0), dk: packed(grad, 1, 0), dv: packed(grad, 2, 0))
+            return [grad]
+        }
+    }
+}
+
+/// The arithmetic of attention once Q, K, V and O are laid out as BLAS
+/// reads them (one matrix per batch·head, anywhere in storage).
+private struct AttentionCore {
+    let batch: Int, heads: Int, tq: Int, tk: Int, d: Int, dv: Int
+    let causal: Bool
+    /// The padding mask [B, Tk] and its prefix counts, or nil.
+    let mask: Tensor?
+    let keptBefore: [Int]?
+
+    var bh: Int { batch * heads }
+    var scale: Float { d > 0 ? 1 / Float(d).squareRoot() : 1 }
+    private var pOffsets: [Int] { steppedOffsets(bh, tq * tk) }
+
+    /// Writes O and returns P [B·H, Tq, Tk] (saved for backward).
+    func forward(q: HeadMatrices, k: HeadMatrices, v: HeadMatrices, out: HeadMatrices) throws(TensorError) -> Tensor {
+        let probs = try Tensor(uninitializedShape: [bh, tq, tk])
+        // S = Q Kᵀ · scale, into the probability buffer.
+        try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
+                              a: q.base, lda: q.leading, aOffsets: q.offsets,
+                              b: k.base, ldb: k.leading, bOffsets: k.offsets,
+                              c: probs.data, ldc: tk, cOffsets: pOffsets)
+        // P = masked softmax(S), row by row, in place.
+        if tk > 0 {
+            let probabilities = probs.data, mask = mask, keptBefore = keptBefore
+            let heads = heads, tq = tq, tk = tk, causal = causal
+            WorkerPool.shared.parallelFor(batch, grain: rowGrain(heads * tq * tk)) { batches in
+                let bias = UnsafeMutablePointer<Float>.allocate(capacity: tk)
+                defer { bias.deallocate() }
+                for b in batches {
+                    if let m = mask {
+                        for j in 0..<tk { bias[j] = m.data[b * tk + j] != 0 ? 0 : -Float.infinity }
+                    }
+                    for h in 0..<heads {
+                        for i in 0..<tq {
+                            let row = probabilities + ((b * heads + h) * tq + i) * tk
+                            let limit = causal ? Swift.min(i + 1, tk) : tk
+                            let kept = keptBefore.map { $0[b * (tk + 1) + limit] } ?? limit
+                            maskedSoftmaxRow(row, bias: mask == nil ? nil : bias, limit: limit, count: tk, anyKept: kept > 0)
+                        }
                     }
                 }
-                if q.needsGrad {
-                    // dQ = dS K · scale
-                    let t = try Tensor(uninitializedShape: q.shape)
-                    try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
-                                      a: ds.data, lda: tk, aOffsets: pOffsets, b: km.base, ldb: km.leading, bOffsets: km.offsets,
-                                      c: t.data, ldc: d, cOffsets: steppedOffsets(bh, tq * d))
-                    gq = t
-                }
-                if k.needsGrad {
-                    // dK = dSᵀ Q · scale
-                    let t = try Tensor(uninitializedShape: k.shape)
-                    try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
-                                      a: ds.data, lda: tk, aOffsets: pOffsets, b: qm.base, ldb: qm.leading, bOffsets: qm.offsets,
-                                      c: t.data, ldc: d, cOffsets: steppedOffsets(bh, tk * d))
-                    gk = t
-                }
             }
-            return [gq, gk, gv, nil]
+        }
+        // O = P V.
+        try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: dv, k: tk,
+                              a: probs.data, lda: tk, aOffsets: pOffsets,
+                              b: v.base, ldb: v.leading, bOffsets: v.offsets,
+                              c: out.base, ldc: out.leading, cOffsets: out.offsets)
+        return probs
+    }
+
+    /// Writes the gradients asked for (dq, dk, dv non-nil) from dO (`out`).
+    func backward(probs: Tensor, out g: HeadMatrices, q: HeadMatrices, k: HeadMatrices, v: HeadMatrices,
+                  dq: HeadMatrices?, dk: HeadMatrices?, dv gv: HeadMatrices?) throws(TensorError) {
+        let p = probs.data
+        if let gv {
+            // dV = Pᵀ dO
+            try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
+                                  a: p, lda: tk, aOffsets: pOffsets, b: g.base, ldb: g.leading, bOffsets: g.offsets,
+                                  c: gv.base, ldc: gv.leading, cOffsets: gv.offsets)
+        }
+        guard dq != nil || dk != nil else { return }
+        // dP = dO Vᵀ, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place.
+        let ds = try Tensor(uninitializedShape: [bh, tq, tk])
+        try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
+                              a: g.base, lda: g.leading, aOffsets: g.offsets, b: v.base, ldb: v.leading, bOffsets: v.offsets,
+                              c: ds.data, ldc: tk, cOffsets: pOffsets)
+        let dsp = ds.data, tk = tk
+        WorkerPool.shared.parallelFor(bh * tq, grain: rowGrain(tk)) { rows in
+            for row in rows {
+                let pr = p + row * tk, dr = dsp + row * tk
+                let s = rowDot(pr, dr, tk)
+                for j in 0..<tk { dr[j] = pr[j] * (dr[j] - s) }
+            }
+        }
+        if let dq {
+            // dQ = dS K · scale
+            try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
+                                  a: ds.data, lda: tk, aOffsets: pOffsets, b: k.base, ldb: k.leading, bOffsets: k.offsets,
+                                  c: dq.base, ldc: dq.leading, cOffsets: dq.offsets)
+        }
+        if let dk {
+            // dK = dSᵀ Q · scale
+            try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
+                                  a: ds.data, lda: tk, aOffsets: pOffsets, b: q.base, ldb: q.leading, bOffsets: q.offsets,
+                                  c: dk.base, ldc: dk.leading, cOffsets: dk.offsets)
         }
     }
 }
@@ -204,6 +271,18 @@ private struct HeadMatrices {
             for h in 0..<heads { offsets[b * heads + h] = tensor.offset + b * batchStride + h * headStride }
         }
         self.offsets = offsets
+    }
+
+    /// Matrices at explicit storage offsets of `tensor` (views into a packed projection).
+    init(tensor: Tensor, offsets: [Int], leading: Int) {
+        self.tensor = tensor
+        self.offsets = offsets
+        self.leading = leading
+    }
+
+    /// `count` matrices stored back to back in a contiguous tensor, `step` floats apart.
+    init(stacked tensor: Tensor, step: Int, leading: Int, count: Int) {
+        self.init(tensor: tensor, offsets: steppedOffsets(count, step).map { $0 + tensor.offset }, leading: Swift.max(leading, 1))
     }
 
     var base: UnsafeMutablePointer<Float> { tensor.storage.pointer }
