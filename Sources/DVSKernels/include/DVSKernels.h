@@ -15,6 +15,15 @@ static inline void dvs_spin_pause(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
+/// y[j] = e^(x[j] − shift) for j in 0..<n (y may be x), and returns Σ y in
+/// single precision, summed in an order fixed by n: a softmax row's numerator
+/// and denominator in one pass.
+float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
+
+/// y[j] = scale · e^(x[j] − shift) (y may be x): a softmax row, or the
+/// probabilities part of cross-entropy's gradient.
+void dvs_scaled_exp(const float *x, float *y, size_t n, float shift, float scale);
+
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {
     float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
@@ -40,6 +49,15 @@ void dvs_gelu_forward(const float *x, float *y, size_t n);
 
 /// The GELU gradient: dx[i] = dy[i] · gelu'(x[i]).
 void dvs_gelu_backward(const float *x, const float *dy, float *dx, size_t n);
+
+/// y[j] = e^(x[j] − shift) for j in 0..<n (y may be x), and returns Σ y in
+/// single precision, summed in an order fixed by n: a softmax row's numerator
+/// and denominator in one pass.
+float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
+
+/// y[j] = scale · e^(x[j] − shift) (y may be x): a softmax row, or the
+/// probabilities part of cross-entropy's gradient.
+void dvs_scaled_exp(const float *x, float *y, size_t n, float shift, float scale);
 
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {

@@ -1,3 +1,4 @@
+import DVSKernels
 import Foundation
 
 /// Cross-entropy of logits against integer labels as one fused kernel:
@@ -69,8 +70,7 @@ extension Tensor {
                 }
                 let row = x + r * c
                 let m = rowMax(row, c)
-                for j in 0..<c { scratch[j] = vexp(row[j] - m) }
-                let l = m + logf(rowSum(scratch, c))
+                let l = m + logf(dvs_exp_shifted_sum(row, scratch, c, m))
                 ls[r] = l
                 lo[r] = l - row[id]
             }
@@ -120,7 +120,7 @@ extension Tensor {
                             continue
                         }
                         let row = x + r * c, l = ls[r]
-                        for j in 0..<c { d[j] = coefficient * vexp(row[j] - l) }
+                        dvs_scaled_exp(row, d, c, l, coefficient)
                         d[id] -= coefficient
                     }
                 }

@@ -1,3 +1,4 @@
+import DVSKernels
 import Foundation
 
 /// Softmax and log-softmax along any axis as fused kernels. Forward subtracts
@@ -66,8 +67,7 @@ extension Tensor {
 @inline(__always)
 private func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
     let m = rowMax(x, n)
-    for j in 0..<n { y[j] = vexp(x[j] - m) }
-    let sum = rowSum(y, n)
+    let sum = dvs_exp_shifted_sum(x, y, n, m)
     if log {
         let lse = m + logf(sum)
         for j in 0..<n { y[j] = x[j] - lse }
