@@ -17,7 +17,9 @@ static inline void dvs_spin_pause(void) {
     __asm__ __volatile__("yield");
 /// y[j] = e^(x[j] − shift) for j in 0..<n (y may be x), and returns Σ y in
 /// single precision, summed in an order fixed by n: a softmax row's numerator
-/// and denominator in one pass.
+/// and denominator in one pass. For rows of hundreds of elements (classes,
+/// softmax axes); short rows (attention's, 1…T) are faster in DVSTensor's
+/// inlined Swift loop, which has no call and no 16-wide tail.
 float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
 
 /// y[j] = scale · e^(x[j] − shift) (y may be x): a softmax row, or the
@@ -52,7 +54,9 @@ void dvs_gelu_backward(const float *x, const float *dy, float *dx, size_t n);
 
 /// y[j] = e^(x[j] − shift) for j in 0..<n (y may be x), and returns Σ y in
 /// single precision, summed in an order fixed by n: a softmax row's numerator
-/// and denominator in one pass.
+/// and denominator in one pass. For rows of hundreds of elements (classes,
+/// softmax axes); short rows (attention's, 1…T) are faster in DVSTensor's
+/// inlined Swift loop, which has no call and no 16-wide tail.
 float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
 
 /// y[j] = scale · e^(x[j] − shift) (y may be x): a softmax row, or the

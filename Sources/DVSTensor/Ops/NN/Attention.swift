@@ -1,4 +1,3 @@
-import DVSKernels
 /// Scaled dot-product attention as one fused op:
 ///   S = Q Kᵀ / √D (one GEMM per batch·head),  P = masked softmax(S) (saved),
 ///   O = P V (one GEMM per batch·head).
@@ -236,7 +235,8 @@ private func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, bias: UnsafeMu
         for j in 0..<limit { row[j] += bias[j] }
     }
     let m = rowMax(row, limit)
-    let inv = 1 / dvs_exp_shifted_sum(row, row, limit, m)
+    for j in 0..<limit { row[j] = vexp(row[j] - m) }
+    let inv = 1 / rowSum(row, limit)
     for j in 0..<limit { row[j] *= inv }
     if limit < count { (row + limit).update(repeating: 0, count: count - limit) }
 }

@@ -1,4 +1,3 @@
-import DVSKernels
 /// Incremental decoding with a key/value cache: a model keeps every block's
 /// keys and values in tensors `[B, H, T, D]` (or `[B, T, D]` for one head),
 /// writes each new token's rows at its example's position, and lets the new
@@ -112,7 +111,8 @@ extension Tensor {
                 guard n > 0 else { continue }  // no visible key: zeros
                 for j in 0..<n { scores[j] = rowDot(qRow, kRows + j * d, d) * scale }
                 let m = rowMax(scores, n)
-                let inv = 1 / dvs_exp_shifted_sum(scores, scores, n, m)
+                for j in 0..<n { scores[j] = vexp(scores[j] - m) }
+                let inv = 1 / rowSum(scores, n)
                 for j in 0..<n {
                     let p = scores[j] * inv, v = vRows + j * dv
                     for e in 0..<dv { o[e] += p * v[e] }
