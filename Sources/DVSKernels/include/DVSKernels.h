@@ -26,6 +26,18 @@ float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
 /// probabilities part of cross-entropy's gradient.
 void dvs_scaled_exp(const float *x, float *y, size_t n, float shift, float scale);
 
+/// Layer norm of `rows` rows of `c` floats: y = (x − mean)·rstd·w + b, with w
+/// and b optional (NULL: 1 and 0); writes each row's mean and 1/√(var + eps)
+/// (the variance from centred values, so rows far from 0 stay accurate).
+void dvs_layer_norm_rows(const float *x, float *y, size_t rows, size_t c, const float *w, const float *b,
+                         float eps, float *means, float *rstds);
+
+/// Layer norm backward over `rows` rows: dx (if not NULL) = rstd·(ĝ − mean(ĝ) −
+/// x̂·mean(ĝ·x̂)) with x̂ = (x − mean)·rstd and ĝ = g·w (w NULL: 1), and adds
+/// Σ g·x̂ to dw and Σ g to db (row by row, in order).
+void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, size_t rows, size_t c, const float *w,
+                                  const float *means, const float *rstds, float *dw, float *db);
+
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {
     float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
@@ -62,6 +74,18 @@ float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
 /// y[j] = scale · e^(x[j] − shift) (y may be x): a softmax row, or the
 /// probabilities part of cross-entropy's gradient.
 void dvs_scaled_exp(const float *x, float *y, size_t n, float shift, float scale);
+
+/// Layer norm of `rows` rows of `c` floats: y = (x − mean)·rstd·w + b, with w
+/// and b optional (NULL: 1 and 0); writes each row's mean and 1/√(var + eps)
+/// (the variance from centred values, so rows far from 0 stay accurate).
+void dvs_layer_norm_rows(const float *x, float *y, size_t rows, size_t c, const float *w, const float *b,
+                         float eps, float *means, float *rstds);
+
+/// Layer norm backward over `rows` rows: dx (if not NULL) = rstd·(ĝ − mean(ĝ) −
+/// x̂·mean(ĝ·x̂)) with x̂ = (x − mean)·rstd and ĝ = g·w (w NULL: 1), and adds
+/// Σ g·x̂ to dw and Σ g to db (row by row, in order).
+void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, size_t rows, size_t c, const float *w,
+                                  const float *means, const float *rstds, float *dw, float *db);
 
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {

@@ -5,6 +5,10 @@
 ///   x̂ = (x − mean) · rstd,  ĝ = g ⊙ weight
 ///   dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂))
 ///   dweight = Σ_rows g ⊙ x̂,  dbias = Σ_rows g
+/// The row loops are DVSKernels' `dvs_layer_norm_*` (compiled per CPU
+/// generation); rows are split over the worker pool.
+
+import DVSKernels
 
 extension Tensor {
     /// Normalizes each row along the last dimension to zero mean and unit
@@ -30,24 +34,8 @@ extension Tensor {
         let x = src.data, y = out.data, wp = w?.data, bp = b?.data
         let means = stats.data, rstds = stats.data + rows
         WorkerPool.shared.parallelFor(rows, grain: rowGrain(c)) { range in
-            for r in range {
-                let xr = x + r * c, yr = y + r * c
-                let mean = rowSum(xr, c) / Float(c)
-                // Two passes (centre, then square) keep the variance accurate for rows far from 0.
-                for j in 0..<c { yr[j] = xr[j] - mean }
-                let rstd = 1 / (rowDot(yr, yr, c) / Float(c) + eps).squareRoot()
-                means[r] = mean
-                rstds[r] = rstd
-                if let wp, let bp {
-                    for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] + bp[j] }
-                } else if let wp {
-                    for j in 0..<c { yr[j] = yr[j] * rstd * wp[j] }
-                } else if let bp {
-                    for j in 0..<c { yr[j] = yr[j] * rstd + bp[j] }
-                } else {
-                    for j in 0..<c { yr[j] *= rstd }
-                }
-            }
+            let r = range.lowerBound
+            dvs_layer_norm_rows(x + r * c, y + r * c, range.count, c, wp, bp, eps, means + r, rstds + r)
         }
 
         let inputs = [self] + [weight, bias].compactMap { $0 }
@@ -59,7 +47,6 @@ extension Tensor {
             let gx: Tensor? = a.needsGrad ? try Tensor(uninitializedShape: a.shape) : nil
             let gw: Tensor? = weight?.needsGrad == true ? try Tensor.zeros([c]) : nil
             let gb: Tensor? = bias?.needsGrad == true ? try Tensor.zeros([c]) : nil
-            let inv = 1 / Float(c)
             // Rows in fixed blocks (independent of the thread count, so are the
             // sums); each block sums its weight and bias gradients apart, then
             // the blocks' sums are added in order.
@@ -67,28 +54,10 @@ extension Tensor {
             let partials = try Tensor.zeros([blocks.count, 2, c])
             let dx = gx?.data, partial = partials.data
             WorkerPool.shared.run(parts: blocks.count) { block in
-                // x̂ and ĝ of one row.
-                let xhat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
-                let ghat = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(c, 1))
-                defer { xhat.deallocate(); ghat.deallocate() }
                 let dw = partial + block * 2 * c, db = dw + c
-                for r in blocks.rows(block) {
-                    let xr = x + r * c, gr = gp + r * c
-                    let mean = means[r], rstd = rstds[r]
-                    for j in 0..<c { xhat[j] = (xr[j] - mean) * rstd }
-                    if let dx {
-                        if let wp {
-                            for j in 0..<c { ghat[j] = gr[j] * wp[j] }
-                        } else {
-                            ghat.update(from: gr, count: c)
-                        }
-                        let meanG = rowSum(ghat, c) * inv, meanGX = rowDot(ghat, xhat, c) * inv
-                        let dr = dx + r * c
-                        for j in 0..<c { dr[j] = rstd * (ghat[j] - meanG - xhat[j] * meanGX) }
-                    }
-                    for j in 0..<c { dw[j] += gr[j] * xhat[j] }
-                    for j in 0..<c { db[j] += gr[j] }
-                }
+                let rows = blocks.rows(block), r = rows.lowerBound
+                dvs_layer_norm_backward_rows(x + r * c, gp + r * c, dx.map { $0 + r * c }, rows.count, c, wp,
+                                             means + r, rstds + r, dw, db)
             }
             for (which, target) in [gw, gb].enumerated() {
                 guard let d = target?.data else { continue }
