@@ -56,6 +56,15 @@ final class NNAttentionTests: XCTestCase {
         assertClose(try attention(q3, k3, v3, padding: pad3).values, referenceAttention(q3, k3, v3, causal: false, padding: pad3), tolerance: 1e-5)
     }
 
+    func testLongRowsCrossTheVectorWidth() throws {
+        // 37 keys: rows of 1…37 (causal) and 37 (full) entries, across 16-lane blocks and their tails.
+        let q = sample([1, 2, 37, 8], seed: 7), k = sample([1, 2, 37, 8], seed: 8), v = sample([1, 2, 37, 8], seed: 9)
+        for causal in [false, true] {
+            assertClose(try attention(q, k, v, causal: causal, padding: nil).values,
+                        referenceAttention(q, k, v, causal: causal, padding: nil), tolerance: 1e-5)
+        }
+    }
+
     func testStridedHeadsNeedNoCopyAndMatch() throws {
         // Heads split from a fused projection: [B, T, H, D] permuted to [B, H, T, D].
         let q = try sample([2, 5, 3, 4], seed: 1).permute([0, 2, 1, 3])

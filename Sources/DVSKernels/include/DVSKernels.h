@@ -38,6 +38,11 @@ void dvs_layer_norm_rows(const float *x, float *y, size_t rows, size_t c, const 
 void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, size_t rows, size_t c, const float *w,
                                   const float *means, const float *rstds, float *dw, float *db);
 
+/// Softmax of each row of a rows × cols score matrix in place, over its
+/// first `limit` entries (causal: row i keeps i + 1, else all), zeros after:
+/// attention's probabilities for one batch·head, one call per matrix.
+void dvs_softmax_prefix_rows(float *s, size_t rows, size_t cols, int causal);
+
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {
     float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
@@ -86,6 +91,11 @@ void dvs_layer_norm_rows(const float *x, float *y, size_t rows, size_t c, const 
 /// Σ g·x̂ to dw and Σ g to db (row by row, in order).
 void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, size_t rows, size_t c, const float *w,
                                   const float *means, const float *rstds, float *dw, float *db);
+
+/// Softmax of each row of a rows × cols score matrix in place, over its
+/// first `limit` entries (causal: row i keeps i + 1, else all), zeros after:
+/// attention's probabilities for one batch·head, one call per matrix.
+void dvs_softmax_prefix_rows(float *s, size_t rows, size_t cols, int causal);
 
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {

@@ -10,6 +10,8 @@
 /// projection by reshape + permute): as long as each head's rows are
 /// contiguous they go to BLAS without a copy.
 
+import DVSKernels
+
 extension Tensor {
     /// Attention of queries `q` over keys `k` and values `v`, shaped
     /// `[B, H, T, D]` (or `[B, T, D]` for one head); the result has q's
@@ -158,6 +160,13 @@ private struct AttentionCore {
             let probabilities = probs.data, mask = mask, keptBefore = keptBefore
             let heads = heads, tq = tq, tk = tk, causal = causal
             WorkerPool.shared.parallelFor(batch, grain: rowGrain(heads * tq * tk)) { batches in
+                if mask == nil {
+                    // No padding: every row keeps a prefix; one kernel call per matrix.
+                    for matrix in (batches.lowerBound * heads)..<(batches.upperBound * heads) {
+                        dvs_softmax_prefix_rows(probabilities + matrix * tq * tk, tq, tk, causal ? 1 : 0)
+                    }
+                    return
+                }
                 let bias = UnsafeMutablePointer<Float>.allocate(capacity: tk)
                 defer { bias.deallocate() }
                 for b in batches {
