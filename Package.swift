@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "DVSHeap"),
         .target(name: "DVSMemory", dependencies: ["DVSHeap"]),
         // Elementwise inner loops compiled per CPU generation (no DVS types).
-        .target(name: "DVSKernels"),
+        // sqrt without errno, so loops that take square roots vectorize.
+        .target(name: "DVSKernels", cSettings: [.unsafeFlags(["-fno-math-errno"])]),
         .target(
             name: "DVSLang",
             dependencies: ["DVSFiles", "DVSMemory"],
