@@ -222,4 +222,23 @@ final class NNSoftmaxLossTests: XCTestCase {
             try Tensor(scalar: 1).crossEntropy(labels: Tensor(scalar: 0))
         }
     }
+
+    func testCrossEntropyReadsRowsOfASliceInPlace() throws {
+        // logits[:, 0:3] of [2, 4, 5]: rows 5 apart within a batch entry, 20 between entries.
+        let full = sample([2, 4, 5], seed: 21)
+        full.requiresGrad = true
+        let labels = try Tensor(shape: [2, 3], values: [0, 4, 2, 1, 3, 3])
+        let sliced = try full.slice(axis: 1, start: 0, end: 3)
+        XCTAssertFalse(sliced.isContiguous)
+        let loss = try sliced.crossEntropy(labels: labels, reduction: .none)
+        let copy = try sliced.detached().contiguousCopy()
+        assertClose(loss.values, try copy.crossEntropy(labels: labels, reduction: .none).values, tolerance: 1e-6)
+        try Autograd.backward(loss.sum())
+        // The left-out position (t = 3) gets exactly zero gradient.
+        let grad = full.grad!.values
+        XCTAssertEqual((0..<2).flatMap { b in (0..<5).map { j in grad[b * 20 + 15 + j] } }, [Float](repeating: 0, count: 10))
+        assertGradientsMatch([sample([2, 4, 5], seed: 22)]) { t in
+            try t[0].slice(axis: 1, start: 1, end: 3).crossEntropy(labels: Tensor(shape: [2, 2], values: [1, 0, 4, 2]))
+        }
+    }
 }

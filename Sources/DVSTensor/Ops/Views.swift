@@ -101,9 +101,15 @@ extension Tensor {
         let a = self
         return view(shape: newShape, strides: newStrides, offset: offset + s * strides[ax])
             .recording("slice", [a], detail: "axis \(ax) \(s):\(e)\(step == 1 ? "" : ":\(step)")") { g throws(TensorError) in
-                // Backward runs without recording, so this slice is a plain view into `grad`.
-                let grad = try Tensor.zeros(a.shape)
+                // Backward runs without recording, so these slices are plain views into
+                // `grad`. A step-1 slice zeroes only what it left out, not all of `grad` first.
+                let grad = step == 1 ? try Tensor(uninitializedShape: a.shape) : try Tensor.zeros(a.shape)
                 try grad.slice(axis: ax, start: s, end: e, step: step).assign(g)
+                if step == 1 {
+                    for (lower, upper) in [(0, s), (e, n)] where lower < upper {
+                        try grad.slice(axis: ax, start: lower, end: upper).assign(Tensor(scalar: 0))
+                    }
+                }
                 return [grad]
             }
     }

@@ -53,8 +53,13 @@ extension Tensor {
         let wp = w?.data  // per-row weights, or nil for all ones
 
         let rows = ids.count
-        let logits = try contiguousLayout()
-        let x = logits.data
+        // Rows are read where they are when each is contiguous (a slice such as
+        // logits[:, 0:T-1] of a model's output is not copied).
+        let logits = strides[rank - 1] == 1 || c <= 1 ? self : try contiguousCopy()
+        var starts: [Int] = []
+        starts.reserveCapacity(rows)
+        forEachRow(shape: logits.shape, strides: logits.strides, offset: logits.offset) { start, _, _, _ in starts.append(start) }
+        let rowStarts = starts, x = logits.storage.pointer
         // Per row: log-sum-exp (for backward) and the unweighted loss.
         let lse = try Tensor(uninitializedShape: [rows]), losses = try Tensor(uninitializedShape: [rows])
         let ls = lse.data, lo = losses.data
@@ -68,7 +73,7 @@ extension Tensor {
                     lo[r] = 0
                     continue
                 }
-                let row = x + r * c
+                let row = x + rowStarts[r]
                 let m = rowMax(row, c)
                 let l = m + logf(dvs_exp_shifted_sum(row, scratch, c, m))
                 ls[r] = l
@@ -98,7 +103,7 @@ extension Tensor {
         return out.recording(op, inputs, detail: detail) { g throws(TensorError) in
             let gg = try g.contiguousLayout()
             // Pointers from the saved tensors, which the closure keeps alive.
-            let x = logits.data, ls = lse.data, lo = losses.data, wp = w?.data
+            let x = logits.storage.pointer, ls = lse.data, lo = losses.data, wp = w?.data
             // coefficient(r) = ∂loss/∂(loss of row r): the output gradient times the row's weight share.
             @inline(__always) func upstream(_ r: Int) -> Float {
                 switch reduction {
@@ -119,7 +124,7 @@ extension Tensor {
                             d.update(repeating: 0, count: c)
                             continue
                         }
-                        let row = x + r * c, l = ls[r]
+                        let row = x + rowStarts[r], l = ls[r]
                         dvs_scaled_exp(row, d, c, l, coefficient)
                         d[id] -= coefficient
                     }
