@@ -11,12 +11,15 @@ final class TeardownTests: XCTestCase {
         let thread = Thread {
             var list = Value.list(ListObject())
             var record = Value.record(RecordObject())
+            var shared = Value.record(RecordObject())
             for _ in 0..<1_000_000 {
                 list = .list(ListObject([list, .number(1)]))
                 record = .record(RecordObject([("inner", record)]))
+                shared = .record(RecordObject([("a", shared), ("b", shared)]))  // each level holds the last twice
             }
             list = .null
             record = .null
+            shared = .null
             done.fulfill()
         }
         thread.stackSize = 16 << 20

@@ -700,6 +700,14 @@ class TestCommandLine(ReplTestCase):
             self.assertEqual((done.returncode, done.stdout, done.stderr), (0, value + "\n", ""), expression)
         self.assertEqual(self.dvs("--eval", "-2 ** 2").stdout, "-4\n")
 
+    def test_deeply_nested_data_is_freed_without_overflowing_the_stack(self):
+        # Release builds released a container's items before counting the
+        # nesting depth (Teardown), so 8 million nested lists or 6 million
+        # records shared twice per level overflowed the 1 GiB stack at exit.
+        program = "var x = []\nfor i in 0..<8000000 { x = [x] }\nvar r = {w: 1}\nfor i in 0..<1000000 { r = {a: r, b: r} }\nprint(\"freed\")"
+        done = self.dvs("-e", program, timeout=120)
+        self.assertEqual((done.returncode, done.stdout, done.stderr), (0, "freed\n", ""))
+
     def test_help_on_every_command_and_topic_dvs_help_lists(self):
         overview = self.dvs("help").stdout
         topics = re.search(r"^Topics: (.*)$", overview, re.M).group(1).split(", ")
