@@ -43,6 +43,13 @@ void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, siz
 /// attention's probabilities for one batch·head, one call per matrix.
 void dvs_softmax_prefix_rows(float *s, size_t rows, size_t cols, int causal);
 
+/// out[j] += Σ_r x[r·stride + j] for j in 0..<width, rows in order: the
+/// column sums of a row-major block (a bias's gradient).
+void dvs_add_rows(const float *x, float *out, size_t rows, size_t width, size_t stride);
+
+/// Softmax backward in place for `rows` rows of `cols`: ds = p ⊙ (ds − Σ p ⊙ ds).
+void dvs_softmax_backward_rows(const float *p, float *ds, size_t rows, size_t cols);
+
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {
     float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
@@ -96,6 +103,13 @@ void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, siz
 /// first `limit` entries (causal: row i keeps i + 1, else all), zeros after:
 /// attention's probabilities for one batch·head, one call per matrix.
 void dvs_softmax_prefix_rows(float *s, size_t rows, size_t cols, int causal);
+
+/// out[j] += Σ_r x[r·stride + j] for j in 0..<width, rows in order: the
+/// column sums of a row-major block (a bias's gradient).
+void dvs_add_rows(const float *x, float *out, size_t rows, size_t width, size_t stride);
+
+/// Softmax backward in place for `rows` rows of `cols`: ds = p ⊙ (ds − Σ p ⊙ ds).
+void dvs_softmax_backward_rows(const float *p, float *ds, size_t rows, size_t cols);
 
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {

@@ -1,6 +1,8 @@
 /// Reductions over an axis or over everything: sum, mean, max, min, argmax;
 /// and `sumTo`, which folds a broadcast gradient back to an input's shape.
 
+import DVSKernels
+
 extension Tensor {
     /// Splits the layout into (outer, reduced, inner) extents around `axis`
     /// of a contiguous tensor: element (o, r, i) is at o*reduced*inner + r*inner + i.
@@ -173,10 +175,7 @@ extension Tensor {
         let rows = width == 0 ? 0 : count / width
         let x = src.data, o = out.data
         WorkerPool.shared.parallelFor(width, grain: Swift.max(16, elementGrain / Swift.max(rows, 1))) { cols in
-            for r in 0..<rows {
-                let row = x + r * width
-                for j in cols { o[j] += row[j] }
-            }
+            dvs_add_rows(x + cols.lowerBound, o + cols.lowerBound, rows, cols.count, width)
         }
         return out
     }

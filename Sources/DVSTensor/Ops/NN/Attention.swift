@@ -210,11 +210,7 @@ private struct AttentionCore {
                               c: ds.data, ldc: tk, cOffsets: pOffsets)
         let dsp = ds.data, tk = tk
         WorkerPool.shared.parallelFor(bh * tq, grain: rowGrain(tk)) { rows in
-            for row in rows {
-                let pr = p + row * tk, dr = dsp + row * tk
-                let s = rowDot(pr, dr, tk)
-                for j in 0..<tk { dr[j] = pr[j] * (dr[j] - s) }
-            }
+            dvs_softmax_backward_rows(p + rows.lowerBound * tk, dsp + rows.lowerBound * tk, rows.count, tk)
         }
         if let dq {
             // dQ = dS K · scale
