@@ -25,6 +25,29 @@ final class WorkerPoolTests: XCTestCase {
         }
     }
 
+    func testNestedAndConcurrentLoopsRunEveryPartOnce() {
+        BLAS.setThreads(2)
+        let outer = 4, inner = 50
+        let hits = UnsafeMutablePointer<Int>.allocate(capacity: outer * inner)
+        hits.initialize(repeating: 0, count: outer * inner)
+        defer { hits.deallocate() }
+        // A loop inside a part runs serially in that part.
+        WorkerPool.shared.run(parts: outer) { o in
+            WorkerPool.shared.run(parts: inner) { i in hits[o * inner + i] += 1 }
+        }
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: hits, count: outer * inner)), [Int](repeating: 1, count: outer * inner))
+        // Products from another thread while this one runs loops give their values.
+        let a = sample([200, 64], seed: 31), b = sample([64, 96], seed: 32)
+        let expected = try! naiveMatmul(a, b)
+        let done = expectation(description: "other thread")
+        Thread {
+            for _ in 0..<20 { assertClose(try! a.matmul(b).values, expected, tolerance: 1e-3) }
+            done.fulfill()
+        }.start()
+        for _ in 0..<20 { assertClose(try! a.matmul(b).values, expected, tolerance: 1e-3) }
+        wait(for: [done], timeout: 60)
+    }
+
     func testParallelForCoversTheRangeInDisjointPieces() {
         BLAS.setThreads(3)
         for (count, grain) in [(0, 1), (1, 1), (10, 4), (1000, 1), (100_000, 1 << 15)] {

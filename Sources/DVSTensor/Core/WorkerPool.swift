@@ -41,6 +41,8 @@ public final class WorkerPool: @unchecked Sendable {
     /// One compare-and-swap both claims a part and checks that the loop it
     /// belongs to is still the current one.
     private let claim = Atomic<UInt64>(0)
+    /// Whether a loop is running (its caller owns the pool until it ends).
+    private let inUse = Atomic<Bool>(false)
     /// Parts of the current loop finished; the caller waits for all of them.
     private let finished = Atomic<Int>(0)
     private let lock = NSCondition()
@@ -72,13 +74,16 @@ public final class WorkerPool: @unchecked Sendable {
     /// Runs `body(part)` for every part in 0..<parts across the pool, the
     /// calling thread included, and returns when all have finished. With one
     /// part or a pool of one, runs in the caller. Parts must be independent;
-    /// `parts` is at most 65,535. Only one thread may run loops.
+    /// `parts` is at most 65,535.
     public func run(parts: Int, _ body: @escaping (Int) -> Void) {
         if parts <= 0 { return }
-        if parts == 1 || size == 1 {
+        // One loop at a time: a loop started while another runs (nested in a
+        // part, or from another thread such as an OCR worker) runs serially.
+        if parts == 1 || size == 1 || !inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             for part in 0..<parts { body(part) }
             return
         }
+        defer { inUse.store(false, ordering: .releasing) }
         precondition(parts < 1 << 16, "WorkerPool.run: too many parts")
         self.body = body
         finished.store(0, ordering: .relaxed)
