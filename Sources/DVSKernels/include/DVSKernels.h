@@ -15,58 +15,6 @@ static inline void dvs_spin_pause(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
-/// y[j] = e^(x[j] − shift) for j in 0..<n (y may be x), and returns Σ y in
-/// single precision, summed in an order fixed by n: a softmax row's numerator
-/// and denominator in one pass. For rows of hundreds of elements (classes,
-/// softmax axes); short rows (attention's, 1…T) are faster in DVSTensor's
-/// inlined Swift loop, which has no call and no 16-wide tail.
-float dvs_exp_shifted_sum(const float *x, float *y, size_t n, float shift);
-
-/// y[j] = scale · e^(x[j] − shift) (y may be x): a softmax row, or the
-/// probabilities part of cross-entropy's gradient.
-void dvs_scaled_exp(const float *x, float *y, size_t n, float shift, float scale);
-
-/// Layer norm of `rows` rows of `c` floats: y = (x − mean)·rstd·w + b, with w
-/// and b optional (NULL: 1 and 0); writes each row's mean and 1/√(var + eps)
-/// (the variance from centred values, so rows far from 0 stay accurate).
-void dvs_layer_norm_rows(const float *x, float *y, size_t rows, size_t c, const float *w, const float *b,
-                         float eps, float *means, float *rstds);
-
-/// Layer norm backward over `rows` rows: dx (if not NULL) = rstd·(ĝ − mean(ĝ) −
-/// x̂·mean(ĝ·x̂)) with x̂ = (x − mean)·rstd and ĝ = g·w (w NULL: 1), and adds
-/// Σ g·x̂ to dw and Σ g to db (row by row, in order).
-void dvs_layer_norm_backward_rows(const float *x, const float *g, float *dx, size_t rows, size_t c, const float *w,
-                                  const float *means, const float *rstds, float *dw, float *db);
-
-/// Softmax of each row of a rows × cols score matrix in place, over its
-/// first `limit` entries (causal: row i keeps i + 1, else all), zeros after:
-/// attention's probabilities for one batch·head, one call per matrix.
-void dvs_softmax_prefix_rows(float *s, size_t rows, size_t cols, int causal);
-
-/// out[j] += Σ_r x[r·stride + j] for j in 0..<width, rows in order: the
-/// column sums of a row-major block (a bias's gradient).
-void dvs_add_rows(const float *x, float *out, size_t rows, size_t width, size_t stride);
-
-/// Softmax backward in place for `rows` rows of `cols`: ds = p ⊙ (ds − Σ p ⊙ ds).
-void dvs_softmax_backward_rows(const float *p, float *ds, size_t rows, size_t cols);
-
-/// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
-typedef struct {
-    float decay_factor;      // 1 − lr·weight_decay, applied when decay != 0
-    int decay;
-    float w;                 // 1 − β₁ (the lerp weight)
-    float one_minus_w;       // β₁
-    int small_weight;        // |w| < 0.5: m + w(g − m), else g − (g − m)(1 − w)
-    float beta2, one_minus_beta2;
-    float neg_step_size;     // −lr / (1 − β₁ᵗ)
-    float bias_correction2_sqrt;
-    float eps;
-} dvs_adamw_constants;
-
-/// AdamW on p, m, v [0..<n] with gradient g, in PyTorch's operation order
-/// and without fused multiply-adds (so results match PyTorch's bit for bit).
-void dvs_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const dvs_adamw_constants *c);
-
 #endif
 }
 
