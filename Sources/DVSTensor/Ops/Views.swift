@@ -235,7 +235,13 @@ extension Tensor {
         WorkerPool.shared.parallelFor(count / Swift.max(inner, 1), grain: rowGrain(inner)) { rows in
             try? forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset,
                              rows: rows, cancellable: false) { da, sa, db, sb, len, _ in
-                for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }
+                if sa == 1 && sb == 1 {
+                    (dstBase + da).update(from: srcBase + db, count: len)
+                } else if sa == 1 && sb == 0 {
+                    (dstBase + da).update(repeating: srcBase[db], count: len)
+                } else {
+                    for j in 0..<len { dstBase[da + j * sa] = srcBase[db + j * sb] }
+                }
             }
         }
     }
