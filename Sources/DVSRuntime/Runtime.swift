@@ -12,7 +12,7 @@ public enum Runtime {
         ("list", ListLibrary.functions),
         ("string", StringLibrary.functions),
         ("record", RecordLibrary.functions),
-        ("io", IOLibrary.functions),
+        ("io", IOLibrary.functions + JSONLibrary.functions),
         ("tensor", TensorLibrary.functions + DecodingFunctions.all),
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),

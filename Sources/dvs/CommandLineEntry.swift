@@ -69,6 +69,7 @@ struct DVSCommand: ParsableCommand {
 /// Prints stdout output and a diagnostic, coloured on terminals.
 enum Report {
     static func diagnostic(_ d: Diagnostic, color: Bool) {
+        StandardOutput.endProgressLine()
         fflush(stdout)
         FileHandle.standardError.write(d.render(color: color).data(using: .utf8)!)
     }
@@ -101,7 +102,7 @@ struct RunCommand: ParsableCommand, StatusCommand {
 
     mutating func runWithStatus() -> Int32 {
         guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
-        let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
+        let interpreter = makeInterpreter(arguments: scriptArguments)
         do {
             try interpreter.run(Source(name: file, text: text))
             return ExitStatus.success
@@ -110,6 +111,14 @@ struct RunCommand: ParsableCommand, StatusCommand {
             return Report.exitStatus(for: error)
         }
     }
+}
+
+/// A new interpreter for `run`, `-e` and the REPL: when stdout is a terminal,
+/// `progress` rewrites one line in place (see `StandardOutput`).
+func makeInterpreter(arguments: [String] = []) -> Interpreter {
+    let interpreter = Runtime.makeInterpreter(arguments: arguments)
+    if isatty(1) == 1 { interpreter.progressOutput = StandardOutput.writeProgress }
+    return interpreter
 }
 
 enum HelpCommand {

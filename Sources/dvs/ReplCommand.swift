@@ -16,7 +16,7 @@ struct ReplCommand: ParsableCommand, StatusCommand {
 
     mutating func runWithStatus() -> Int32 {
         if let expression {
-            let interpreter = Runtime.makeInterpreter()
+            let interpreter = makeInterpreter()
             do {
                 let result = try interpreter.run(Source(name: "<-e>", text: expression))
                 if result.isExpression, !isNil(result.value) { interpreter.output(result.value.repr + "\n") }
@@ -26,7 +26,7 @@ struct ReplCommand: ParsableCommand, StatusCommand {
                 return Report.exitStatus(for: error)
             }
         }
-        let session = Session(interpreter: Runtime.makeInterpreter(), color: isatty(1) == 1 && isatty(0) == 1)
+        let session = Session(interpreter: makeInterpreter(), color: isatty(1) == 1 && isatty(0) == 1)
         if isatty(0) == 1 {
             return InteractiveREPL(session: session).run()
         }

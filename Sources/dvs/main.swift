@@ -15,5 +15,6 @@ let status: Int32 = runOnLargeStack {
     pthread_sigmask(SIG_UNBLOCK, &blocked, nil)
     return CommandLineEntry.main(Array(CommandLine.arguments.dropFirst()))
 }
+StandardOutput.endProgressLine()
 fflush(stdout)
 exit(status)

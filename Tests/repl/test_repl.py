@@ -43,7 +43,7 @@ def clean(raw: bytes) -> str:
 class Repl:
     """One `dvs` process on a pseudo-terminal."""
 
-    def __init__(self, cwd=None, history=None, env=None):
+    def __init__(self, cwd=None, history=None, env=None, args=()):
         self.tmp = tempfile.TemporaryDirectory(prefix="dvs-repl-")
         self.history = history or os.path.join(self.tmp.name, "history")
         environment = dict(os.environ)
@@ -66,7 +66,7 @@ class Repl:
                     os.chdir(cwd)
                 import fcntl, struct, termios
                 fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-                os.execve(DVS, [DVS], environment)
+                os.execve(DVS, [DVS, *args], environment)
             finally:
                 os._exit(127)
 
@@ -780,6 +780,43 @@ class TestCommandLine(ReplTestCase):
             done = self.dvs("notebook", "x.dvs", "--timeout", value)
             self.assertEqual(done.returncode, 2, value)
             self.assertIn("--timeout takes a positive number of seconds, got " + value, done.stderr)
+
+
+# 9b. progress(): one line rewritten in place on a terminal, plain lines elsewhere
+class TestProgress(ReplTestCase):
+    SCRIPT = 'progress("step 1")\nprogress("step 2")\nprint("done")\nprogress("last")\n'
+
+    def script(self, text):
+        path = os.path.join(self.tmp.name, "p.dvs")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def run_on_terminal(self, text):
+        r = Repl(args=["run", self.script(text)])
+        self.repls.append(r)
+        return r.wait_exit(), r.raw
+
+    def test_terminal_rewrites_one_line_and_ends_it_before_other_output_and_at_exit(self):
+        code, raw = self.run_on_terminal(self.SCRIPT)
+        self.assertEqual(code, 0)  # the terminal turns each \n into \r\n
+        self.assertEqual(raw, b"\rstep 1\x1b[K\rstep 2\x1b[K\r\ndone\r\n\rlast\x1b[K\r\n")
+
+    def test_terminal_error_starts_on_a_fresh_line(self):
+        code, raw = self.run_on_terminal('progress("step 1")\nerror("boom")\n')
+        self.assertEqual(code, 1)
+        self.assertTrue(raw.startswith(b"\rstep 1\x1b[K\r\n"), raw)
+        self.assertIn("error: boom", clean(raw))
+
+    def test_pipe_gets_plain_lines(self):
+        done = subprocess.run([DVS, "run", self.script(self.SCRIPT)], capture_output=True, text=True, timeout=TIMEOUT)
+        self.assertEqual((done.returncode, done.stdout, done.stderr), (0, "step 1\nstep 2\ndone\nlast\n", ""))
+
+    def test_repl_prompt_starts_on_a_fresh_line(self):
+        r = self.start()
+        r.send('progress("working")\r')
+        r.prompt()
+        self.assertRegex(r.raw, re.compile(rb"\rworking\x1b\[K\r\n"))
 
 
 # 10. Script and data files: errors say why a file cannot be used

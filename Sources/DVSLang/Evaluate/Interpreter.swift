@@ -24,10 +24,12 @@ public final class Interpreter {
     // MARK: Session state
     var globals: [String: GlobalSlot] = [:]
     /// Where printed output goes (the REPL and notebooks capture it).
-    public var output: (String) -> Void = { text in
-        var out = StandardOutput()
-        out.write(text)
-    }
+    public var output: (String) -> Void = StandardOutput.write
+    /// Where `progress` writes its line: nil (the default) sends it through
+    /// `output` with a newline, like `print`; the command line sets
+    /// `StandardOutput.writeProgress` when stdout is a terminal, so that each
+    /// call rewrites one line in place.
+    public var progressOutput: ((String) -> Void)?
     /// `args()` for scripts.
     public var arguments: [String] = []
     /// Folders searched by `import "name"` after the importing script's own folder.
@@ -265,14 +267,6 @@ struct Frame {
     let locals: UnsafeMutablePointer<Value>
     /// The running closure (nil for top-level code): where upvalues come from.
     let closure: Closure?
-}
-
-/// Writes to stdout through a buffered stream, for `print`.
-struct StandardOutput: TextOutputStream {
-    mutating func write(_ string: String) {
-        var s = string
-        s.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, stdout) }
-    }
 }
 
 #if canImport(Glibc)

@@ -10,6 +10,12 @@ enum CoreLibrary {
             a.interpreter.output(a.rest.map(\.printed).joined(separator: " ") + "\n")
             return .null
         },
+        NativeFunction("progress", [.init("text", "any")], returns: "nil",
+                       help: "Shows a status line (\"run 3/12: step 400, loss 2.31\"). When `dvs` prints to a terminal, each call rewrites the same line in place and the next other output starts on a fresh line; elsewhere (pipes, logs, notebooks) it prints the text and a newline, like print.") { a in
+            let text = a[0].printed
+            if let line = a.interpreter.progressOutput { line(text) } else { a.interpreter.output(text + "\n") }
+            return .null
+        },
         NativeFunction("show", [.init("value")], returns: "nil",
                        help: "Displays a value: images, charts and graphs are drawn (where supported); other values print as the REPL echoes them.") { a in
             try Display.show(a[0], a.interpreter)

@@ -1,7 +1,9 @@
 import DVSFiles
 import DVSLang
+import Foundation
 
-/// Reading and writing text files, and making folders for outputs.
+/// Reading and writing text files, making folders for outputs, and asking
+/// whether a path exists.
 enum IOLibrary {
     static let functions: [NativeFunction] = [
         NativeFunction("read_text", [.init("path", "string")], returns: "string",
@@ -21,6 +23,10 @@ enum IOLibrary {
             let path = try a.string(0)
             try fileOp { () throws(FileError) in try Folders.make(path) }
             return .null
+        },
+        NativeFunction("exists", [.init("path", "string")], returns: "bool",
+                       help: "True when a file or folder exists at path (a link counts when its target exists): skip work whose results are already written.") { a in
+            .bool(FileManager.default.fileExists(atPath: try a.string(0)))
         },
     ]
 }

@@ -56,6 +56,7 @@ final class Session {
     private func runCell(_ code: String, named name: String, recordedAs recorded: String, prompts: Bool) -> Outcome {
         let n = cellNumber
         cellNumber += 1
+        defer { StandardOutput.endProgressLine() }  // the next prompt starts on a fresh line
         let before = interpreter.snapshot()
         Interrupt.clear()
         let recording = notebook.begin(interpreter, source: recorded)

@@ -1,100 +1,24 @@
-/// A small strict JSON reader (RFC 8259) for headers of outside files.
-///
-/// Unlike Foundation's `JSONSerialization` it keeps what a validator needs:
-/// object members in file order *with duplicates* (so callers can reject them),
-/// numbers as their literal text (so `3`, `3.0` and `-3` can be told apart and
-/// huge values never silently round), and byte offsets in error messages.
-/// Nesting is limited to `maxDepth`, so hostile input like `[[[[…` cannot
-/// overflow the stack.
-enum JSONValue {
-    case object([(key: String, value: JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    /// The number's literal text, already checked against the JSON grammar.
-    case number(String)
-    case bool(Bool)
-    case null
-
-    /// "an object", "a string", … for messages.
-    var kindDescription: String {
-        switch self {
-        case .object: return "an object"
-        case .array: return "a list"
-        case .string: return "a string"
-        case .number: return "a number"
-        case .bool: return "a boolean"
-        case .null: return "null"
-        }
-    }
-
-    /// The value as compact JSON text, cut to about `limit` characters (for messages).
-    func compactText(limit: Int = 80) -> String {
-        var out = ""
-        render(into: &out, limit: limit)
-        return out.count > limit ? String(out.prefix(limit)) + "…" : out
-    }
-
-    private func render(into out: inout String, limit: Int) {
-        if out.count > limit { return }
-        switch self {
-        case .object(let members):
-            out += "{"
-            for (i, m) in members.enumerated() {
-                if i > 0 { out += "," }
-                out += JSONValue.quoted(m.key) + ":"
-                m.value.render(into: &out, limit: limit)
-                if out.count > limit { return }
-            }
-            out += "}"
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.render(into: &out, limit: limit)
-                if out.count > limit { return }
-            }
-            out += "]"
-        case .string(let s): out += JSONValue.quoted(s)
-        case .number(let text): out += text
-        case .bool(let b): out += b ? "true" : "false"
-        case .null: out += "null"
-        }
-    }
-
-    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+/// A JSON syntax error: what was expected and where it went wrong.
+public struct JSONSyntaxError: Error, CustomStringConvertible {
+    /// What was expected or found (`expected ',' or ']', found 'x'`).
+    public let message: String
+    /// The byte offset of the error in the input.
+    public let offset: Int
+    /// The 1-based line and column (in characters) of `offset`.
+    public let line: Int
+    public let column: Int
+    /// `message at byte offset`.
+    public var description: String { "\(message) at byte \(offset)" }
 }
 
-/// A JSON syntax error: what was expected and the byte offset where it went wrong.
-struct JSONSyntaxError: Error {
-    let message: String
-    let offset: Int
-    var description: String { "\(message) at byte \(offset)" }
-}
-
-/// Parses one JSON document. The input must be valid UTF-8 (callers check;
+/// A small strict JSON reader (RFC 8259) for outside files and `from_json`:
+/// parses one JSON document into a `JSONValue`, with byte offsets in error
+/// messages. Nesting is limited to `maxDepth`, so hostile input like `[[[[…`
+/// cannot overflow the stack. The input must be valid UTF-8 (callers check;
 /// `firstInvalidUTF8Offset` helps).
-struct JSONParser {
-    static let maxDepth = 64
+public struct JSONParser {
+    /// The deepest nesting of objects and arrays that parses.
+    public static let maxDepth = 64
 
     private let bytes: [UInt8]
     private var i = 0
@@ -102,7 +26,7 @@ struct JSONParser {
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// The value in `bytes`; only whitespace may follow it.
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var p = JSONParser(bytes)
         p.skipWhitespace()
         let value = try p.parseValue(depth: 0)
@@ -112,7 +36,7 @@ struct JSONParser {
     }
 
     /// The offset of the first byte that is not part of valid UTF-8, or nil.
-    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+    public static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
         var consumed = 0
@@ -125,7 +49,13 @@ struct JSONParser {
         }
     }
 
-    private func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(message: message, offset: i) }
+    private func error(_ message: String) -> JSONSyntaxError {
+        let at = min(i, bytes.count)
+        let lineStart = bytes[..<at].lastIndex(of: 0x0a).map { $0 + 1 } ?? 0
+        let line = bytes[..<at].reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) }
+        let column = String(decoding: bytes[lineStart..<at], as: UTF8.self).count + 1
+        return JSONSyntaxError(message: message, offset: i, line: line, column: column)
+    }
 
     private func describeCurrent() -> String {
         guard i < bytes.count else { return "end of input" }
