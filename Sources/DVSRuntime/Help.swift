@@ -15,7 +15,7 @@ public enum Help {
           [1, 2, 3]   {name: "a", size: 3}   "n is {n}"   "{x:.3f}"
           xs[0]  xs[-1]  xs[1:3]  r.name  r["name"]
           x |> f(a)  is  f(x, a);   x.f(a)  is  f(x, a)  for built-ins
-          import "stats"   (or import "stats" as s)
+          import "stats"   then stats.mean(xs);  import "stats" as s;  from "stats" import mean
         See help("operators") and help("errors").
         """,
         "operators": """

@@ -278,6 +278,22 @@ class TestCompletion(ReplTestCase):
         out = r.until_prompt()
         self.assertOut(out, "1")
 
+    def test_module_member(self):
+        r = self.start()
+        r.cell('import "stats"')
+        r.send("stats.medi\t")
+        r.expect(r"stats\.median", QUICK, "'stats.medi' + TAB to complete to 'stats.median'")
+        r.send("([3, 1, 2])\r")
+        out = r.until_prompt()
+        self.assertOut(out, "2")
+
+    def test_reset_forgets_modules(self):
+        r = self.start()
+        r.cell('import "stats"')
+        self.assertOut(r.cell("type(stats)"), '"module"')
+        r.cell(":reset")
+        self.assertIn("unknown name 'stats'", r.cell("stats"))
+
     def test_command_name(self):
         r = self.start()
         r.send(":ty\t")

@@ -1,5 +1,6 @@
-/// Runs DVS code: owns the global table, the value stack that holds every
-/// call's local slots, the DVS call stack for traces, and loaded modules.
+/// Runs DVS code: owns the namespaces (built-ins, the main program's globals,
+/// each loaded module's), the value stack that holds every call's local slots,
+/// the DVS call stack for traces, and loaded modules.
 /// One interpreter is one session (a script run, a REPL, a notebook).
 public final class Interpreter {
     /// Deepest DVS call nesting; deeper recursion is the error "call stack too deep".
@@ -22,7 +23,10 @@ public final class Interpreter {
     enum Signal { case none, breakLoop, continueLoop, returning }
 
     // MARK: Session state
-    var globals: [String: GlobalSlot] = [:]
+    /// Natives, constants and host values (`Out`, `_`): behind every namespace.
+    let builtins = Namespace(name: "built-ins", builtins: nil)
+    /// The globals of scripts, REPL cells and notebook cells.
+    let main: Namespace
     /// Where printed output goes (the REPL and notebooks capture it).
     public var output: (String) -> Void = StandardOutput.write
     /// Where `progress` writes its line: nil (the default) sends it through
@@ -39,6 +43,7 @@ public final class Interpreter {
     public var extensions: [String: AnyObject] = [:]
 
     public init() {
+        main = Namespace(name: "main", builtins: builtins)
         stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
         stack.initialize(repeating: .null, count: Interpreter.stackCapacity)
         callRecords = UnsafeMutablePointer<CallRecord>.allocate(capacity: Interpreter.maxCallDepth + 1)
@@ -59,9 +64,10 @@ public final class Interpreter {
 
     // MARK: - Globals
 
-    /// Binds a global (natives, constants, `Out`…). Replaces an earlier binding.
+    /// Binds a built-in (natives, constants, `Out`…), visible in every
+    /// namespace that does not declare the name itself. Replaces an earlier binding.
     public func define(_ name: String, _ value: Value, mutable: Bool = false) {
-        let slot = globalSlot(name)
+        let slot = builtins.ownSlot(name)
         slot.value = value
         slot.isDefined = true
         slot.isMutable = mutable
@@ -70,31 +76,22 @@ public final class Interpreter {
 
     public func define(_ native: NativeFunction) { define(native.name, .function(native)) }
 
-    /// The value of a defined global, or nil.
-    public func global(_ name: String) -> Value? {
-        guard let slot = globals[name], slot.isDefined else { return nil }
-        return slot.value
-    }
+    /// The value a name has in the main program (its own global, else a built-in), or nil.
+    public func global(_ name: String) -> Value? { main.value(name) }
 
-    /// Names of all defined globals.
-    public var globalNames: [String] { globals.values.filter(\.isDefined).map(\.name) }
+    /// Names defined in the main program and the built-ins.
+    public var globalNames: [String] { Array(Set(main.ownNames + builtins.ownNames)) }
 
-    func globalSlot(_ name: String) -> GlobalSlot {
-        if let slot = globals[name] { return slot }
-        let slot = GlobalSlot(name: name)
-        globals[name] = slot
-        return slot
-    }
+    /// Names the main program declared itself (not built-ins).
+    public var programNames: [String] { main.ownNames }
 
-    /// All global bindings, to restore when a REPL cell fails.
+    /// The main program's and the built-ins' bindings, to restore when a REPL cell fails.
     public struct Snapshot {
         fileprivate let entries: [(GlobalSlot, Value, Bool, Bool)]
-        /// Names of the globals defined when the snapshot was taken.
-        public var definedNames: [String] { entries.filter(\.2).map(\.0.name) }
     }
 
     public func snapshot() -> Snapshot {
-        Snapshot(entries: globals.values.map { ($0, $0.value, $0.isDefined, $0.isMutable) })
+        Snapshot(entries: (Array(main.slots.values) + Array(builtins.slots.values)).map { ($0, $0.value, $0.isDefined, $0.isMutable) })
     }
 
     public func restore(_ snapshot: Snapshot) {
@@ -105,11 +102,14 @@ public final class Interpreter {
             slot.isMutable = mutable
             kept.insert(ObjectIdentifier(slot))
         }
-        for slot in globals.values where !kept.contains(ObjectIdentifier(slot)) {
+        for slot in Array(main.slots.values) + Array(builtins.slots.values) where !kept.contains(ObjectIdentifier(slot)) {
             slot.isDefined = false
             slot.value = .null
         }
     }
+
+    /// Forgets every loaded module, so the next `import` runs it again (`:reset`).
+    public func forgetModules() { modules.loaded = [:] }
 
     // MARK: - Running code
 
@@ -132,7 +132,7 @@ public final class Interpreter {
     }
 
     func run(_ statements: [Expr], source: Source) throws(Diagnostic) -> Result {
-        let chunk = try Resolver.resolveChunk(statements, source: source, interpreter: self)
+        let chunk = try Resolver.resolveChunk(statements, source: source, namespace: main)
         let value = try execute(chunk)
         var isExpression = false
         if let last = statements.last {
