@@ -39,6 +39,11 @@ public final class Interpreter {
     /// Folders searched by `import "name"` after the importing script's own folder.
     public var moduleSearchPaths: [String] = []
     var modules = ModuleLoader()
+    /// Value type → method name → native taking the receiver first (see `defineMethods`).
+    var methods: [String: [String: NativeFunction]] = [:]
+    /// Whether any non-object type (list, string…) has methods; until then
+    /// `method(_:for:)` answers for them without a lookup.
+    private var plainValueMethods = false
     /// Per-session state for higher layers (the runtime's RNG, display settings…).
     public var extensions: [String: AnyObject] = [:]
 
@@ -74,7 +79,12 @@ public final class Interpreter {
         slot.isBuiltin = true
     }
 
-    public func define(_ native: NativeFunction) { define(native.name, .function(native)) }
+    public func define(_ native: NativeFunction) {
+        define(native.name, .function(native))
+        if methods.values.contains(where: { $0[native.name].map { $0 !== native } ?? false }) {
+            native.dispatchesOnFirstArgument = true
+        }
+    }
 
     /// The value a name has in the main program (its own global, else a built-in), or nil.
     public func global(_ name: String) -> Value? { main.value(name) }
@@ -107,6 +117,40 @@ public final class Interpreter {
             slot.value = .null
         }
     }
+
+    // MARK: - Methods
+
+    /// Registers methods of a value type (`type(x)`: "tensor", "image",
+    /// "list"…): natives whose first parameter is the receiver. `x.f(a)` runs
+    /// x's method `f` with x as argument 0, and a built-in function of the
+    /// same name dispatches to it when its first argument has that type.
+    public func defineMethods(_ natives: [NativeFunction], for type: String) {
+        if Interpreter.plainValueTypes.contains(type) { plainValueMethods = true }
+        for native in natives {
+            methods[type, default: [:]][native.name] = native
+            if case .function(let f)? = builtins.slots[native.name]?.value, f.kind == .native, f !== native {
+                unsafeDowncast(f, to: NativeFunction.self).dispatchesOnFirstArgument = true
+            }
+        }
+    }
+
+    /// The method `name` of `value`'s type, if it has one.
+    @inline(__always)
+    func method(_ name: String, for value: Value) -> NativeFunction? {
+        if case .object = value {} else if !plainValueMethods { return nil }
+        return methods[value.typeName]?[name]
+    }
+
+    /// Type names of values that are not objects.
+    private static let plainValueTypes: Set<String> = ["nil", "bool", "number", "string", "list", "record", "range", "function"]
+
+    /// The methods called `name`, by type name (sorted), for help.
+    public func methods(named name: String) -> [(type: String, method: NativeFunction)] {
+        methods.keys.sorted().compactMap { type in methods[type]?[name].map { (type, $0) } }
+    }
+
+    /// Names of the methods of a value's type (for completion).
+    public func methodNames(for value: Value) -> [String] { methods[value.typeName].map { Array($0.keys) } ?? [] }
 
     /// Forgets every loaded module, so the next `import` runs it again (`:reset`).
     public func forgetModules() { modules.loaded = [:] }

@@ -50,7 +50,7 @@ struct Completer {
         case .list, .range: names = library("list") + ["len"]
         case .string: names = library("string") + ["len", "split", "contains", "reverse", "slice"]
         case .number: names = library("math")
-        case .object(let o): names = o.memberNames
+        case .object(let o): names = o.memberNames + interpreter.methodNames(for: value)
         default: break
         }
         return Array(Set(names))
