@@ -28,7 +28,7 @@ final class CallNode: Node {
             if fn.kind == .closure {
                 let closure = unsafeDowncast(fn, to: Closure.self)
                 if arguments.count <= closure.proto.parameterCount {
-                    return try I.callClosureFast(closure, arguments, f, site: range)
+                    return try I.callClosureFast(closure, arguments[...], f, site: range)
                 }
             } else {
                 let native = unsafeDowncast(fn, to: NativeFunction.self)
@@ -128,6 +128,14 @@ final class MethodCallNode: Node {
                                 sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
         }
         guard function.isDefined, case .function(let fn) = function.value else { throw I.noMember(r, name, at: range) }
+        if fn.kind == .native {
+            return try I.callNative(unsafeDowncast(fn, to: NativeFunction.self), receiver: r, arguments[...], labels: labels, f,
+                                    site: range, receiverNode: receiver)
+        }
+        let closure = unsafeDowncast(fn, to: Closure.self)
+        if labels.isEmpty, arguments.count < closure.proto.parameterCount {
+            return try I.callClosureFast(closure, receiver: r, arguments[...], f, site: range)
+        }
         let (positional, named) = try evalArguments(arguments, labels, f, I, receiver: r)
         return try I.invoke(fn, positional: positional, named: named, site: range,
                             sources: ArgumentSources(receiver: receiver, positional: arguments.prefix(arguments.count - labels.count)))
@@ -170,14 +178,16 @@ extension Interpreter {
     }
 
     /// Positional call with arguments evaluated straight into the new frame.
-    func callClosureFast(_ c: Closure, _ args: [Node], _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
+    func callClosureFast(_ c: Closure, receiver: Value? = nil, _ args: ArraySlice<Node>, _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
         let proto = c.proto
         let base = try pushFrame(proto, site: site)
         defer { popFrame(base, proto) }
         let locals = stack + base
-        for i in 0..<args.count { locals[i] = try args[i].eval(f, self) }
-        if args.count < proto.parameterCount || proto.hasCapturedParameters {
-            try prepareParameters(c, locals, given: args.count, site: site)
+        var given = 0
+        if let receiver { locals[0] = receiver; given = 1 }
+        for node in args { locals[given] = try node.eval(f, self); given += 1 }
+        if given < proto.parameterCount || proto.hasCapturedParameters {
+            try prepareParameters(c, locals, given: given, site: site)
         }
         return try enter(c, locals, site: site)
     }
