@@ -15,7 +15,7 @@ public enum Help {
           [1, 2, 3]   {name: "a", size: 3}   "n is {n}"   "{x:.3f}"
           xs[0]  xs[-1]  xs[1:3]  r.name  r["name"]
           x |> f(a)  is  f(x, a);   x.f(a)  is  f(x, a)  for built-ins
-          import "stats"   (or import "stats" as s)
+          import "stats"   then stats.mean(xs);  import "stats" as s;  from "stats" import mean
         See help("operators") and help("errors").
         """,
         "operators": """
@@ -48,11 +48,11 @@ public enum Help {
         case .null:
             return overview()
         case .function(let f):
-            return describe(f)
+            return describe(f, interpreter)
         case .string(let name):
             if let text = topics[name] { return text }
             if let k = Keyword(rawValue: name) { return "'\(k.rawValue)' is a keyword.\n" + topics["syntax"]! }
-            if case .function(let f)? = interpreter.global(name) { return describe(f) }
+            if case .function(let f)? = interpreter.global(name) { return describe(f, interpreter) }
             if let v = interpreter.global(name) { return "\(name) is a \(v.typeName): \(v.repr)" }
             let known = interpreter.globalNames + Array(topics.keys)
             if let hint = closestName(to: name, in: known) { return "no help for '\(name)'; did you mean '\(hint)'?" }
@@ -62,10 +62,16 @@ public enum Help {
         }
     }
 
-    static func describe(_ f: Callable) -> String {
+    /// Signature and help text; for a built-in that value types also have as
+    /// a method (`sum`), the methods' signatures, which `sum(x, …)` runs when
+    /// x has that type.
+    static func describe(_ f: Callable, _ interpreter: Interpreter) -> String {
         var out = f.signatureText
         if let text = f.helpText, !text.isEmpty { out += "\n  " + text.replacingOccurrences(of: "\n", with: "\n  ") }
         if let place = f.definedAt { out += "\n  (defined at \(place))" }
+        for (type, method) in interpreter.methods(named: f.name) where method !== f {
+            out += "\n  for a \(type): \(method.signature)"
+        }
         return out
     }
 

@@ -39,6 +39,8 @@ public enum Runtime {
             for fn in library.functions { interpreter.define(fn) }
         }
         for (name, value) in MathLibrary.constants { interpreter.define(name, .number(value)) }
+        interpreter.defineMethods(TensorMethods.all, for: "tensor")
+        interpreter.defineMethods(ImageMethods.all, for: "image")
     }
 
     /// The built-in named `name`, if any.

@@ -34,7 +34,8 @@ final class ParserTests: XCTestCase {
         case .break: return "break"
         case .continue: return "continue"
         case .return(let v): return "(return\(v.map { " " + show($0) } ?? ""))"
-        case .import(let p, let a): return "(import \(p)\(a.map { " as \($0)" } ?? ""))"
+        case .import(let p, .module(let name)): return "(import \(p) as \(name))"
+        case .import(let p, .names(let names)): return "(from \(p) import \(names.joined(separator: " ")))"
         }
     }
 
@@ -69,6 +70,9 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(try tree("for i, x in xs { break }"), "(for i x xs {break})")
         XCTAssertEqual(try tree("if a { 1 }\nelse if b { 2 } else { 3 }"), "(if a {1} (if b {2} {3}))")
         XCTAssertEqual(try tree("import \"stats\" as s"), "(import stats as s)")
+        XCTAssertEqual(try tree("import \"lib/nn.dvs\""), "(import lib/nn.dvs as nn)")
+        XCTAssertEqual(try tree("from \"nn\" import a, b,\n  c"), "(from nn import a b c)")
+        XCTAssertEqual(try tree("from(1)"), "(call from 1)")
     }
 
     func testRecordsVersusBlocks() throws {

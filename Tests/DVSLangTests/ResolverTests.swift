@@ -4,7 +4,7 @@ import XCTest
 final class ResolverTests: XCTestCase {
     func resolve(_ text: String) throws(Diagnostic) -> FunctionProto {
         let source = Source(name: "t", text: text)
-        return try Resolver.resolveChunk(try Parser.parse(source), source: source, interpreter: Interpreter())
+        return try Resolver.resolveChunk(try Parser.parse(source), source: source, namespace: Interpreter().main)
     }
 
     func error(_ text: String) -> String {

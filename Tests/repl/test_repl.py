@@ -278,6 +278,22 @@ class TestCompletion(ReplTestCase):
         out = r.until_prompt()
         self.assertOut(out, "1")
 
+    def test_module_member(self):
+        r = self.start()
+        r.cell('import "stats"')
+        r.send("stats.medi\t")
+        r.expect(r"stats\.median", QUICK, "'stats.medi' + TAB to complete to 'stats.median'")
+        r.send("([3, 1, 2])\r")
+        out = r.until_prompt()
+        self.assertOut(out, "2")
+
+    def test_reset_forgets_modules(self):
+        r = self.start()
+        r.cell('import "stats"')
+        self.assertOut(r.cell("type(stats)"), '"module"')
+        r.cell(":reset")
+        self.assertIn("unknown name 'stats'", r.cell("stats"))
+
     def test_command_name(self):
         r = self.start()
         r.send(":ty\t")
@@ -507,7 +523,8 @@ class TestCommands(ReplTestCase):
     def test_help(self):
         r = self.start()
         out = r.cell(":help sqrt")
-        self.assertIn("sqrt(x: number|tensor) -> number", out)
+        self.assertIn("sqrt(x: number) -> number", out)
+        self.assertIn("for a tensor: sqrt(t: tensor) -> tensor", out)
         out = r.cell(":help")
         for name in (":type", ":time", ":vars", ":load", ":reset", ":quit"):
             self.assertIn(name, out)

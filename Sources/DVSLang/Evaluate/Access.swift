@@ -121,6 +121,7 @@ final class MemberNode: Node {
     let target: Node
     let name: String
     let function: GlobalSlot
+    private var methods = MethodCache()
     init(_ target: Node, _ name: String, function: GlobalSlot, _ range: SourceRange) {
         self.target = target; self.name = name; self.function = function
         super.init(range)
@@ -139,7 +140,11 @@ final class MemberNode: Node {
             }
         default: break
         }
-        // `xs.len` means `len(xs)` when there is no field of that name.
+        // `t.relu` means `t.relu()`, and `xs.len` means `len(xs)`, when there is
+        // no field or property of that name.
+        if let method = methods.method(name, for: receiver, I) {
+            return try I.callNative(method, receiver: receiver, [], labels: [], f, site: range, receiverNode: target)
+        }
         if function.isDefined, case .function(let fn) = function.value {
             return try I.invoke(fn, positional: [receiver], named: [], site: range)
         }

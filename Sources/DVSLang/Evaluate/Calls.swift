@@ -15,22 +15,48 @@ final class CallNode: Node {
         guard case .function(let fn) = calleeValue else {
             throw I.error("cannot call \(calleeValue.typeName): it is not a function", at: range)
         }
+        if fn.kind == .native, arguments.count > labels.count {
+            let native = unsafeDowncast(fn, to: NativeFunction.self)
+            if native.dispatchesOnFirstArgument {
+                let receiver = try arguments[0].eval(f, I)
+                let target = I.method(native.name, for: receiver) ?? native
+                return try I.callNative(target, receiver: receiver, arguments.dropFirst(), labels: labels, f, site: range,
+                                        receiverNode: arguments[0])
+            }
+        }
         if labels.isEmpty {
             if fn.kind == .closure {
                 let closure = unsafeDowncast(fn, to: Closure.self)
                 if arguments.count <= closure.proto.parameterCount {
-                    return try I.callClosureFast(closure, arguments, f, site: range)
+                    return try I.callClosureFast(closure, arguments[...], f, site: range)
                 }
             } else {
                 let native = unsafeDowncast(fn, to: NativeFunction.self)
                 if native.variadic == nil, arguments.count <= native.parameters.count {
-                    return try I.callNativeFast(native, arguments, f, site: range)
+                    return try I.callNativeFast(native, receiver: nil, arguments[...], f, site: range)
                 }
             }
         }
         let (positional, named) = try evalArguments(arguments, labels, f, I)
         return try I.invoke(fn, positional: positional, named: named, site: range,
                             sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
+    }
+}
+
+/// A call site's memory of the last object type it saw and that type's method
+/// (so a method call in a loop looks the method up once).
+struct MethodCache {
+    private var objectType: ObjectIdentifier? = nil
+    private var found: NativeFunction? = nil
+
+    mutating func method(_ name: String, for value: Value, _ I: Interpreter) -> NativeFunction? {
+        guard case .object(let o) = value else { return I.method(name, for: value) }
+        let type = ObjectIdentifier(Swift.type(of: o))
+        if type != objectType {
+            found = I.method(name, for: value)
+            objectType = type
+        }
+        return found
     }
 }
 
@@ -64,8 +90,9 @@ func evalArguments(_ arguments: [Node], _ labels: [String], _ f: Frame, _ I: Int
     return (positional, named)
 }
 
-/// `x.name(args)`: a record's function field, an object's method, or else the
-/// global function `name` called with `x` first (`xs.map(f)` is `map(xs, f)`).
+/// `x.name(args)`: a record's function field, else the method `name` of x's
+/// type (x is argument 0), else an object's member function, else the global
+/// function `name` called with `x` first (`xs.map(f)` is `map(xs, f)`).
 final class MethodCallNode: Node {
     let receiver: Node
     let name: String
@@ -78,8 +105,13 @@ final class MethodCallNode: Node {
         super.init(range)
     }
 
+    private var methods = MethodCache()
+
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let r = try receiver.eval(f, I)
+        if let method = methods.method(name, for: r, I), !r.isRecordWithField(name) {
+            return try I.callNative(method, receiver: r, arguments[...], labels: labels, f, site: range, receiverNode: receiver)
+        }
         var target: Value? = nil
         switch r {
         case .record(let rec): target = rec[name]
@@ -96,6 +128,14 @@ final class MethodCallNode: Node {
                                 sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
         }
         guard function.isDefined, case .function(let fn) = function.value else { throw I.noMember(r, name, at: range) }
+        if fn.kind == .native {
+            return try I.callNative(unsafeDowncast(fn, to: NativeFunction.self), receiver: r, arguments[...], labels: labels, f,
+                                    site: range, receiverNode: receiver)
+        }
+        let closure = unsafeDowncast(fn, to: Closure.self)
+        if labels.isEmpty, arguments.count < closure.proto.parameterCount {
+            return try I.callClosureFast(closure, receiver: r, arguments[...], f, site: range)
+        }
         let (positional, named) = try evalArguments(arguments, labels, f, I, receiver: r)
         return try I.invoke(fn, positional: positional, named: named, site: range,
                             sources: ArgumentSources(receiver: receiver, positional: arguments.prefix(arguments.count - labels.count)))
@@ -138,14 +178,16 @@ extension Interpreter {
     }
 
     /// Positional call with arguments evaluated straight into the new frame.
-    func callClosureFast(_ c: Closure, _ args: [Node], _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
+    func callClosureFast(_ c: Closure, receiver: Value? = nil, _ args: ArraySlice<Node>, _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
         let proto = c.proto
         let base = try pushFrame(proto, site: site)
         defer { popFrame(base, proto) }
         let locals = stack + base
-        for i in 0..<args.count { locals[i] = try args[i].eval(f, self) }
-        if args.count < proto.parameterCount || proto.hasCapturedParameters {
-            try prepareParameters(c, locals, given: args.count, site: site)
+        var given = 0
+        if let receiver { locals[0] = receiver; given = 1 }
+        for node in args { locals[given] = try node.eval(f, self); given += 1 }
+        if given < proto.parameterCount || proto.hasCapturedParameters {
+            try prepareParameters(c, locals, given: given, site: site)
         }
         return try enter(c, locals, site: site)
     }
@@ -188,7 +230,11 @@ extension Interpreter {
     func invoke(_ fn: Callable, positional: [Value], named: [(String, Value)], site: SourceRange?,
                 sources: ArgumentSources = ArgumentSources()) throws(Diagnostic) -> Value {
         if fn.kind == .native {
-            return try callNative(unsafeDowncast(fn, to: NativeFunction.self), positional, named, site: site, sources: sources)
+            var native = unsafeDowncast(fn, to: NativeFunction.self)
+            if native.dispatchesOnFirstArgument, let first = positional.first, let method = method(native.name, for: first) {
+                native = method
+            }
+            return try callNative(native, positional, named, site: site, sources: sources)
         }
         let c = unsafeDowncast(fn, to: Closure.self)
         let proto = c.proto
@@ -225,9 +271,25 @@ extension Interpreter {
         return filled
     }
 
-    /// A native call with positional arguments only: they are evaluated straight
-    /// onto the value stack, defaults filled there, and no array is allocated.
-    func callNativeFast(_ fn: NativeFunction, _ args: [Node], _ f: Frame, site: SourceRange) throws(Diagnostic) -> Value {
+    /// A native called with `receiver` (already evaluated; nil for none) as
+    /// argument 0, then `args`: straight onto the value stack when the
+    /// arguments are positional and fit, else through `invoke`.
+    func callNative(_ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, labels: [String], _ f: Frame,
+                    site: SourceRange, receiverNode: Node? = nil) throws(Diagnostic) -> Value {
+        let given = args.count + (receiver == nil ? 0 : 1)
+        if labels.isEmpty, fn.variadic == nil, given <= fn.parameters.count {
+            return try callNativeFast(fn, receiver: receiver, args, f, site: site, receiverNode: receiverNode)
+        }
+        let (positional, named) = try evalArguments(Array(args), labels, f, self, receiver: receiver)
+        return try callNative(fn, positional, named, site: site,
+                              sources: ArgumentSources(receiver: receiverNode, positional: args.prefix(args.count - labels.count)))
+    }
+
+    /// A native call with positional arguments only (after `receiver`, when
+    /// given): they are evaluated straight onto the value stack, defaults
+    /// filled there, and no array is allocated.
+    func callNativeFast(_ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, _ f: Frame, site: SourceRange,
+                        receiverNode: Node? = nil) throws(Diagnostic) -> Value {
         let params = fn.parameters
         let count = params.count
         let base = stackTop
@@ -239,8 +301,10 @@ extension Interpreter {
             (stack + base).update(repeating: .null, count: count)
             stackTop = base
         }
-        for i in 0..<args.count { stack[base + i] = try args[i].eval(f, self) }
-        for i in args.count..<count {
+        var next = base
+        if let receiver { stack[next] = receiver; next += 1 }
+        for node in args { stack[next] = try node.eval(f, self); next += 1 }
+        for i in (next - base)..<count {
             guard let d = params[i].defaultValue else {
                 throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)
             }
@@ -249,7 +313,7 @@ extension Interpreter {
         do {
             return try runNative(fn, base: base, rest: [], site: site)
         } catch {
-            throw nativeFailure(error, fn, site: site, sources: ArgumentSources(positional: args[...]))
+            throw nativeFailure(error, fn, site: site, sources: ArgumentSources(receiver: receiverNode, positional: args))
         }
     }
 

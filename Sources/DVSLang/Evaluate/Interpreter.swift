@@ -1,5 +1,6 @@
-/// Runs DVS code: owns the global table, the value stack that holds every
-/// call's local slots, the DVS call stack for traces, and loaded modules.
+/// Runs DVS code: owns the namespaces (built-ins, the main program's globals,
+/// each loaded module's), the value stack that holds every call's local slots,
+/// the DVS call stack for traces, and loaded modules.
 /// One interpreter is one session (a script run, a REPL, a notebook).
 public final class Interpreter {
     /// Deepest DVS call nesting; deeper recursion is the error "call stack too deep".
@@ -22,7 +23,10 @@ public final class Interpreter {
     enum Signal { case none, breakLoop, continueLoop, returning }
 
     // MARK: Session state
-    var globals: [String: GlobalSlot] = [:]
+    /// Natives, constants and host values (`Out`, `_`): behind every namespace.
+    let builtins = Namespace(name: "built-ins", builtins: nil)
+    /// The globals of scripts, REPL cells and notebook cells.
+    let main: Namespace
     /// Where printed output goes (the REPL and notebooks capture it).
     public var output: (String) -> Void = StandardOutput.write
     /// Where `progress` writes its line: nil (the default) sends it through
@@ -35,10 +39,16 @@ public final class Interpreter {
     /// Folders searched by `import "name"` after the importing script's own folder.
     public var moduleSearchPaths: [String] = []
     var modules = ModuleLoader()
+    /// Value type → method name → native taking the receiver first (see `defineMethods`).
+    var methods: [String: [String: NativeFunction]] = [:]
+    /// Whether any non-object type (list, string…) has methods; until then
+    /// `method(_:for:)` answers for them without a lookup.
+    private var plainValueMethods = false
     /// Per-session state for higher layers (the runtime's RNG, display settings…).
     public var extensions: [String: AnyObject] = [:]
 
     public init() {
+        main = Namespace(name: "main", builtins: builtins)
         stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
         stack.initialize(repeating: .null, count: Interpreter.stackCapacity)
         callRecords = UnsafeMutablePointer<CallRecord>.allocate(capacity: Interpreter.maxCallDepth + 1)
@@ -59,42 +69,39 @@ public final class Interpreter {
 
     // MARK: - Globals
 
-    /// Binds a global (natives, constants, `Out`…). Replaces an earlier binding.
+    /// Binds a built-in (natives, constants, `Out`…), visible in every
+    /// namespace that does not declare the name itself. Replaces an earlier binding.
     public func define(_ name: String, _ value: Value, mutable: Bool = false) {
-        let slot = globalSlot(name)
+        let slot = builtins.ownSlot(name)
         slot.value = value
         slot.isDefined = true
         slot.isMutable = mutable
         slot.isBuiltin = true
     }
 
-    public func define(_ native: NativeFunction) { define(native.name, .function(native)) }
-
-    /// The value of a defined global, or nil.
-    public func global(_ name: String) -> Value? {
-        guard let slot = globals[name], slot.isDefined else { return nil }
-        return slot.value
+    public func define(_ native: NativeFunction) {
+        define(native.name, .function(native))
+        if methods.values.contains(where: { $0[native.name].map { $0 !== native } ?? false }) {
+            native.dispatchesOnFirstArgument = true
+        }
     }
 
-    /// Names of all defined globals.
-    public var globalNames: [String] { globals.values.filter(\.isDefined).map(\.name) }
+    /// The value a name has in the main program (its own global, else a built-in), or nil.
+    public func global(_ name: String) -> Value? { main.value(name) }
 
-    func globalSlot(_ name: String) -> GlobalSlot {
-        if let slot = globals[name] { return slot }
-        let slot = GlobalSlot(name: name)
-        globals[name] = slot
-        return slot
-    }
+    /// Names defined in the main program and the built-ins.
+    public var globalNames: [String] { Array(Set(main.ownNames + builtins.ownNames)) }
 
-    /// All global bindings, to restore when a REPL cell fails.
+    /// Names the main program declared itself (not built-ins).
+    public var programNames: [String] { main.ownNames }
+
+    /// The main program's and the built-ins' bindings, to restore when a REPL cell fails.
     public struct Snapshot {
         fileprivate let entries: [(GlobalSlot, Value, Bool, Bool)]
-        /// Names of the globals defined when the snapshot was taken.
-        public var definedNames: [String] { entries.filter(\.2).map(\.0.name) }
     }
 
     public func snapshot() -> Snapshot {
-        Snapshot(entries: globals.values.map { ($0, $0.value, $0.isDefined, $0.isMutable) })
+        Snapshot(entries: (Array(main.slots.values) + Array(builtins.slots.values)).map { ($0, $0.value, $0.isDefined, $0.isMutable) })
     }
 
     public func restore(_ snapshot: Snapshot) {
@@ -105,11 +112,48 @@ public final class Interpreter {
             slot.isMutable = mutable
             kept.insert(ObjectIdentifier(slot))
         }
-        for slot in globals.values where !kept.contains(ObjectIdentifier(slot)) {
+        for slot in Array(main.slots.values) + Array(builtins.slots.values) where !kept.contains(ObjectIdentifier(slot)) {
             slot.isDefined = false
             slot.value = .null
         }
     }
+
+    // MARK: - Methods
+
+    /// Registers methods of a value type (`type(x)`: "tensor", "image",
+    /// "list"…): natives whose first parameter is the receiver. `x.f(a)` runs
+    /// x's method `f` with x as argument 0, and a built-in function of the
+    /// same name dispatches to it when its first argument has that type.
+    public func defineMethods(_ natives: [NativeFunction], for type: String) {
+        if Interpreter.plainValueTypes.contains(type) { plainValueMethods = true }
+        for native in natives {
+            methods[type, default: [:]][native.name] = native
+            if case .function(let f)? = builtins.slots[native.name]?.value, f.kind == .native, f !== native {
+                unsafeDowncast(f, to: NativeFunction.self).dispatchesOnFirstArgument = true
+            }
+        }
+    }
+
+    /// The method `name` of `value`'s type, if it has one.
+    @inline(__always)
+    func method(_ name: String, for value: Value) -> NativeFunction? {
+        if case .object = value {} else if !plainValueMethods { return nil }
+        return methods[value.typeName]?[name]
+    }
+
+    /// Type names of values that are not objects.
+    private static let plainValueTypes: Set<String> = ["nil", "bool", "number", "string", "list", "record", "range", "function"]
+
+    /// The methods called `name`, by type name (sorted), for help.
+    public func methods(named name: String) -> [(type: String, method: NativeFunction)] {
+        methods.keys.sorted().compactMap { type in methods[type]?[name].map { (type, $0) } }
+    }
+
+    /// Names of the methods of a value's type (for completion).
+    public func methodNames(for value: Value) -> [String] { methods[value.typeName].map { Array($0.keys) } ?? [] }
+
+    /// Forgets every loaded module, so the next `import` runs it again (`:reset`).
+    public func forgetModules() { modules.loaded = [:] }
 
     // MARK: - Running code
 
@@ -132,7 +176,7 @@ public final class Interpreter {
     }
 
     func run(_ statements: [Expr], source: Source) throws(Diagnostic) -> Result {
-        let chunk = try Resolver.resolveChunk(statements, source: source, interpreter: self)
+        let chunk = try Resolver.resolveChunk(statements, source: source, namespace: main)
         let value = try execute(chunk)
         var isExpression = false
         if let last = statements.last {

@@ -2,11 +2,11 @@ import DVSFiles
 import Foundation
 
 /// `import "name"`: finds `name.dvs` (the importing script's folder first, then
-/// `Interpreter.moduleSearchPaths`, which holds the stdlib), runs it once in the
-/// shared global scope, and yields a record of the names it declared.
+/// `Interpreter.moduleSearchPaths`, which holds the stdlib), runs it once per
+/// session in a namespace of its own, and yields the module value.
 struct ModuleLoader {
-    /// Canonical path → the record of the module's top-level names.
-    var loaded: [String: RecordObject] = [:]
+    /// Canonical path → the loaded module.
+    var loaded: [String: ModuleObject] = [:]
     /// Modules being loaded, outermost first (for cycle errors).
     var loading: [String] = []
 
@@ -24,8 +24,13 @@ final class ImportNode: Node {
     init(_ path: String, _ range: SourceRange) { self.path = path; super.init(range) }
 
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        .object(try module(I))
+    }
+
+    /// The module, loaded on first use.
+    func module(_ I: Interpreter) throws(Diagnostic) -> ModuleObject {
         let file = try I.locateModule(path, from: range)
-        if let exports = I.modules.loaded[file] { return .record(exports) }
+        if let module = I.modules.loaded[file] { return module }
         if I.modules.loading.contains(file) {
             let chain = (I.modules.loading.drop(while: { $0 != file }) + [file]).map { ($0 as NSString).lastPathComponent }
             throw I.error("import cycle: \(chain.joined(separator: " → "))", at: range)
@@ -40,11 +45,26 @@ final class ImportNode: Node {
         defer { I.modules.loading.removeLast() }
         let source = Source(name: file, text: text)
         let statements = try Parser.parse(source)
-        let chunk = try Resolver.resolveChunk(statements, source: source, interpreter: I)
+        let namespace = Namespace(name: Parser.fileStem(file), builtins: I.builtins)
+        let chunk = try Resolver.resolveChunk(statements, source: source, namespace: namespace)
         _ = try I.execute(chunk)
-        let exports = RecordObject(chunk.declaredGlobals.compactMap { name in I.global(name).map { (name, $0) } })
-        I.modules.loaded[file] = exports
-        return .record(exports)
+        let module = ModuleObject(namespace: namespace, path: file)
+        I.modules.loaded[file] = module
+        return module
+    }
+}
+
+/// One name of `from "module" import a, b`: the module's value of it.
+final class ImportedNameNode: Node {
+    let module: ImportNode
+    let name: String
+    init(_ module: ImportNode, _ name: String, _ range: SourceRange) { self.module = module; self.name = name; super.init(range) }
+
+    override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
+        let m = try module.module(I)
+        if let slot = m.namespace.slots[name], slot.isDefined { return slot.value }
+        let hint = closestName(to: name, in: m.namespace.ownNames).map { "; did you mean '\($0)'?" } ?? ""
+        throw I.error("module '\(m.namespace.name)' has no name '\(name)'\(hint)", at: range)
     }
 }
 

@@ -50,8 +50,9 @@ struct CaptureAnalysis {
 
     private mutating func walk(_ e: Expr, topLevel: Bool = false) {
         switch e.kind {
-        case .number, .string, .bool, .null, .break, .continue, .import(_, nil): break
-        case .import(_, let alias?): declare(alias, Key(e.range, alias), topLevel: topLevel)
+        case .number, .string, .bool, .null, .break, .continue: break
+        case .import(_, let binding):
+            for name in binding.declaredNames { declare(name, Key(e.range, name), topLevel: topLevel) }
         case .interpolated(let parts):
             for case .expr(let x, _) in parts { walk(x) }
         case .name(let name): reference(name)

@@ -5,9 +5,11 @@
 /// - `{ … }` blocks, `for` variables and function parameters open scopes;
 /// - a `let`'s value is resolved before its name exists (`let x = x + 1` reads
 ///   the outer x), a `fn` declaration's name exists inside its body (recursion);
-/// - names declared at the top level of a script, module or REPL cell are globals;
-/// - unknown names are globals, checked when they run (so functions may refer to
-///   globals defined later).
+/// - names declared at the top level of a script, module or REPL cell are globals
+///   of its namespace (a module's own, or the main program's);
+/// - other names are that namespace's globals when it has or declares them, else
+///   built-ins, else unknown globals checked when they run (so functions may
+///   refer to globals defined later in the same chunk).
 struct Resolver {
     private final class Local {
         let name: String
@@ -45,14 +47,17 @@ struct Resolver {
     }
 
     private let source: Source
-    private let interpreter: Interpreter
+    private let namespace: Namespace
+    /// Every name the chunk declares at its top level (read before it is declared,
+    /// such a name is still the chunk's own global, not a built-in).
+    private let topLevelNames: Set<String>
     private let captured: Set<CaptureAnalysis.Key>
     private var context: FunctionContext
     private var declaredGlobals: [String] = []
 
-    /// Compiles a top-level chunk (script, module, REPL cell).
-    static func resolveChunk(_ statements: [Expr], source: Source, interpreter: Interpreter) throws(Diagnostic) -> FunctionProto {
-        var r = Resolver(source: source, interpreter: interpreter,
+    /// Compiles a top-level chunk (script, module, REPL cell) whose globals live in `namespace`.
+    static func resolveChunk(_ statements: [Expr], source: Source, namespace: Namespace) throws(Diagnostic) -> FunctionProto {
+        var r = Resolver(source: source, namespace: namespace, topLevelNames: topLevelDeclarations(statements),
                          captured: CaptureAnalysis.analyse(chunk: statements),
                          context: FunctionContext(parent: nil, isChunk: true))
         var nodes: [Node] = []
@@ -62,11 +67,32 @@ struct Resolver {
                              captures: [], declaredGlobals: r.declaredGlobals, range: range, doc: nil)
     }
 
-    private init(source: Source, interpreter: Interpreter, captured: Set<CaptureAnalysis.Key>, context: FunctionContext) {
+    private init(source: Source, namespace: Namespace, topLevelNames: Set<String>, captured: Set<CaptureAnalysis.Key>,
+                 context: FunctionContext) {
         self.source = source
-        self.interpreter = interpreter
+        self.namespace = namespace
+        self.topLevelNames = topLevelNames
         self.captured = captured
         self.context = context
+    }
+
+    /// Names declared by the chunk's top-level statements (`let`, `var`, `fn`, imports).
+    private static func topLevelDeclarations(_ statements: [Expr]) -> Set<String> {
+        var names = Set<String>()
+        for s in statements {
+            switch s.kind {
+            case .declaration(let name, _, _): names.insert(name)
+            case .functionDeclaration(let decl): if let name = decl.name { names.insert(name) }
+            case .import(_, let binding): names.formUnion(binding.declaredNames)
+            default: break
+            }
+        }
+        return names
+    }
+
+    /// The global slot a name read here refers to.
+    private func globalSlot(_ name: String) -> GlobalSlot {
+        namespace.slot(for: name, declaredHere: topLevelNames.contains(name))
     }
 
     private func error(_ message: String, _ range: SourceRange) -> Diagnostic {
@@ -125,7 +151,7 @@ struct Resolver {
             if let l = c.find(name) { return .upvalue(l, upvalue(l, owner: c, in: context)) }
             ctx = c.parent
         }
-        return .global(interpreter.globalSlot(name))
+        return .global(globalSlot(name))
     }
 
     private func visibleLocalNames() -> [String] {
@@ -169,7 +195,7 @@ struct Resolver {
         if atTopLevel {
             if declaredGlobals.contains(name) { throw error("'\(name)' is already declared at the top level", range) }
             declaredGlobals.append(name)
-            return GlobalDeclare(interpreter.globalSlot(name), try value(&self), mutable: mutable, range)
+            return GlobalDeclare(namespace.ownSlot(name), try value(&self), mutable: mutable, range)
         }
         let key = CaptureAnalysis.Key(range, name)
         if valueBeforeName {
@@ -213,10 +239,15 @@ struct Resolver {
             return try declare(name, mutable: false, e.range, valueBeforeName: false) { (r: inout Resolver) throws(Diagnostic) in
                 try r.function(decl, e.range)
             }
-        case .import(let path, let alias?):
-            return try declare(alias, mutable: false, e.range, valueBeforeName: true) { _ in ImportNode(path, e.range) }
-        case .import(let path, nil):
-            return StatementNode(ImportNode(path, e.range))
+        case .import(let path, .module(let name)):
+            return try declare(name, mutable: false, e.range, valueBeforeName: true) { _ in ImportNode(path, e.range) }
+        case .import(let path, .names(let names)):
+            let module = ImportNode(path, e.range)
+            var nodes: [Node] = []
+            for name in names {
+                nodes.append(try declare(name, mutable: false, e.range, valueBeforeName: true) { _ in ImportedNameNode(module, name, e.range) })
+            }
+            return BlockNode(nodes, e.range)
         case .assignment(let target, let op, let value):
             return try assignment(target, op, value, e.range)
         case .break, .continue:
@@ -290,11 +321,11 @@ struct Resolver {
             for a in args { nodes.append(try expression(a.value)) }
             let labels = args.compactMap(\.label)
             if case .member(let receiver, let name) = callee.kind {
-                return MethodCallNode(try expression(receiver), name, function: interpreter.globalSlot(name), nodes, labels: labels, callee.range)
+                return MethodCallNode(try expression(receiver), name, function: globalSlot(name), nodes, labels: labels, callee.range)
             }
             return CallNode(try expression(callee), nodes, labels: labels, range)
         case .member(let x, let name):
-            return MemberNode(try expression(x), name, function: interpreter.globalSlot(name), range)
+            return MemberNode(try expression(x), name, function: globalSlot(name), range)
         case .index(let x, let comps):
             return IndexNode(try expression(x), try indexComponents(comps), range)
         case .function(let decl): return try function(decl, range)

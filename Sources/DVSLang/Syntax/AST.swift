@@ -36,7 +36,23 @@ public indirect enum ExprKind: Sendable {
     case `break`
     case `continue`
     case `return`(Expr?)
-    case `import`(path: String, alias: String?)
+    case `import`(path: String, binding: ImportBinding)
+}
+
+/// What an import binds in the importing scope.
+public enum ImportBinding: Sendable {
+    /// `import "nn"` (binds `nn`) or `import "nn" as n`: the module value.
+    case module(name: String)
+    /// `from "nn" import linear, block`: the chosen names of the module.
+    case names([String])
+
+    /// The names the import declares.
+    public var declaredNames: [String] {
+        switch self {
+        case .module(let name): return [name]
+        case .names(let names): return names
+        }
+    }
 }
 
 extension Expr {

@@ -77,6 +77,36 @@ public struct Parser {
         throw error("expected a name \(context), found \(kind.display)")
     }
 
+    /// Whether the token after the current one is a string literal (`from "nn" …`).
+    private var peekIsString: Bool {
+        guard index + 1 < tokens.count, case .string = tokens[index + 1].kind else { return false }
+        return true
+    }
+
+    /// A module path in quotes, without interpolation.
+    private mutating func expectModulePath(after keyword: String, example: String) throws(Diagnostic) -> String {
+        guard case .string(let parts) = kind, parts.count == 1, case .text(let path) = parts[0] else {
+            throw error("expected a module name in quotes after '\(keyword)', as in \(example)")
+        }
+        advance()
+        return path
+    }
+
+    /// The file name of a module path without folders and `.dvs`: "nn" for "lib/nn.dvs".
+    static func fileStem(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        return file.hasSuffix(".dvs") ? String(file.dropLast(4)) : file
+    }
+
+    /// The name `import "path"` binds: the file stem when it is a valid name, else nil.
+    static func moduleName(_ path: String) -> String? {
+        let stem = fileStem(path)
+        guard let first = stem.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
+              stem.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }),
+              Keyword(rawValue: stem) == nil else { return nil }
+        return stem
+    }
+
     // MARK: - Statements
 
     private mutating func parseProgram() throws(Diagnostic) -> [Expr] {
@@ -154,13 +184,22 @@ public struct Parser {
         case .keyword(.continue): advance(); return Expr(.continue, start)
         case .keyword(.import):
             advance()
-            guard case .string(let parts) = kind, parts.count == 1, case .text(let path) = parts[0] else {
-                throw error("expected a module name in quotes after 'import', as in import \"stats\"")
+            let path = try expectModulePath(after: "import", example: "import \"stats\"")
+            if match(.as) { return Expr(.import(path: path, binding: .module(name: try expectIdentifier("after 'as'"))), start) }
+            guard let name = Parser.moduleName(path) else {
+                throw error("import \"\(path)\": '\(Parser.fileStem(path))' is not a name to bind; write import \"\(path)\" as NAME", at: start)
             }
+            return Expr(.import(path: path, binding: .module(name: name)), start)
+        case .identifier("from") where peekIsString:
             advance()
-            var alias: String? = nil
-            if match(.as) { alias = try expectIdentifier("after 'as'") }
-            return Expr(.import(path: path, alias: alias), start)
+            let path = try expectModulePath(after: "from", example: "from \"stats\" import mean")
+            guard match(.import) else { throw error("expected 'import' after from \"\(path)\", as in from \"\(path)\" import NAME, NAME") }
+            var names = [try expectIdentifier("after 'import'")]
+            while match(.comma) {
+                skipNewlines()
+                names.append(try expectIdentifier("after ','"))
+            }
+            return Expr(.import(path: path, binding: .names(names)), start)
         default:
             break
         }

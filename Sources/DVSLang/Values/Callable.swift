@@ -54,6 +54,10 @@ public final class NativeFunction: Callable {
     public let returns: String
     public let help: String
     public let body: (inout Arguments) throws -> Value
+    /// Set when some value type also has a method of this name: a call
+    /// `f(x, …)` then runs x's method when x's type has one, so `f(x)` and
+    /// `x.f()` always agree (`sum(t, axis: 1)` is `t.sum(axis: 1)`).
+    public internal(set) var dispatchesOnFirstArgument = false
 
     public init(_ name: String, _ parameters: [Parameter] = [], variadic: Parameter? = nil, returns: String = "any",
                 help: String, body: @escaping (inout Arguments) throws -> Value) {

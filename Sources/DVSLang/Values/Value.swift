@@ -117,6 +117,14 @@ public final class RangeObject {
 
 /// Values added by higher layers (tensors, images, plots…). Each hook has a
 /// default that reports a clear "not supported" error.
+extension Value {
+    /// Whether this is a record with a field `name` (a field comes before a method of that name).
+    func isRecordWithField(_ name: String) -> Bool {
+        if case .record(let r) = self { return r[name] != nil }
+        return false
+    }
+}
+
 public protocol DVSObject: AnyObject {
     /// The type name shown by `type(x)` and in errors.
     var typeName: String { get }

@@ -119,7 +119,6 @@ enum ListLibrary {
         },
         NativeFunction("sum", [.init("xs", "list"), .init("start", "number", default: .number(0))], returns: "number",
                        help: "The sum of the numbers in a list or range, plus start; of all elements of a tensor (t.sum(axis: 1) sums one axis).") { a in
-            if case .object(let o) = a[0], o is TensorValue { return try TensorLibrary.apply("sum", to: a[0], a) }
             var total = try a.number(1)
             for (i, x) in try items(a, 0).enumerated() {
                 guard case .number(let n) = x else { throw NativeError("sum: item \(i) is \(x.typeName), not a number") }

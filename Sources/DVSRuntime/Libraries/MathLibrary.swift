@@ -7,12 +7,11 @@ import Foundation
 enum MathLibrary {
     static let constants: [(String, Double)] = [("pi", Double.pi), ("e", M_E), ("inf", .infinity), ("nan", .nan)]
 
-    /// A function of one number; given a tensor, the tensor method of the same
-    /// name applies elementwise (`exp(t)`).
+    /// A function of one number (given a tensor, the tensor method of the
+    /// same name runs instead: `exp(t)`; see `Interpreter.defineMethods`).
     private static func unary(_ name: String, _ help: String, _ f: @escaping (Double) -> Double) -> NativeFunction {
-        NativeFunction(name, [.init("x", "number|tensor")], returns: "number", help: help) { a in
-            if case .object(let o) = a[0], o is TensorValue { return try TensorLibrary.apply(name, to: a[0], a) }
-            return .number(f(try a.number(0)))
+        NativeFunction(name, [.init("x", "number")], returns: "number", help: help) { a in
+            .number(f(try a.number(0)))
         }
     }
 
@@ -21,7 +20,6 @@ enum MathLibrary {
         NativeFunction(name, variadic: .init("values"), returns: "any",
                        help: "\(name)(a, b, …) or \(name)(list): the \(name == "min" ? "smallest" : "largest") value (numbers or strings).") { a in
             var items = a.rest
-            if items.count == 1, case .object(let o) = items[0], o is TensorValue { return try TensorLibrary.apply(name, to: items[0], a) }
             if items.count == 1, case .list(let l) = items[0] { items = l.items }
             if items.count == 1, case .range(let r) = items[0] {
                 guard r.count > 0 else { throw NativeError("\(name) of an empty range") }

@@ -108,15 +108,12 @@ enum TensorLibrary {
         },
     ]
 
-    /// Names already taken by other libraries: those accept tensors themselves
-    /// (`sum(t)`, `exp(t)`, `max(t)`) and keep their list or number meaning.
-    static let sharedNames: Set<String> = ["sum", "max", "min", "abs", "sqrt", "exp", "log", "tanh", "slice", "pow"]
-
-    static let functions: [NativeFunction] = constructors + TensorMethods.all.filter { !sharedNames.contains($0.name) }
-
-    /// The tensor method `name` applied to `t` with no further arguments.
-    static func apply(_ name: String, to value: Value, _ a: Arguments) throws -> Value {
-        guard let method = TensorMethods.table[name] else { throw NativeError("\(name) does not take a tensor") }
-        return try a.call(method.bound(to: value), [])
-    }
+    /// The constructors, and the tensor methods as functions (`relu(t)`),
+    /// except those whose names a general library already has (`sum`, `exp`,
+    /// `len`…): those dispatch to the tensor method when given a tensor
+    /// (`Interpreter.defineMethods`), so `sum(t, axis: 1)` is `t.sum(axis: 1)`.
+    static let functions: [NativeFunction] = {
+        let general = Set((CoreLibrary.functions + MathLibrary.functions + ListLibrary.functions + StringLibrary.functions).map(\.name))
+        return constructors + TensorMethods.all.filter { !general.contains($0.name) }
+    }()
 }

@@ -16,7 +16,7 @@ enum TensorMethods {
 
     private static func reduction(_ name: String, _ help: String,
                                   _ op: @escaping (Tensor, Int?, Bool) throws(TensorError) -> Tensor) -> NativeFunction {
-        NativeFunction(name, [.init("t", "tensor"), .init("axis", "number", default: .null), .init("keepdim", "bool", default: .bool(false))],
+        NativeFunction(name, [.init("t", "tensor"), .init("axis", "number", default: .null), .init("keepdims", "bool", default: .bool(false))],
                        returns: "tensor", help: help) { a in
             let t = try a.tensor(0), axis = try a.optionalInt(1), keep = try a.bool(2)
             return try TensorValue.result { () throws(TensorError) in try op(t, axis, keep) }
@@ -43,7 +43,10 @@ enum TensorMethods {
         NativeFunction("tolist", [.init("t", "tensor")], returns: "list", help: "The values as nested lists of numbers.") { a in
             try TensorConversion.list(try a.tensor(0))
         },
-        reduction("sum", "Sum over `axis` (all elements when nil); keepdim keeps the axis with size 1.") { t, ax, k throws(TensorError) in try t.sum(axis: ax, keepdim: k) },
+        NativeFunction("len", [.init("t", "tensor")], returns: "number", help: "The size of the first dimension (1 for a 0-dimensional tensor).") { a in
+            .number(Double(try a.tensor(0).shape.first ?? 1))
+        },
+        reduction("sum", "Sum over `axis` (all elements when nil); keepdims keeps the axis with size 1 (NumPy's names: axis, keepdims).") { t, ax, k throws(TensorError) in try t.sum(axis: ax, keepdim: k) },
         reduction("mean", "Mean over `axis` (all elements when nil).") { t, ax, k throws(TensorError) in try t.mean(axis: ax, keepdim: k) },
         reduction("max", "Maximum over `axis` (all elements when nil); gradient flows to the first maximum.") { t, ax, k throws(TensorError) in try t.max(axis: ax, keepdim: k) },
         reduction("min", "Minimum over `axis` (all elements when nil).") { t, ax, k throws(TensorError) in try t.min(axis: ax, keepdim: k) },
@@ -211,5 +214,4 @@ enum TensorMethods {
         },
     ]
 
-    static let table: [String: NativeFunction] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }

@@ -22,14 +22,14 @@ final class TensorValue: DVSObject {
             : TensorPrinting.header(tensor) + "\n" + TensorPrinting.text(tensor)
     }
 
-    var memberNames: [String] { ["shape", "ndim", "numel", "grad", "requires_grad", "dtype", "name", "T"] + TensorMethods.table.keys.sorted() }
+    /// Properties; the methods (`t.sum(axis: 1)`) are the "tensor" method table.
+    var memberNames: [String] { ["shape", "ndim", "numel", "grad", "requires_grad", "dtype", "name", "T"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         switch name {
         case "shape": return .list(tensor.shape.map { .number(Double($0)) })
         case "ndim": return .number(Double(tensor.rank))
         case "numel": return .number(Double(tensor.count))
-        case "len": return .number(Double(tensor.shape.first ?? 1))
         case "grad": return tensor.grad.map(TensorValue.wrap) ?? .null
         case "requires_grad": return .bool(tensor.requiresGrad)
         case "dtype": return .string(tensor.dtype.rawValue)
@@ -43,7 +43,7 @@ final class TensorValue: DVSObject {
             }
             return .list(rows)
         default:
-            return TensorMethods.table[name].map { .function($0.bound(to: .object(self))) }
+            return nil
         }
     }
 

@@ -14,14 +14,15 @@ final class ImageValue: DVSObject {
     var summary: String {
         "<image \(image.width)×\(image.height) \(image.channels == 1 ? "gray" : image.channels == 3 ? "rgb" : "rgba")>"
     }
-    var memberNames: [String] { ["w", "h", "channels"] + ImageMethods.table.keys.sorted() }
+    /// Properties; the methods (`img.crop(…)`) are the "image" method table.
+    var memberNames: [String] { ["w", "h", "channels"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         switch name {
         case "w": return .number(Double(image.width))
         case "h": return .number(Double(image.height))
         case "channels": return .number(Double(image.channels))
-        default: return ImageMethods.table[name].map { .function($0.bound(to: .object(self))) }
+        default: return nil
         }
     }
 }
@@ -91,7 +92,6 @@ enum ImageMethods {
         },
     ]
 
-    static let table: [String: NativeFunction] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 }
 
 enum ImageLibrary {

@@ -50,7 +50,7 @@ struct Completer {
         case .list, .range: names = library("list") + ["len"]
         case .string: names = library("string") + ["len", "split", "contains", "reverse", "slice"]
         case .number: names = library("math")
-        case .object(let o): names = o.memberNames
+        case .object(let o): names = o.memberNames + interpreter.methodNames(for: value)
         default: break
         }
         return Array(Set(names))
@@ -60,13 +60,22 @@ struct Completer {
         Runtime.libraries.first { $0.name == name }?.functions.map(\.name) ?? []
     }
 
-    /// The value of a dotted path of globals and record fields (`cfg.model`).
+    /// The value of a dotted path of globals, record fields and module members
+    /// (`cfg.model`, `nn.apply_linear`), read without running anything.
     private func lookup(_ path: String) -> Value? {
         let parts = path.split(separator: ".").map(String.init)
         guard let first = parts.first, var value = interpreter.global(first) else { return nil }
         for part in parts.dropFirst() {
-            guard case .record(let r) = value, let next = r[part] else { return nil }
-            value = next
+            switch value {
+            case .record(let r):
+                guard let next = r[part] else { return nil }
+                value = next
+            case .object(let o) where o.typeName == "module":
+                guard let next = try? o.member(part) else { return nil }
+                value = next
+            default:
+                return nil
+            }
         }
         return value
     }

@@ -105,7 +105,7 @@ final class Session {
         ("graph", ":graph expr", "draw the computation graph behind a tensor (PNG path printed)"),
         ("load", ":load file.dvs", "run a script in this session, as a cell"),
         ("save", ":save file.html|file.dvs", "write the cells that succeeded (HTML page or # %% script)"),
-        ("reset", ":reset", "forget every variable this session defined"),
+        ("reset", ":reset", "forget every variable this session defined, and the loaded modules"),
         ("quit", ":quit", "leave the REPL (Ctrl-D also does)"),
     ]
 
@@ -148,8 +148,7 @@ final class Session {
                 }
             }
         case "vars":
-            let builtins = Set(initialState.definedNames)
-            let names = interpreter.globalNames.filter { !builtins.contains($0) && $0 != "_" }.sorted()
+            let names = interpreter.programNames.sorted()
             if names.isEmpty { interpreter.output("no variables yet\n") }
             for n in names {
                 let v = interpreter.global(n)!
@@ -175,6 +174,7 @@ final class Session {
             }
         case "reset":
             interpreter.restore(initialState)
+            interpreter.forgetModules()
             history.reset()
             notebook.reset()
             cellNumber = 1
