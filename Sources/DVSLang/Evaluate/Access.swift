@@ -190,13 +190,23 @@ final class SetMemberNode: Node {
 }
 
 extension Interpreter {
+    /// Names Python or JavaScript users reach for, and the DVS built-in that does it.
+    static let otherLanguageNames = ["append": "push", "length": "len", "size": "len", "lower_case": "lower",
+                                     "upper_case": "upper", "toUpperCase": "upper", "toLowerCase": "lower",
+                                     "startswith": "starts_with", "endswith": "ends_with", "items": "pairs", "indexOf": "index"]
+
     func noMember(_ receiver: Value, _ name: String, at range: SourceRange) -> Diagnostic {
         var candidates: [String] = []
         if case .record(let r) = receiver { candidates = r.keys }
         if case .object(let o) = receiver { candidates = o.memberNames }
         let what: String
         if case .record = receiver { what = "record has no field '\(name)'" } else { what = "\(receiver.typeName) has no member '\(name)'" }
-        if let hint = closestName(to: name, in: candidates + globalNames) { return error("\(what); did you mean '\(hint)'?", at: range) }
+        if let known = Interpreter.otherLanguageNames[name], global(known) != nil {
+            return error("\(what); did you mean '\(known)'?", at: range)
+        }
+        if let hint = closestName(to: name, in: candidates + globalNames + methodNames(for: receiver)) {
+            return error("\(what); did you mean '\(hint)'?", at: range)
+        }
         return error(what, at: range)
     }
 }

@@ -181,7 +181,7 @@ public final class Interpreter {
         var isExpression = false
         if let last = statements.last {
             switch last.kind {
-            case .declaration, .functionDeclaration, .assignment, .import, .for, .while: isExpression = false
+            case .declaration, .destructuring, .functionDeclaration, .assignment, .import, .for, .while: isExpression = false
             default: isExpression = true
             }
         }

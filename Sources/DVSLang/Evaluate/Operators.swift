@@ -74,6 +74,9 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
     case (.divide, .number(let x), .number(let y)):
         guard y != 0 else { throw I.error("division by zero", at: range) }
         return .number(x / y)
+    case (.floorDivide, .number(let x), .number(let y)):
+        guard y != 0 else { throw I.error("division by zero in '//'", at: range) }
+        return .number((x / y).rounded(.down))
     case (.remainder, .number(let x), .number(let y)):
         guard y != 0 else { throw I.error("division by zero in '%'", at: range) }
         return .number(floorRemainder(x, y))

@@ -80,9 +80,28 @@ struct CaptureAnalysis {
                 for v in vars { a.declare(v, Key(e.range, v)) }
                 a.walk(body)
             }
+        case .try(let body, let name, let handler, let cleanup):
+            walk(body)
+            if let handler {
+                scoped { a in
+                    if let name { a.declare(name, Key(e.range, name)) }
+                    a.walk(handler)
+                }
+            }
+            if let cleanup { walk(cleanup) }
         case .declaration(let name, _, let value):
             if let value { walk(value) }
             declare(name, Key(e.range, name), topLevel: topLevel)
+        case .destructuring(let names, _, _, let value):
+            walk(value)
+            for name in names { declare(name, Key(e.range, name), topLevel: topLevel) }
+        case .comprehension(let element, let vars, let iterable, let condition):
+            walk(iterable)
+            scoped { a in
+                for v in vars { a.declare(v, Key(e.range, v)) }
+                if let condition { a.walk(condition) }
+                a.walk(element)
+            }
         case .functionDeclaration(let decl):
             declare(decl.name ?? "", Key(e.range, decl.name ?? ""), topLevel: topLevel)
             walkFunction(decl)

@@ -82,6 +82,7 @@ struct Resolver {
         for s in statements {
             switch s.kind {
             case .declaration(let name, _, _): names.insert(name)
+            case .destructuring(let list, _, _, _): names.formUnion(list)
             case .functionDeclaration(let decl): if let name = decl.name { names.insert(name) }
             case .import(_, let binding): names.formUnion(binding.declaredNames)
             default: break
@@ -239,6 +240,14 @@ struct Resolver {
             return try declare(name, mutable: false, e.range, valueBeforeName: false) { (r: inout Resolver) throws(Diagnostic) in
                 try r.function(decl, e.range)
             }
+        case .destructuring(let names, let fromRecord, let mutable, let value):
+            let source = try expression(value)
+            let unpacked = UnpackedValues()
+            var declarations: [Node] = []
+            for (i, name) in names.enumerated() {
+                declarations.append(try declare(name, mutable: mutable, e.range, valueBeforeName: true) { _ in UnpackedNode(unpacked, i, e.range) })
+            }
+            return DestructureNode(source, names: names, fromRecord: fromRecord, into: unpacked, declarations, e.range)
         case .import(let path, .module(let name)):
             return try declare(name, mutable: false, e.range, valueBeforeName: true) { _ in ImportNode(path, e.range) }
         case .import(let path, .names(let names)):
@@ -356,7 +365,34 @@ struct Resolver {
                 defer { r.context.loopDepth -= 1 }
                 return ForNode(loopVars, seq, try r.expression(body, asStatement: true), range)
             }
-        case .declaration, .functionDeclaration, .assignment, .break, .continue, .return, .import:
+        case .comprehension(let element, let vars, let iterable, let condition):
+            let seq = try expression(iterable)
+            return try withScope { (r: inout Resolver) throws(Diagnostic) in
+                let results = try r.declareLocal("[results]", mutable: true, key: CaptureAnalysis.Key(range, "[results]"), range)
+                var loopVars: [LoopVariable] = []
+                for v in vars {
+                    let local = try r.declareLocal(v, mutable: true, key: CaptureAnalysis.Key(range, v), range)
+                    loopVars.append(local.isCaptured ? .cell(local.slot) : .local(local.slot))
+                }
+                let append = AppendNode(results.slot, try r.expression(element),
+                                        when: try condition.map { c throws(Diagnostic) in try r.expression(c) }, range)
+                return ComprehensionNode(results.slot, ForNode(loopVars, seq, append, range), range)
+            }
+        case .try(let body, let name, let handler, let cleanup):
+            let bodyNode = try expression(body, asStatement: asStatement)
+            let handlerNode: (LoopVariable?, Node)? = try handler.map { h throws(Diagnostic) in
+                try withScope { (r: inout Resolver) throws(Diagnostic) in
+                    var variable: LoopVariable? = nil
+                    if let name {
+                        let local = try r.declareLocal(name, mutable: true, key: CaptureAnalysis.Key(range, name), range)
+                        variable = local.isCaptured ? .cell(local.slot) : .local(local.slot)
+                    }
+                    return (variable, try r.expression(h, asStatement: asStatement))
+                }
+            }
+            let cleanupNode = try cleanup.map { c throws(Diagnostic) in try expression(c, asStatement: asStatement) }
+            return TryNode(bodyNode, catchVariable: handlerNode?.0, handler: handlerNode?.1, finally: cleanupNode, range)
+        case .declaration, .destructuring, .functionDeclaration, .assignment, .break, .continue, .return, .import:
             throw error("this statement cannot be used as a value; put it on its own line", range)
         }
     }

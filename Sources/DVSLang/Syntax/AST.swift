@@ -29,8 +29,15 @@ public indirect enum ExprKind: Sendable {
     case `if`(condition: Expr, then: Expr, else: Expr?)
     case `while`(condition: Expr, body: Expr)
     case `for`(variables: [String], iterable: Expr, body: Expr)
+    /// `try { … } catch e { … } finally { … }` (catch and finally each optional, not both absent).
+    case `try`(body: Expr, catchName: String?, handler: Expr?, finally: Expr?)
     // Statements (allowed only at block level; their value is nil).
     case declaration(name: String, mutable: Bool, value: Expr?)
+    /// `let [a, b] = xs` (a list of exactly that many items) or `let {x, y} = r`
+    /// (those fields of a record).
+    case destructuring(names: [String], fromRecord: Bool, mutable: Bool, value: Expr)
+    /// `[element for a, b in iterable if condition]`.
+    case comprehension(element: Expr, variables: [String], iterable: Expr, condition: Expr?)
     case functionDeclaration(FunctionDecl)
     case assignment(target: Expr, op: BinaryOperator?, value: Expr)
     case `break`
@@ -85,7 +92,7 @@ public enum UnaryOperator: String, Sendable {
 }
 
 public enum BinaryOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%", power = "**", matmul = "@"
+    case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//", remainder = "%", power = "**", matmul = "@"
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case `in` = "in", notIn = "not in"
     case rangeExclusive = "..<", rangeInclusive = "..."

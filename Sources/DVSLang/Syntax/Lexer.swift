@@ -300,7 +300,9 @@ struct Lexer {
         case UInt8(ascii: "*"):
             if n == UInt8(ascii: "*") { return take(2, .power) }
             return n == UInt8(ascii: "=") ? take(2, .starAssign) : take(1, .star)
-        case UInt8(ascii: "/"): return n == UInt8(ascii: "=") ? take(2, .slashAssign) : take(1, .slash)
+        case UInt8(ascii: "/"):
+            if n == UInt8(ascii: "/") { return take(2, .floorSlash) }
+            return n == UInt8(ascii: "=") ? take(2, .slashAssign) : take(1, .slash)
         case UInt8(ascii: "="): return n == UInt8(ascii: "=") ? take(2, .equal) : take(1, .assign)
         case UInt8(ascii: "!"):
             if n == UInt8(ascii: "=") { return take(2, .notEqual) }

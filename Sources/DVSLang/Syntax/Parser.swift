@@ -161,6 +161,17 @@ public struct Parser {
         case .keyword(.let), .keyword(.var):
             let mutable = isKeyword(.var)
             advance()
+            if isSymbol(.lbracket) || isSymbol(.lbrace) {
+                let fromRecord = isSymbol(.lbrace)
+                let close: Symbol = fromRecord ? .rbrace : .rbracket
+                advance()
+                var names = [try expectIdentifier("in the pattern")]
+                while match(.comma) { names.append(try expectIdentifier("after ',' in the pattern")) }
+                try expect(close, "to close the pattern")
+                guard match(.assign) else { throw error("expected '=' after the pattern, found \(kind.display)") }
+                skipNewlines()
+                return Expr(.destructuring(names: names, fromRecord: fromRecord, mutable: mutable, value: try parseExpression()), start)
+            }
             let name = try expectIdentifier("after '\(mutable ? "var" : "let")'")
             if match(.assign) {
                 skipNewlines()
@@ -376,6 +387,7 @@ public struct Parser {
             switch kind {
             case .symbol(.star): op = .multiply
             case .symbol(.slash): op = .divide
+            case .symbol(.floorSlash): op = .floorDivide
             case .symbol(.percent): op = .remainder
             case .symbol(.at): op = .matmul
             default: return left
@@ -506,15 +518,14 @@ public struct Parser {
             }
             return Expr(.function(try parseFunctionRest(name: nil, start: start)), start)
         case .keyword(.if): return try parseIf()
+        case .keyword(.try): return try parseTry()
         case .keyword(.while):
             advance()
             let cond = try withTrailingBlocks(false) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() }
             return Expr(.while(condition: cond, body: try parseBlock("after the while condition")), start)
         case .keyword(.for):
             advance()
-            var names = [try expectIdentifier("after 'for'")]
-            while match(.comma) { names.append(try expectIdentifier("after ',' in for")) }
-            guard match(.in) else { throw error("expected 'in' after 'for \(names.joined(separator: ", "))', found \(kind.display)") }
+            let names = try parseLoopVariables()
             let iterable = try withTrailingBlocks(false) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() }
             return Expr(.for(variables: names, iterable: iterable, body: try parseBlock("after the for clause")), start)
         case .symbol(.lparen):
@@ -527,6 +538,10 @@ public struct Parser {
             var items: [Expr] = []
             while !isSymbol(.rbracket) {
                 items.append(try withTrailingBlocks(true) { (p: inout Parser) throws(Diagnostic) in try p.parseExpression() })
+                if items.count == 1, case .keyword(.for) = kindPastNewlines() {
+                    skipNewlines()
+                    return try parseComprehensionRest(element: items[0], start: start)
+                }
                 if !match(.comma) { break }
             }
             try expect(.rbracket, "to close the list")
@@ -583,6 +598,59 @@ public struct Parser {
         skipNewlines()
         try expect(.rbrace, "to close the record")
         return Expr(.record(fields), start)
+    }
+
+    /// Loop variables after `for`, up to and including `in`: `x`, `k, v` or `[k, v]`.
+    private mutating func parseLoopVariables() throws(Diagnostic) -> [String] {
+        let bracketed = match(.lbracket)
+        var names = [try expectIdentifier("after 'for'")]
+        while match(.comma) { names.append(try expectIdentifier("after ',' in for")) }
+        if bracketed { try expect(.rbracket, "to close the loop variables") }
+        guard match(.in) else { throw error("expected 'in' after 'for \(names.joined(separator: ", "))', found \(kind.display)") }
+        return names
+    }
+
+    /// The rest of `[element for x in xs if cond]` after the element.
+    private mutating func parseComprehensionRest(element: Expr, start: SourceRange) throws(Diagnostic) -> Expr {
+        advance()  // 'for'
+        let names = try parseLoopVariables()
+        let inner = { (p: inout Parser) throws(Diagnostic) -> Expr in try p.parseExpression() }
+        let iterable = try withTrailingBlocks(true, inner)
+        var condition: Expr? = nil
+        if case .keyword(.if) = kindPastNewlines() {
+            skipNewlines()
+            advance()
+            condition = try withTrailingBlocks(true, inner)
+        }
+        skipNewlines()
+        try expect(.rbracket, "to close the list comprehension")
+        return Expr(.comprehension(element: element, variables: names, iterable: iterable, condition: condition), start)
+    }
+
+    /// `try { … } catch NAME { … }`, `catch { … }` without a name, and an
+    /// optional `finally { … }`; at least one of catch and finally.
+    private mutating func parseTry() throws(Diagnostic) -> Expr {
+        let start = range
+        advance()  // 'try'
+        let body = try parseBlock("after 'try'")
+        var name: String? = nil
+        var handler: Expr? = nil
+        var cleanup: Expr? = nil
+        if case .keyword(.catch) = kindPastNewlines() {
+            skipNewlines()
+            advance()
+            if case .identifier(let n) = kind { name = n; advance() }
+            handler = try parseBlock("after 'catch'")
+        }
+        if case .keyword(.finally) = kindPastNewlines() {
+            skipNewlines()
+            advance()
+            cleanup = try parseBlock("after 'finally'")
+        }
+        guard handler != nil || cleanup != nil else {
+            throw error("expected 'catch' or 'finally' after the try block, found \(kind.display)")
+        }
+        return Expr(.try(body: body, catchName: name, handler: handler, finally: cleanup), start)
     }
 
     private mutating func parseIf() throws(Diagnostic) -> Expr {

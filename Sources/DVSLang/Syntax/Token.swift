@@ -19,13 +19,13 @@ public enum StringPart: Equatable, Sendable {
 
 public enum Keyword: String, CaseIterable, Sendable {
     case `let`, `var`, `fn`, `if`, `else`, `while`, `for`, `in`, `break`, `continue`,
-         `return`, `import`, `as`, `and`, `or`, `not`, `true`, `false`, `nil`
+         `return`, `import`, `as`, `and`, `or`, `not`, `true`, `false`, `nil`, `try`, `catch`, `finally`
 }
 
 public enum Symbol: String, CaseIterable, Sendable {
     case lparen = "(", rparen = ")", lbracket = "[", rbracket = "]", lbrace = "{", rbrace = "}"
     case comma = ",", dot = ".", colon = ":", semicolon = ";"
-    case plus = "+", minus = "-", star = "*", slash = "/", percent = "%", power = "**", at = "@"
+    case plus = "+", minus = "-", star = "*", slash = "/", floorSlash = "//", percent = "%", power = "**", at = "@"
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case assign = "=", plusAssign = "+=", minusAssign = "-=", starAssign = "*=", slashAssign = "/="
     case pipe = "|>", rangeExclusive = "..<", rangeInclusive = "..."

@@ -46,6 +46,21 @@ enum CoreLibrary {
                        help: "The form of a value as the REPL echoes it: strings quoted and escaped.") { a in
             .string(a[0].repr)
         },
+        NativeFunction("int", [.init("x", "string|number|bool")], returns: "number",
+                       help: "A whole number, truncating toward zero as Python does: int(2.7) == 2, int(-2.7) == -2, int(\"42\") == 42, int(true) == 1. (num converts without truncating.)") { a in
+            var x: Double
+            switch a[0] {
+            case .number(let n): x = n
+            case .bool(let b): x = b ? 1 : 0
+            case .string(let s):
+                guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else { throw NativeError("int: cannot convert \(a[0].repr) to a number") }
+                x = n
+            default: throw a.bad(0, "number, string or bool")
+            }
+            guard x.isFinite else { throw NativeError("int: \(formatNumber(x)) has no whole-number value") }
+            x.round(.towardZero)
+            return .number(x)
+        },
         NativeFunction("num", [.init("x", "string|number|bool")], returns: "number",
                        help: "Converts to a number: \"3.5\" → 3.5, true → 1. A string that is not a number is an error.") { a in
             switch a[0] {

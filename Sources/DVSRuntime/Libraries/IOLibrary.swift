@@ -18,6 +18,15 @@ enum IOLibrary {
             try fileOp { () throws(FileError) in try AtomicFile.write(Array(text.utf8), to: path) }
             return .null
         },
+        NativeFunction("list_dir", [.init("path", "string", default: .string("."))], returns: "list",
+                       help: "The names in a folder (files and folders, not . and ..), sorted.") { a in
+            let path = try a.string(0)
+            do {
+                return .list(try FileManager.default.contentsOfDirectory(atPath: path).sorted().map { .string($0) })
+            } catch {
+                throw NativeError("list_dir: cannot read the folder '\(path)': it does not exist or is not a folder")
+            }
+        },
         NativeFunction("make_dir", [.init("path", "string")], returns: "nil",
                        help: "Creates a folder and any missing parents (like mkdir -p); a folder already there is fine. Make output folders before long work, so a bad path fails early.") { a in
             let path = try a.string(0)

@@ -79,6 +79,19 @@ enum ListLibrary {
             for x in try items(a, 0) { acc = try a.call(f, [acc, x]) }
             return acc
         },
+        NativeFunction("unique", [.init("xs", "list")], returns: "list",
+                       help: "The distinct items of a list in first-seen order (equality as ==): unique([3, 1, 3]) == [3, 1].") { a in
+            var out: [Value] = []
+            var seenNumbers = Set<Double>(), seenStrings = Set<String>()
+            for x in try items(a, 0) {
+                switch x {
+                case .number(let n) where !n.isNaN: if seenNumbers.insert(n).inserted { out.append(x) }
+                case .string(let s): if seenStrings.insert(s).inserted { out.append(x) }
+                default: if !out.contains(where: { $0.isEqual(to: x) }) { out.append(x) }
+                }
+            }
+            return .list(out)
+        },
         NativeFunction("sort", [.init("xs", "list"), .init("key", "function", default: .null), .init("reverse", "bool", default: .bool(false))], returns: "nil",
                        help: "Sorts the list in place (stable), by natural order or by key(x). See sorted for a sorted copy.") { a in
             let l = try a.list(0)

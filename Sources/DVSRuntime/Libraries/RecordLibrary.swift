@@ -11,6 +11,10 @@ enum RecordLibrary {
                        help: "The field values of a record, in order.") { a in
             .list(try a.record(0).values)
         },
+        NativeFunction("pairs", [.init("r", "record")], returns: "list",
+                       help: "[[key, value], …] in field order: `for [k, v] in pairs(r)` (or `for k, v in pairs(r)`).") { a in
+            .list(try a.record(0).fields.map { .list([.string($0.0), $0.1]) })
+        },
         NativeFunction("has", [.init("r", "record"), .init("key", "string")], returns: "bool",
                        help: "True when the record has a field named key (same as `key in r`).") { a in
             .bool(try a.record(0)[try a.string(1)] != nil)

@@ -5,6 +5,22 @@ import Foundation
 /// characters (what a reader sees), not bytes.
 enum StringLibrary {
     static let functions: [NativeFunction] = [
+        NativeFunction("ord", [.init("c", "string")], returns: "number",
+                       help: "The Unicode code point of a one-character string: ord(\"A\") == 65.") { a in
+            let s = try a.string(0)
+            guard s.unicodeScalars.count == 1, let scalar = s.unicodeScalars.first else {
+                throw NativeError("ord: needs a string of one character, got \(Value.string(s).repr)")
+            }
+            return .number(Double(scalar.value))
+        },
+        NativeFunction("chr", [.init("code", "number")], returns: "string",
+                       help: "The one-character string of a Unicode code point: chr(65) == \"A\".") { a in
+            let code = try a.int(0)
+            guard code >= 0, code <= 0x10FFFF, let scalar = Unicode.Scalar(UInt32(code)) else {
+                throw NativeError("chr: \(code) is not a Unicode code point (0…0x10FFFF, not a surrogate)")
+            }
+            return .string(String(Character(scalar)))
+        },
         NativeFunction("split", [.init("s", "string"), .init("separator", "string", default: .null)], returns: "list",
                        help: "Splits on separator, or on runs of whitespace when none is given: split(\"a b  c\") == [\"a\", \"b\", \"c\"].") { a in
             let s = try a.string(0)
