@@ -11,7 +11,10 @@ public enum Help {
           let sq = fn(x) { x * x }      function value (closures capture variables)
           if n > 3 { "big" } else { "small" }    if is an expression
           for i in 0..<n { m += i }     also: while cond { … }, break, continue, return
-          for i, x in enumerate(xs) { … }        loops unpack lists of pairs
+          for i, x in enumerate(xs) { … }        loops unpack lists of pairs (also for [k, v] in pairs(r))
+          let [a, b] = xs   let {x, y} = r        destructuring
+          [x * 2 for x in xs if x > 0]           list comprehension
+          try { … } catch e { e.message } finally { … }    errors as values
           [1, 2, 3]   {name: "a", size: 3}   "n is {n}"   "{x:.3f}"
           xs[0]  xs[-1]  xs[1:3]  r.name  r["name"]
           x |> f(a)  is  f(x, a);   x.f(a)  is  f(x, a)  for built-ins
@@ -25,7 +28,7 @@ public enum Help {
           == != < <= > >= in     'not in' too; comparisons do not chain
           ..<  ...               ranges (exclusive, inclusive)
           + -                    numbers; + also joins strings and lists
-          * / % @                / and % by zero are errors; % takes the divisor's sign
+          * / // % @             / // and % by zero are errors; // floors; % takes the divisor's sign
           -x                     negation
           **                     power (right-associative; -2 ** 2 == -4)
           f(x)  xs[i]  r.name    call, index, field
