@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "DVSDataTests", dependencies: ["DVSData", "DVSVision"]),
         // Snapshots/ holds expected DOT text, read through #filePath.
         .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor", "CCairo"], exclude: ["Snapshots"]),
-        .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang"]),
+        .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang", "DVSRender"]),
     ],
     // Swift 5 mode: the interpreter is single-threaded by design and talks to
     // C globals (stdout, readline) that Swift 6's strict checking rejects.

@@ -9,11 +9,12 @@
 /// must not import) but never fails: an unterminated string or interpolation
 /// is shown as it stands.
 public enum DVSHighlighter {
-    static let keywords: Set<String> = [
+    /// DVSLang's keywords (a test checks the two lists agree), without the literals.
+    public static let keywords: Set<String> = [
         "let", "var", "fn", "if", "else", "while", "for", "in", "break", "continue",
-        "return", "import", "as", "and", "or", "not",
+        "return", "import", "as", "and", "or", "not", "try", "catch", "finally",
     ]
-    static let literals: Set<String> = ["true", "false", "nil"]
+    public static let literals: Set<String> = ["true", "false", "nil"]
 
     /// The source as escaped HTML with highlighting spans (no enclosing element).
     public static func html(_ source: String) -> String {
