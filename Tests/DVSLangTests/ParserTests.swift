@@ -34,6 +34,12 @@ final class ParserTests: XCTestCase {
         case .break: return "break"
         case .continue: return "continue"
         case .return(let v): return "(return\(v.map { " " + show($0) } ?? ""))"
+        case .destructuring(let names, let fromRecord, let m, let v):
+            return "(\(m ? "var" : "let") \(fromRecord ? "{" : "[")\(names.joined(separator: " "))\(fromRecord ? "}" : "]") \(show(v)))"
+        case .comprehension(let e, let vs, let it, let c):
+            return "(list-for \(show(e)) \(vs.joined(separator: " ")) \(show(it))\(c.map { " if " + show($0) } ?? ""))"
+        case .try(let b, let name, let h, let fin):
+            return "(try \(show(b))\(h.map { " catch\(name.map { " " + $0 } ?? "") " + show($0) } ?? "")\(fin.map { " finally " + show($0) } ?? ""))"
         case .import(let p, .module(let name)): return "(import \(p) as \(name))"
         case .import(let p, .names(let names)): return "(from \(p) import \(names.joined(separator: " ")))"
         }
@@ -73,6 +79,12 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(try tree("import \"lib/nn.dvs\""), "(import lib/nn.dvs as nn)")
         XCTAssertEqual(try tree("from \"nn\" import a, b,\n  c"), "(from nn import a b c)")
         XCTAssertEqual(try tree("from(1)"), "(call from 1)")
+        XCTAssertEqual(try tree("let [a, b] = xs"), "(let [a b] xs)")
+        XCTAssertEqual(try tree("var {x, y} = r"), "(var {x y} r)")
+        XCTAssertEqual(try tree("[x * 2 for x in xs if x > 0]"), "(list-for (* x 2) x xs if (> x 0))")
+        XCTAssertEqual(try tree("[k for [k, v] in ps]"), "(list-for k k v ps)")
+        XCTAssertEqual(try tree("try { f() } catch e { 0 } finally { g() }"), "(try {(call f)} catch e {0} finally {(call g)})")
+        XCTAssertEqual(try tree("7 // 2"), "(// 7 2)")
     }
 
     func testRecordsVersusBlocks() throws {
