@@ -148,24 +148,55 @@ final class NNSoftmaxLossTests: XCTestCase {
     func testCrossEntropyWeightsArePerPositionMasks() throws {
         let logits = sample([2, 3, 5], seed: 21)
         let labels = [4, -100, 1, 0, 3, 2]
-        let weights: [Float] = [1, 1, 0, 0.5, 0, 2]
+        let mask: [Float] = [1, 1, 0, 0.5, 0, 2]
         let ref = referenceLosses(try logits.reshape([6, 5]), labels)
         let kept = labels.indices.filter { labels[$0] != -100 }
-        let weighted = kept.map { Double(weights[$0]) * ref[$0] }.reduce(0, +)
-        let total = kept.map { Double(weights[$0]) }.reduce(0, +)
-        let w = try Tensor(shape: [2, 3], values: weights)
+        let weighted = kept.map { Double(mask[$0]) * ref[$0] }.reduce(0, +)
+        let total = kept.map { Double(mask[$0]) }.reduce(0, +)
+        let w = try Tensor(shape: [2, 3], values: mask)
         let lt = labelTensor(labels, [2, 3])
-        XCTAssertEqual(try logits.crossEntropy(labels: lt, weights: w).item(), Float(weighted / total), accuracy: 1e-5)
-        XCTAssertEqual(try logits.crossEntropy(labels: lt, weights: w, reduction: .sum).item(), Float(weighted), accuracy: 1e-5)
-        assertClose(try logits.crossEntropy(labels: lt, weights: w, reduction: .none).values,
-                    (0..<6).map { Float(Double(weights[$0]) * ref[$0]) })
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: w).item(), Float(weighted / total), accuracy: 1e-5)
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: w, reduction: .sum).item(), Float(weighted), accuracy: 1e-5)
+        assertClose(try logits.crossEntropy(labels: lt, mask: w, reduction: .none).values,
+                    (0..<6).map { Float(Double(mask[$0]) * ref[$0]) })
         // A mask broadcast over time: only batch row 1 counts.
         let rowMask = try Tensor(shape: [2, 1], values: [0, 1])
         let row1 = [3, 4, 5].filter { labels[$0] != -100 }
-        XCTAssertEqual(try logits.crossEntropy(labels: lt, weights: rowMask).item(),
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: rowMask).item(),
                        Float(row1.map { ref[$0] }.reduce(0, +) / Double(row1.count)), accuracy: 1e-5)
         // Zero total weight: 0, not nan.
-        XCTAssertEqual(try logits.crossEntropy(labels: lt, weights: Tensor.zeros([2, 3])).item(), 0)
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: Tensor.zeros([2, 3])).item(), 0)
+    }
+
+    func testCrossEntropyClassWeightsAreWeightedMeansAsInPyTorch() throws {
+        let logits = sample([2, 3, 5], seed: 31)
+        let labels = [4, -100, 1, 0, 1, 2]
+        let classWeights: [Float] = [0.5, 2, 1, 1, 3]
+        let mask: [Float] = [1, 1, 0.5, 1, 0, 2]
+        let ref = referenceLosses(try logits.reshape([6, 5]), labels)
+        let kept = labels.indices.filter { labels[$0] != -100 }
+        let cw = try Tensor(shape: [5], values: classWeights)
+        let lt = labelTensor(labels, [2, 3])
+        // mean = Σ w[y]·l / Σ w[y] over the counted positions (torch.nn.functional.cross_entropy(weight=…)).
+        let weighted = kept.map { Double(classWeights[labels[$0]]) * ref[$0] }.reduce(0, +)
+        let total = kept.map { Double(classWeights[labels[$0]]) }.reduce(0, +)
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, classWeights: cw).item(), Float(weighted / total), accuracy: 1e-5)
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, classWeights: cw, reduction: .sum).item(), Float(weighted), accuracy: 1e-5)
+        // With a mask too, the two weights multiply.
+        let both = kept.map { Double(mask[$0] * classWeights[labels[$0]]) * ref[$0] }.reduce(0, +)
+        let bothTotal = kept.map { Double(mask[$0] * classWeights[labels[$0]]) }.reduce(0, +)
+        let m = try Tensor(shape: [2, 3], values: mask)
+        XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: m, classWeights: cw).item(), Float(both / bothTotal), accuracy: 1e-5)
+        // Gradients through the logits and the mask, with class weights.
+        let positive = try sample([2, 3], seed: 32).abs().add(Tensor(scalar: 0.5))
+        for reduction in [Tensor.Reduction.mean, .sum, .none] {
+            assertGradientsMatch([sample([2, 3, 5], seed: 33), positive.copied]) { x in
+                try x[0].crossEntropy(labels: lt, mask: x[1], classWeights: cw, reduction: reduction)
+            }
+        }
+        XCTAssertThrowsError(try logits.crossEntropy(labels: lt, classWeights: Tensor.ones([4]))) { error in
+            XCTAssertEqual((error as? TensorError)?.message, "cross_entropy: weight (one per class) must have shape [5], got [4]")
+        }
     }
 
     func testCrossEntropyGradients() throws {
@@ -181,11 +212,11 @@ final class NNSoftmaxLossTests: XCTestCase {
         let positive = try sample([2, 3], seed: 8).abs().add(Tensor(scalar: 0.5))
         for reduction in [Tensor.Reduction.mean, .sum, .none] {
             assertGradientsMatch([sample([2, 3, 4], seed: 7), positive.copied]) { x in
-                try x[0].crossEntropy(labels: bt, weights: x[1], reduction: reduction)
+                try x[0].crossEntropy(labels: bt, mask: x[1], reduction: reduction)
             }
         }
         assertGradientsMatch([sample([2, 3, 4], seed: 9), try sample([2, 1], seed: 10).abs().add(Tensor(scalar: 0.5))]) { x in
-            try x[0].crossEntropy(labels: bt, weights: x[1])
+            try x[0].crossEntropy(labels: bt, mask: x[1])
         }
     }
 
@@ -216,7 +247,7 @@ final class NNSoftmaxLossTests: XCTestCase {
             try logits.crossEntropy(labels: Tensor.zeros([4]))
         }
         assertThrowsMessage("cross_entropy: weights shape [3] does not match labels shape [2,5]") {
-            try logits.crossEntropy(labels: Tensor.zeros([2, 5]), weights: Tensor.ones([3]))
+            try logits.crossEntropy(labels: Tensor.zeros([2, 5]), mask: Tensor.ones([3]))
         }
         assertThrowsMessage("cross_entropy: logits need a class dimension (last), got shape []") {
             try Tensor(scalar: 1).crossEntropy(labels: Tensor(scalar: 0))

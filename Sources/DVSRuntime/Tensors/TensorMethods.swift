@@ -133,18 +133,20 @@ enum TensorMethods {
             let t = try a.tensor(0), axis = try a.int(1)
             return try TensorValue.result { () throws(TensorError) in try t.logSoftmax(axis: axis) }
         },
-        NativeFunction("cross_entropy", [.init("logits", "tensor"), .init("labels", "tensor"), .init("weights", "tensor", default: .null),
+        NativeFunction("cross_entropy", [.init("logits", "tensor"), .init("labels", "tensor"), .init("mask", "tensor", default: .null),
+                                         .init("weight", "tensor", default: .null),
                                          .init("ignore_index", "number", default: .number(-100)), .init("reduction", "string", default: .string("mean"))],
                        returns: "tensor",
-                       help: "Cross-entropy of logits [..., C] against whole-number labels [...]; labels equal to ignore_index (-100) do not count; weights multiply each position's loss; reduction \"mean\" (over counted positions), \"sum\" or \"none\". Fused log-softmax, gather and reduction.") { a in
+                       help: "Cross-entropy of logits [..., C] against whole-number labels [...]; labels equal to ignore_index (-100) do not count; mask (the labels' shape) weighs each position's loss; weight ([C], as PyTorch's weight) weighs each class; reduction \"mean\" (divided by the counted positions' total weight), \"sum\" or \"none\". Fused log-softmax, gather and reduction.") { a in
             let logits = try a.tensor(0), labels = try a.tensor(1)
-            let weights = a.isNil(2) ? nil : try a.tensor(2)
-            let ignore = try a.int(3)
-            guard let reduction = Tensor.Reduction(rawValue: try a.string(4)) else {
-                throw NativeError("cross_entropy: reduction must be \"mean\", \"sum\" or \"none\", got \(a[4].repr)")
+            let mask = a.isNil(2) ? nil : try a.tensor(2)
+            let classWeights = a.isNil(3) ? nil : try a.tensor(3)
+            let ignore = try a.int(4)
+            guard let reduction = Tensor.Reduction(rawValue: try a.string(5)) else {
+                throw NativeError("cross_entropy: reduction must be \"mean\", \"sum\" or \"none\", got \(a[5].repr)")
             }
             return try TensorValue.result { () throws(TensorError) in
-                try logits.crossEntropy(labels: labels, weights: weights, ignoreIndex: ignore, reduction: reduction)
+                try logits.crossEntropy(labels: labels, mask: mask, classWeights: classWeights, ignoreIndex: ignore, reduction: reduction)
             }
         },
         NativeFunction("layer_norm", [.init("x", "tensor"), .init("weight", "tensor", default: .null), .init("bias", "tensor", default: .null),

@@ -22,13 +22,17 @@ extension Tensor {
     /// `[B, T]`) holding whole numbers in `0..<C`; positions labelled
     /// `ignoreIndex` (default -100) contribute nothing.
     ///
-    /// `weights`, when given, is a per-position mask (the labels' shape, or
-    /// broadcastable to it) that multiplies each position's loss; `.mean`
-    /// then divides by the sum of the weights of the positions not ignored
-    /// (0 when that sum is 0 — never `nan`). Gradients flow to the logits and
-    /// to `weights` when it requires them; never to the labels.
-    public func crossEntropy(labels: Tensor, weights: Tensor? = nil, ignoreIndex: Int = -100,
+    /// `mask`, when given, is a per-position weight (the labels' shape, or
+    /// broadcastable to it) that multiplies each position's loss;
+    /// `classWeights` ([C], PyTorch's `weight`) multiplies the loss of each
+    /// position by the weight of its label's class. `.mean` divides by the sum
+    /// of the positions' combined weights, ignored positions left out (0 when
+    /// that sum is 0 — never `nan`), as PyTorch does for `weight`. Gradients
+    /// flow to the logits and to `mask` when it requires them; never to the
+    /// labels or the class weights.
+    public func crossEntropy(labels: Tensor, mask: Tensor? = nil, classWeights: Tensor? = nil, ignoreIndex: Int = -100,
                              reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        let weights = mask
         let op = "cross_entropy"
         guard rank >= 1 else {
             throw TensorError("\(op): logits need a class dimension (last), got shape \(shapeText(shape))")
@@ -49,6 +53,19 @@ extension Tensor {
                 throw TensorError("\(op): weights shape \(shapeText(weights.shape)) does not match labels shape \(shapeText(rowShape))")
             }
             w = try weights.detached().expandTo(rowShape).contiguousCopy()
+        }
+        // Per-row class weight of the row's label (1 without class weights; 0 for ignored rows).
+        var classFactor: [Float]? = nil
+        if let classWeights {
+            guard classWeights.shape == [c] else {
+                throw TensorError("\(op): weight (one per class) must have shape [\(c)], got \(shapeText(classWeights.shape))")
+            }
+            let cw = try classWeights.detached().toArray()
+            let factor = ids.map { id in id == ignoreIndex ? Float(0) : Float(cw[id]) }
+            let combined = try Tensor(uninitializedShape: rowShape)
+            for r in 0..<ids.count { combined.data[r] = (w?.data[r] ?? 1) * factor[r] }
+            w = combined
+            classFactor = factor
         }
         let wp = w?.data  // per-row weights, or nil for all ones
 
@@ -138,7 +155,7 @@ extension Tensor {
                 let gw = try Tensor(uninitializedShape: rowShape)
                 for r in 0..<rows {
                     let shifted = reduction == .mean ? lo[r] - meanLoss : lo[r]
-                    gw.data[r] = ids[r] == ignoreIndex ? 0 : upstream(r) * shifted
+                    gw.data[r] = ids[r] == ignoreIndex ? 0 : upstream(r) * shifted * (classFactor?[r] ?? 1)
                 }
                 gradWeights = try gw.sumTo(weights.shape)
             }
