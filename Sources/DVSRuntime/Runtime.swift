@@ -1,5 +1,6 @@
 import DVSLang
 import DVSTensor
+import DVSVision
 import Foundation
 
 /// The built-in library of DVS: opens every library table into an interpreter
@@ -41,6 +42,16 @@ public enum Runtime {
         for (name, value) in MathLibrary.constants { interpreter.define(name, .number(value)) }
         interpreter.defineMethods(TensorMethods.all, for: "tensor")
         interpreter.defineMethods(ImageMethods.all, for: "image")
+    }
+
+    /// A small value of a built-in type ("tensor", "image"), for completing the
+    /// members of an expression of that type without evaluating it; nil for others.
+    public static func exampleValue(ofType type: String) -> Value? {
+        switch type {
+        case "tensor": return TensorValue.wrap(Tensor(scalar: 0))
+        case "image": return (try? Image(tensor: Tensor.zeros([1, 1]))).map(ImageValue.wrap)
+        default: return nil
+        }
     }
 
     /// The built-in named `name`, if any.

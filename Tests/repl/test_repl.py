@@ -287,6 +287,37 @@ class TestCompletion(ReplTestCase):
         out = r.until_prompt()
         self.assertOut(out, "2")
 
+    def test_ambiguous_name_lists_candidates(self):
+        r = self.start()
+        r.send("sor\t")
+        r.expect(r"sort\s+sorted", QUICK, "'sor' + TAB lists sort and sorted")
+        r.until_prompt()  # readline redraws the prompt and the line below the list
+        r.send("ed([2, 1])\r")
+        self.assertOut(r.until_prompt(), "[1, 2]")
+
+    def test_load_completes_files(self):
+        d = os.path.join(self.tmp.name, "scripts")
+        os.mkdir(d)
+        with open(os.path.join(d, "unique_script_xyz.dvs"), "w") as f:
+            f.write("print(41 + 1)\n")
+        r = self.start(cwd=d)
+        r.send(":load unique_scr\t")
+        r.expect(r":load unique_script_xyz\.dvs", QUICK, ":load + TAB completes a file name")
+        r.send("\r")
+        self.assertRegex(r.until_prompt(), re.compile(r"^42$", re.M))
+
+    def test_import_completes_module_names(self):
+        r = self.start()
+        r.send('import "sta\t')
+        r.expect(r'import "stats', QUICK, 'import " + TAB completes a module name')
+
+    def test_members_of_a_call_result(self):
+        r = self.start()
+        r.send("zeros([2, 3]).sh\t")
+        r.expect(r"zeros\(\[2, 3\]\)\.shape", QUICK, "members of a built-in's tensor result")
+        r.send("\r")
+        self.assertOut(r.until_prompt(), "[2, 3]")
+
     def test_reset_forgets_modules(self):
         r = self.start()
         r.cell('import "stats"')

@@ -56,6 +56,9 @@ enum LineEditor {
         dvs_rl_set_getc(readKey)
         dvs_history_keep_multiline_entries()
         dvs_rl_set_completion(completionHook)
+        // List the candidates at once when a Tab cannot decide (sor → sort, sorted),
+        // instead of ringing the bell until a third Tab.
+        rl_variable_bind("show-all-if-ambiguous", "on")
         dvs_rl_set_word_break_characters(" \t\n\"'`@$><=;|&{}()[],+-*/%!")
         installInterruptHandler()
         // The history file may not exist yet: create it (never replacing
