@@ -57,6 +57,10 @@ public enum Help {
             if let k = Keyword(rawValue: name) { return "'\(k.rawValue)' is a keyword.\n" + topics["syntax"]! }
             if case .function(let f)? = interpreter.global(name) { return describe(f, interpreter) }
             if let v = interpreter.global(name) { return "\(name) is a \(v.typeName): \(v.repr)" }
+            let methods = interpreter.methods(named: name)
+            if !methods.isEmpty {
+                return methods.map { "method of \($0.type), x.\(name)(…): " + describe($0.method, interpreter) }.joined(separator: "\n")
+            }
             let known = interpreter.globalNames + Array(topics.keys)
             if let hint = closestName(to: name, in: known) { return "no help for '\(name)'; did you mean '\(hint)'?" }
             return "no help for '\(name)'; help() lists what there is"

@@ -42,6 +42,11 @@ public enum Runtime {
         for (name, value) in MathLibrary.constants { interpreter.define(name, .number(value)) }
         interpreter.defineMethods(TensorMethods.all, for: "tensor")
         interpreter.defineMethods(ImageMethods.all, for: "image")
+        interpreter.defineMethods(BoxMethods.all, for: "box")
+        interpreter.defineMethods(GridMethods.all, for: "grid")
+        interpreter.defineMethods(TokenizerMethods.all, for: "tokenizer")
+        interpreter.defineMethods(OptimizerMethods.all, for: "optimizer")
+        interpreter.defineMethods(ChartMethods.all, for: "chart")
     }
 
     /// A small value of a built-in type ("tensor", "image"), for completing the

@@ -198,12 +198,14 @@ extension Interpreter {
     func noMember(_ receiver: Value, _ name: String, at range: SourceRange) -> Diagnostic {
         var candidates: [String] = []
         if case .record(let r) = receiver { candidates = r.keys }
-        if case .object(let o) = receiver { candidates = o.memberNames }
+        if case .object(let o) = receiver { candidates = o.memberNames + methodNames(for: receiver) }
         let what: String
         if case .record = receiver { what = "record has no field '\(name)'" } else { what = "\(receiver.typeName) has no member '\(name)'" }
         if let known = Interpreter.otherLanguageNames[name], global(known) != nil {
             return error("\(what); did you mean '\(known)'?", at: range)
         }
+        let owners = methods(named: name).map(\.type)
+        if !owners.isEmpty { return error("\(what) ('\(name)' is a method of \(owners.joined(separator: ", ")))", at: range) }
         if let hint = closestName(to: name, in: candidates + globalNames + methodNames(for: receiver)) {
             return error("\(what); did you mean '\(hint)'?", at: range)
         }

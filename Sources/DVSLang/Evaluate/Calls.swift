@@ -10,6 +10,8 @@ final class CallNode: Node {
         super.init(range)
     }
 
+    private var methods = MethodCache()
+
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let calleeValue = try callee.eval(f, I)
         guard case .function(let fn) = calleeValue else {
@@ -19,7 +21,7 @@ final class CallNode: Node {
             let native = unsafeDowncast(fn, to: NativeFunction.self)
             if native.dispatchesOnFirstArgument {
                 let receiver = try arguments[0].eval(f, I)
-                let target = I.method(native.name, for: receiver) ?? native
+                let target = methods.method(dispatching: native, for: receiver, I) ?? native
                 return try I.callNative(target, receiver: receiver, arguments.dropFirst(), labels: labels, f, site: range,
                                         receiverNode: arguments[0])
             }
@@ -44,10 +46,12 @@ final class CallNode: Node {
 }
 
 /// A call site's memory of the last object type it saw and that type's method
-/// (so a method call in a loop looks the method up once).
+/// (so a method call in a loop, or a built-in that dispatches on its first
+/// argument, looks the method up once).
 struct MethodCache {
     private var objectType: ObjectIdentifier? = nil
     private var found: NativeFunction? = nil
+    private var function: NativeFunction? = nil
 
     mutating func method(_ name: String, for value: Value, _ I: Interpreter) -> NativeFunction? {
         guard case .object(let o) = value else { return I.method(name, for: value) }
@@ -57,6 +61,16 @@ struct MethodCache {
             objectType = type
         }
         return found
+    }
+
+    /// The method a dispatching built-in runs for `value` (nil: the built-in
+    /// itself), for call sites whose callee may change (`f(x)` with `f` a variable).
+    mutating func method(dispatching global: NativeFunction, for value: Value, _ I: Interpreter) -> NativeFunction? {
+        if global !== function {
+            function = global
+            objectType = nil
+        }
+        return method(global.name, for: value, I)
     }
 }
 

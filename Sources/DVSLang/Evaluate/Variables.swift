@@ -126,6 +126,10 @@ final class GlobalDeclare: Node {
 
 extension Interpreter {
     func unknownName(_ name: String, at range: SourceRange, visibleLocals: [String] = []) -> Diagnostic {
+        let types = methods(named: name).map(\.type)
+        if !types.isEmpty {
+            return error("unknown name '\(name)'; it is a method of \(types.joined(separator: ", ")): call it as x.\(name)(…)", at: range)
+        }
         if let hint = suggestion(for: name, among: visibleLocals) {
             return error("unknown name '\(name)'; did you mean '\(hint)'?", at: range)
         }

@@ -128,6 +128,13 @@ public struct Arguments {
         throw bad(i, "record")
     }
 
+    /// An object argument of one class, named `typeName` in the error:
+    /// `bad argument 'opt' to 'step': expected optimizer, got list`.
+    public func object<T: DVSObject>(_ i: Int, as _: T.Type, _ typeName: String) throws(NativeError) -> T {
+        if case .object(let o as T) = values[i] { return o }
+        throw bad(i, typeName)
+    }
+
     public func callable(_ i: Int) throws(NativeError) -> Callable {
         if case .function(let f) = values[i] { return f }
         throw bad(i, "function")

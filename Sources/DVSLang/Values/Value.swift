@@ -132,9 +132,12 @@ public protocol DVSObject: AnyObject {
     var summary: String { get }
     /// Full printed form, used by `print` and `str`.
     var printed: String { get }
-    /// A property (`t.shape`) or method (`t.sum`), or nil if there is none.
+    /// A property (`t.shape`, `opt.lr`, a module's global), or nil if there is
+    /// none. Methods (`t.sum`) live in the type's method table instead
+    /// (`Interpreter.defineMethods`), so no access builds a bound function.
     func member(_ name: String) throws(NativeError) -> Value?
-    /// Names offered by tab completion after `x.`.
+    /// Property names offered by tab completion after `x.` (the completer
+    /// adds the method table's names).
     var memberNames: [String] { get }
     /// `self op other` (or `other op self` when `reversed`); nil when unsupported.
     func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(NativeError) -> Value?

@@ -16,21 +16,14 @@ final class ChartValue: DVSObject {
         let title = chart.title.isEmpty ? "" : " '\(chart.title)'"
         return "<\(chart.kind.rawValue) chart\(title): \(chart.kind == .heatmap ? "\(chart.matrix?.rows ?? 0)×\(chart.matrix?.cols ?? 0)" : "\(chart.series.count) series")>"
     }
-    var memberNames: [String] { ["kind", "title", "series", "add"] }
+    /// Properties; the methods (`c.add(…)`) are the "chart" method table.
+    var memberNames: [String] { ["kind", "title", "series"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         switch name {
         case "kind": return .string(chart.kind.rawValue)
         case "title": return .string(chart.title)
         case "series": return .list(chart.series.map { .string($0.name) })
-        case "add":
-            let base = chart
-            return .function(NativeFunction("add", [.init("xs_or_ys", "list|tensor"), .init("ys", "list|tensor", default: .null),
-                                                    .init("label", "string", default: .string(""))],
-                                            returns: "chart", help: "A copy of the chart with one more series: add(ys) or add(xs, ys).") { a in
-                let (xs, ys) = try ChartLibrary.points(a, 0, 1)
-                return ChartValue.wrap(base.adding(name: try a.string(2), xs: xs, ys: ys))
-            })
         default: return nil
         }
     }
@@ -38,6 +31,19 @@ final class ChartValue: DVSObject {
     func render(_ format: ChartFormat) throws(NativeError) -> [UInt8] {
         try tensorOp { () throws(TensorError) in try chart.render(format: format) }
     }
+}
+
+/// Chart methods: natives whose first parameter is the chart (`c.add(ys)`).
+enum ChartMethods {
+    static let all: [NativeFunction] = [
+        NativeFunction("add", [.init("chart", "chart"), .init("xs_or_ys", "list|tensor"), .init("ys", "list|tensor", default: .null),
+                               .init("label", "string", default: .string(""))],
+                       returns: "chart", help: "A copy of the chart with one more series: add(ys) or add(xs, ys).") { a in
+            let base = try a.object(0, as: ChartValue.self, "chart").chart
+            let (xs, ys) = try ChartLibrary.points(a, 1, 2)
+            return ChartValue.wrap(base.adding(name: try a.string(3), xs: xs, ys: ys))
+        },
+    ]
 }
 
 /// Charts drawn with Cairo: line plots (several series, log y, EMA smoothing),

@@ -13,39 +13,14 @@ final class OptimizerValue: DVSObject {
 
     var typeName: String { "optimizer" }
     var summary: String { "<\(kind) lr=\(formatNumber(Double(optimizer.lr))) params=\(optimizer.parameters.count) steps=\(optimizer.stepCount)>" }
-    var memberNames: [String] { ["step", "zero_grad", "lr", "steps", "params", "state", "load_state"] }
+    /// Properties; the methods (`opt.step()`) are the "optimizer" method table.
+    var memberNames: [String] { ["lr", "steps", "params"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
-        let opt = optimizer
         switch name {
-        case "lr": return number(opt.lr)
-        case "steps": return .number(Double(opt.stepCount))
-        case "params": return .list(opt.parameters.map(TensorValue.wrap))
-        case "step":
-            return .function(NativeFunction("step", returns: "nil", help: "Updates every parameter that has a gradient.") { _ in
-                try tensorOp { () throws(TensorError) in try opt.step() }
-                return .null
-            })
-        case "zero_grad":
-            return .function(NativeFunction("zero_grad", returns: "nil", help: "Clears the gradients of all parameters.") { _ in
-                opt.zeroGrad()
-                return .null
-            })
-        case "state":
-            return .function(NativeFunction("state", returns: "record", help: "The optimizer's state as a record of tensors (for save).") { _ in
-                .record(RecordObject(try tensorOp { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
-            })
-        case "load_state":
-            return .function(NativeFunction("load_state", [.init("state", "record")], returns: "nil",
-                                            help: "Restores state saved by state(), so training resumes exactly.") { a in
-                var entries: [(String, Tensor)] = []
-                for (k, v) in try a.record(0).fields {
-                    guard case .object(let o as TensorValue) = v else { throw NativeError("load_state: '\(k)' is \(v.typeName), not a tensor") }
-                    entries.append((k, o.tensor))
-                }
-                try tensorOp { () throws(TensorError) in try opt.loadState(entries) }
-                return .null
-            })
+        case "lr": return number(optimizer.lr)
+        case "steps": return .number(Double(optimizer.stepCount))
+        case "params": return .list(optimizer.parameters.map(TensorValue.wrap))
         default: return nil
         }
     }
@@ -58,4 +33,40 @@ final class OptimizerValue: DVSObject {
         optimizer.lr = Float(lr)
         return true
     }
+}
+
+/// Optimizer methods: natives whose first parameter is the optimizer (`opt.step()`).
+enum OptimizerMethods {
+    private static let receiver = NativeFunction.Parameter("opt", "optimizer")
+
+    private static func optimizer(_ a: Arguments) throws(NativeError) -> Optimizer {
+        try a.object(0, as: OptimizerValue.self, "optimizer").optimizer
+    }
+
+    static let all: [NativeFunction] = [
+        NativeFunction("step", [receiver], returns: "nil", help: "Updates every parameter that has a gradient.") { a in
+            let opt = try optimizer(a)
+            try tensorOp { () throws(TensorError) in try opt.step() }
+            return .null
+        },
+        NativeFunction("zero_grad", [receiver], returns: "nil", help: "Clears the gradients of all parameters.") { a in
+            try optimizer(a).zeroGrad()
+            return .null
+        },
+        NativeFunction("state", [receiver], returns: "record", help: "The optimizer's state as a record of tensors (for save).") { a in
+            let opt = try optimizer(a)
+            return .record(RecordObject(try tensorOp { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
+        },
+        NativeFunction("load_state", [receiver, .init("state", "record")], returns: "nil",
+                       help: "Restores state saved by state(), so training resumes exactly.") { a in
+            let opt = try optimizer(a)
+            var entries: [(String, Tensor)] = []
+            for (k, v) in try a.record(1).fields {
+                guard case .object(let o as TensorValue) = v else { throw NativeError("load_state: '\(k)' is \(v.typeName), not a tensor") }
+                entries.append((k, o.tensor))
+            }
+            try tensorOp { () throws(TensorError) in try opt.loadState(entries) }
+            return .null
+        },
+    ]
 }

@@ -2,7 +2,7 @@ import DVSLang
 import DVSVision
 
 /// A pixel box as a DVS value: `b.x b.y b.w b.h b.text b.conf b.level`,
-/// `b.area`, `b.iou(other)`, `b.intersection(other)`, `b.contains(x, y)`.
+/// `b.area`; methods `b.iou(other)`, `b.intersection(other)`, `b.contains(x, y)`.
 final class BoxValue: DVSObject {
     let box: Box
     init(_ box: Box) { self.box = box }
@@ -14,7 +14,8 @@ final class BoxValue: DVSObject {
         let text = box.text.isEmpty ? "" : " \(quoteText(box.text))"
         return "Box(\(formatNumber(box.x)), \(formatNumber(box.y)), \(formatNumber(box.w))×\(formatNumber(box.h))\(text)\(box.confidence < 100 ? " conf \(formatNumber((box.confidence * 10).rounded() / 10))" : ""))"
     }
-    var memberNames: [String] { ["x", "y", "w", "h", "text", "conf", "level", "area", "iou", "intersection", "contains"] }
+    /// Properties; the methods (`b.iou(other)`) are the "box" method table.
+    var memberNames: [String] { ["x", "y", "w", "h", "text", "conf", "level", "area"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         switch name {
@@ -26,29 +27,35 @@ final class BoxValue: DVSObject {
         case "conf": return .number(box.confidence)
         case "level": return .string(box.level)
         case "area": return .number(box.area)
-        case "iou":
-            return .function(NativeFunction("iou", [.init("other", "box")], returns: "number", help: "Intersection over union with another box.") { a in
-                .number(self.box.iou(try BoxValue.box(a, 0)))
-            })
-        case "intersection":
-            return .function(NativeFunction("intersection", [.init("other", "box")], returns: "box", help: "The overlapping part of two boxes.") { a in
-                BoxValue.wrap(self.box.intersection(try BoxValue.box(a, 0)))
-            })
-        case "contains":
-            return .function(NativeFunction("contains", [.init("x", "number"), .init("y", "number")], returns: "bool",
-                                            help: "Whether the point lies inside the box (right and bottom edges excluded).") { a in
-                .bool(self.box.contains(x: try a.number(0), y: try a.number(1)))
-            })
         default: return nil
         }
     }
 
-    static func box(_ a: Arguments, _ i: Int) throws(NativeError) -> Box {
-        if case .object(let o as BoxValue) = a[i] { return o.box }
-        throw a.bad(i, "box")
-    }
-
     private func quoteText(_ s: String) -> String { Value.string(s).repr }
+}
+
+extension Arguments {
+    /// A box argument.
+    func box(_ i: Int) throws(NativeError) -> Box { try object(i, as: BoxValue.self, "box").box }
+}
+
+/// Box methods: natives whose first parameter is the box (`b.iou(other)`);
+/// `contains` is also the list function, which dispatches here for a box.
+enum BoxMethods {
+    private static let receiver = NativeFunction.Parameter("box", "box")
+
+    static let all: [NativeFunction] = [
+        NativeFunction("iou", [receiver, .init("other", "box")], returns: "number", help: "Intersection over union with another box.") { a in
+            .number(try a.box(0).iou(try a.box(1)))
+        },
+        NativeFunction("intersection", [receiver, .init("other", "box")], returns: "box", help: "The overlapping part of two boxes.") { a in
+            BoxValue.wrap(try a.box(0).intersection(try a.box(1)))
+        },
+        NativeFunction("contains", [receiver, .init("x", "number"), .init("y", "number")], returns: "bool",
+                       help: "Whether the point lies inside the box (right and bottom edges excluded).") { a in
+            .bool(try a.box(0).contains(x: try a.number(1), y: try a.number(2)))
+        },
+    ]
 }
 
 enum BoxLibrary {

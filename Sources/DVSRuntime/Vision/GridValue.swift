@@ -3,9 +3,9 @@ import DVSTensor
 import DVSVision
 
 /// A patch grid over an image: `grid.rows grid.cols` (visual tokens after
-/// merging), `grid.tokens`, `grid.patch_rows grid.patch_cols`, `grid.region(i)`,
-/// `grid.index(r, c)`, `grid.position(i)`, `grid.patches()` (the tensor the
-/// vision encoder consumes), `grid.merge_order`.
+/// merging), `grid.tokens`, `grid.patch_rows grid.patch_cols`, `grid.regions`,
+/// `grid.merge_order`; methods `grid.region(i)`, `grid.index(r, c)`,
+/// `grid.position(i)`, `grid.patches()` (the tensor the vision encoder consumes).
 final class GridValue: DVSObject {
     let grid: PatchGrid
     let image: Image?
@@ -18,7 +18,8 @@ final class GridValue: DVSObject {
     var summary: String {
         "<grid \(grid.patchRows)×\(grid.patchCols) patches of \(grid.patch) px → \(grid.tokenRows)×\(grid.tokenCols) tokens (merge \(grid.merge))\(grid.isPadded ? ", padded to \(grid.paddedWidth)×\(grid.paddedHeight)" : "")>"
     }
-    var memberNames: [String] { ["rows", "cols", "tokens", "patch_rows", "patch_cols", "patch", "merge", "region", "regions", "index", "position", "patches", "merge_order"] }
+    /// Properties; the methods (`grid.region(i)`) are the "grid" method table.
+    var memberNames: [String] { ["rows", "cols", "tokens", "patch_rows", "patch_cols", "patch", "merge", "regions", "merge_order"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         let g = grid
@@ -32,33 +33,43 @@ final class GridValue: DVSObject {
         case "merge": return .number(Double(g.merge))
         case "regions": return .list(g.regions.map(BoxValue.wrap))
         case "merge_order": return .list(g.mergeOrder.map { .number(Double($0)) })
-        case "region":
-            return .function(NativeFunction("region", [.init("token", "number")], returns: "box", help: "The pixel region of visual token i (row-major).") { a in
-                let i = try a.int(0)
-                return BoxValue.wrap(try tensorOp { () throws(TensorError) in try g.region(ofToken: i) })
-            })
-        case "index":
-            return .function(NativeFunction("index", [.init("row", "number"), .init("col", "number")], returns: "number",
-                                            help: "The visual token index at (row, col).") { a in
-                let r = try a.int(0), c = try a.int(1)
-                return .number(Double(try tensorOp { () throws(TensorError) in try g.index(row: r, col: c) }))
-            })
-        case "position":
-            return .function(NativeFunction("position", [.init("token", "number")], returns: "list", help: "[row, col] of visual token i.") { a in
-                let i = try a.int(0)
-                let p = try tensorOp { () throws(TensorError) in try g.position(ofToken: i) }
-                return .list([.number(Double(p.row)), .number(Double(p.col))])
-            })
-        case "patches":
-            let image = self.image
-            return .function(NativeFunction("patches", returns: "tensor",
-                                            help: "The image's patches as a tensor [patches, patch·patch·channels]: patches row-major, each flattened channel, row, column.") { _ in
-                guard let image else { throw NativeError("patches: this grid was made without an image") }
-                return try TensorValue.result { () throws(TensorError) in try g.patches(of: image) }
-            })
         default: return nil
         }
     }
+}
+
+extension Arguments {
+    /// A patch grid argument.
+    func grid(_ i: Int) throws(NativeError) -> GridValue { try object(i, as: GridValue.self, "grid") }
+}
+
+/// Grid methods: natives whose first parameter is the grid (`grid.region(i)`);
+/// `index` is also the list function, which dispatches here for a grid.
+enum GridMethods {
+    private static let receiver = NativeFunction.Parameter("grid", "grid")
+
+    static let all: [NativeFunction] = [
+        NativeFunction("region", [receiver, .init("token", "number")], returns: "box", help: "The pixel region of visual token i (row-major).") { a in
+            let g = try a.grid(0).grid, i = try a.int(1)
+            return BoxValue.wrap(try tensorOp { () throws(TensorError) in try g.region(ofToken: i) })
+        },
+        NativeFunction("index", [receiver, .init("row", "number"), .init("col", "number")], returns: "number",
+                       help: "The visual token index at (row, col).") { a in
+            let g = try a.grid(0).grid, r = try a.int(1), c = try a.int(2)
+            return .number(Double(try tensorOp { () throws(TensorError) in try g.index(row: r, col: c) }))
+        },
+        NativeFunction("position", [receiver, .init("token", "number")], returns: "list", help: "[row, col] of visual token i.") { a in
+            let g = try a.grid(0).grid, i = try a.int(1)
+            let p = try tensorOp { () throws(TensorError) in try g.position(ofToken: i) }
+            return .list([.number(Double(p.row)), .number(Double(p.col))])
+        },
+        NativeFunction("patches", [receiver], returns: "tensor",
+                       help: "The image's patches as a tensor [patches, patch·patch·channels]: patches row-major, each flattened channel, row, column.") { a in
+            let value = try a.grid(0)
+            guard let image = value.image else { throw NativeError("patches: this grid was made without an image") }
+            return try TensorValue.result { () throws(TensorError) in try value.grid.patches(of: image) }
+        },
+    ]
 }
 
 enum LabelLibrary {
@@ -113,8 +124,7 @@ enum LabelLibrary {
                                         .init("subtoken", "string", default: .string("first"))],
                        returns: "record",
                        help: "DV-SFT labels: one token id per visual token (-100 where no word qualifies). rule \"max_overlap\" (the word covering most of the token, if it covers at least min_cover of it) or \"center\" (the word containing the token's center); subtoken \"first\" (a word's first sub-token) or \"span\" (the box split among sub-tokens by character extent). Returns {ids, words, coverage: {fraction, labelled, unlabelled_words, tokens_per_word, per_token}}.") { a in
-            guard case .object(let g as GridValue) = a[0] else { throw a.bad(0, "grid") }
-            guard case .object(let t as TokenizerValue) = a[2] else { throw a.bad(2, "tokenizer") }
+            let g = try a.grid(0), t = try a.object(2, as: TokenizerValue.self, "tokenizer")
             let boxes = try boxes(a, 1)
             guard let rule = LabelRule(rawValue: try a.string(3)) else { throw NativeError("dvsft_labels: rule must be \"max_overlap\" or \"center\", got \(a[3].repr)") }
             guard let mode = SubtokenMode(rawValue: try a.string(5)) else { throw NativeError("dvsft_labels: subtoken must be \"first\" or \"span\", got \(a[5].repr)") }

@@ -28,10 +28,8 @@ final class ImageValue: DVSObject {
 }
 
 extension Arguments {
-    func image(_ i: Int) throws(NativeError) -> Image {
-        if case .object(let o as ImageValue) = self[i] { return o.image }
-        throw bad(i, "image")
-    }
+    /// An image argument.
+    func image(_ i: Int) throws(NativeError) -> Image { try object(i, as: ImageValue.self, "image").image }
 }
 
 /// Image methods: natives whose first parameter is the image (`img.crop(…)`);

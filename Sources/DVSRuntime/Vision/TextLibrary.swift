@@ -100,7 +100,7 @@ enum TextLibrary {
                                     .init("thickness", "number", default: .number(1))],
                        returns: "image", help: "The image with the outline of a box drawn in value (all channels).") { a in
             var img = try a.image(0)
-            let b = try BoxValue.box(a, 1), v = Float(try a.number(2)), t = try a.int(3)
+            let b = try a.box(1), v = Float(try a.number(2)), t = try a.int(3)
             guard t >= 1, t <= 100 else { throw NativeError("draw_box: thickness must be 1…100, got \(t)") }
             img.drawBox(b, value: v, thickness: t)
             return ImageValue.wrap(img)
@@ -110,7 +110,7 @@ enum TextLibrary {
                        returns: "image",
                        help: "The DV-SFT picture: the image (ink dark on white, enlarged by scale), the grid of visual tokens, each token's label word, unlabelled tokens shaded; word boxes outlined when given.") { a in
             let img = try a.image(0)
-            guard case .object(let g as GridValue) = a[1] else { throw a.bad(1, "grid") }
+            let g = try a.grid(1)
             var words: [String?] = []
             let wordsValue: Value
             if case .record(let r) = a[2], let w = r["words"] { wordsValue = w } else { wordsValue = a[2] }
