@@ -72,6 +72,11 @@ final class LanguageTests: XCTestCase {
         }
     }
 
+    /// A file's path under Tests/lang (`imports/import_plain.dvs`).
+    static func relativePath(_ file: URL) -> String {
+        file.path.replacingOccurrences(of: root.path + "/", with: "")
+    }
+
     static func allFiles() -> [URL] {
         let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         var files: [URL] = []
@@ -81,15 +86,22 @@ final class LanguageTests: XCTestCase {
         return files.sorted { $0.path < $1.path }
     }
 
+    /// `DVS_LANG_FILTER=imports swift test --filter LanguageTests` runs only the
+    /// files whose path under Tests/lang contains the filter text.
     func testLanguageFiles() throws {
-        let files = LanguageTests.allFiles()
-        XCTAssertGreaterThanOrEqual(files.count, 150, "the language suite should cover every construct")
+        let filter = ProcessInfo.processInfo.environment["DVS_LANG_FILTER"] ?? ""
+        let files = LanguageTests.allFiles().filter { filter.isEmpty || LanguageTests.relativePath($0).contains(filter) }
+        if filter.isEmpty {
+            XCTAssertGreaterThanOrEqual(files.count, 150, "the language suite should cover every construct")
+        } else {
+            XCTAssertFalse(files.isEmpty, "DVS_LANG_FILTER=\(filter) matches no file under Tests/lang")
+        }
         var failures = 0
         for file in files {
             let problems = LanguageTests.check(file)
             if !problems.isEmpty {
                 failures += 1
-                XCTFail("\(file.path.replacingOccurrences(of: LanguageTests.root.path + "/", with: "")): \(problems.joined(separator: "\n"))")
+                XCTFail("\(LanguageTests.relativePath(file)): \(problems.joined(separator: "\n"))")
             }
         }
         print("language tests: \(files.count - failures) of \(files.count) files passed")
