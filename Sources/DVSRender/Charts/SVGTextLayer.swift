@@ -5,22 +5,8 @@
 /// the drawn glyphs — searchable, selectable and readable by tools, invisible
 /// on screen.
 enum SVGTextLayer {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                // XML 1.0 forbids most control characters.
-                if ch.value < 0x20 { out += " " } else { out.unicodeScalars.append(ch) }
-            }
-        }
-        return out
-    }
+    /// Text for SVG (XML): see `MarkupEscaping`.
+    static func escape(_ s: String) -> String { MarkupEscaping.escape(s, .spaces) }
 
     static func number(_ v: Double) -> String {
         let r = (v * 100).rounded() / 100

@@ -187,23 +187,7 @@ public enum DOT {
 
     /// Text for inside an HTML-like label: `& < > "` escaped, newlines as
     /// line breaks, other control characters dropped.
-    public static func escapeHTML(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "<br/>"
-            default:
-                if ch.value < 0x20 || ch.value == 0x7F { continue }
-                out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    public static func escapeHTML(_ s: String) -> String { MarkupEscaping.escape(s, .lineBreaks) }
 
     /// A DOT double-quoted string: backslashes and quotes escaped, newlines as `\n`.
     public static func quoted(_ s: String) -> String {

@@ -6,34 +6,10 @@ enum HTMLText {
     /// inside a quoted attribute value. Control characters other than tab, line
     /// feed and carriage return (which HTML forbids or drops) become their
     /// visible Control Pictures symbol (ESC shows as ␛).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        for scalar in text.unicodeScalars {
-            append(scalar, to: &out)
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { MarkupEscaping.escape(text, .pictures) }
 
     @inline(__always)
-    static func append(_ scalar: Unicode.Scalar, to out: inout String) {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-        default:
-            if scalar.value < 0x20 {
-                out.unicodeScalars.append(Unicode.Scalar(0x2400 + scalar.value)!)
-            } else if scalar.value == 0x7F {
-                out.unicodeScalars.append("\u{2421}")
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    static func append(_ scalar: Unicode.Scalar, to out: inout String) { MarkupEscaping.append(scalar, .pictures, to: &out) }
 
     /// `<pre class="…">` around already-escaped `html`. The HTML parser drops a
     /// line feed right after `<pre>`, so a leading one is doubled to survive.
