@@ -11,7 +11,7 @@ public enum Runtime {
         ("core", CoreLibrary.functions),
         ("math", MathLibrary.functions),
         ("list", ListLibrary.functions),
-        ("string", StringLibrary.functions),
+        ("string", StringLibrary.functions + RegexLibrary.functions),
         ("record", RecordLibrary.functions),
         ("io", IOLibrary.functions + JSONLibrary.functions),
         ("tensor", TensorLibrary.functions + DecodingFunctions.all),
