@@ -335,17 +335,19 @@ extension Interpreter {
                             sources: ArgumentSources) throws(Diagnostic) -> Value {
         let site = site ?? calls.last?.siteRange ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
         let params = fn.parameters
-        if positional.count > params.count, fn.variadic == nil {
-            let allowed = params.count == 0 ? "no arguments" : "at most \(countText(params.count, "argument"))"
+        // Positional arguments fill the parameters up to the first named-only one.
+        let positionalSlots = fn.positionalCount
+        if positional.count > positionalSlots, fn.variadic == nil {
+            let allowed = positionalSlots == 0 ? "no arguments" : "at most \(countText(positionalSlots, "argument"))"
             throw error("'\(fn.name)' takes \(allowed) but \(positional.count) \(positional.count == 1 ? "was" : "were") given: \(fn.signature)", at: site)
         }
         var values: [Value]
         var rest: [Value] = []
-        if named.isEmpty, positional.count == params.count {
+        if named.isEmpty, positional.count == params.count, positionalSlots == params.count {
             values = positional  // the common case: nothing to match or default
         } else {
             values = [Value](repeating: .null, count: params.count)
-            let direct = min(positional.count, params.count)
+            let direct = min(positional.count, positionalSlots)
             for i in 0..<direct { values[i] = positional[i] }
             let passed = try matchNamed(named, parameters: params.map(\.name), given: direct,
                                         function: fn.signature, site: site) { values[$0] = $1 }
@@ -355,7 +357,7 @@ extension Interpreter {
                 }
                 values[i] = d
             }
-            if positional.count > params.count { rest = Array(positional[params.count...]) }
+            if positional.count > positionalSlots { rest = Array(positional[positionalSlots...]) }
         }
         let base = stackTop
         guard base + values.count <= Interpreter.stackCapacity else {

@@ -41,10 +41,14 @@ public final class NativeFunction: Callable {
         public let type: String
         /// The default, or nil when the argument is required.
         public let defaultValue: Value?
-        public init(_ name: String, _ type: String = "any", default defaultValue: Value? = nil) {
+        /// Only given by name (`print(a, b, sep: ", ")`): after a variadic
+        /// function's positional parameters, so positional values pass it by.
+        public let namedOnly: Bool
+        public init(_ name: String, _ type: String = "any", default defaultValue: Value? = nil, namedOnly: Bool = false) {
             self.name = name
             self.type = type
             self.defaultValue = defaultValue
+            self.namedOnly = namedOnly
         }
     }
 
@@ -69,12 +73,15 @@ public final class NativeFunction: Callable {
         super.init(kind: .native, name: name)
     }
 
-    /// `sqrt(x: number) -> number`
+    /// How many parameters positional arguments can fill (those before the first named-only one).
+    public var positionalCount: Int { parameters.firstIndex(where: \.namedOnly) ?? parameters.count }
+
+    /// `sqrt(x: number) -> number`; `print(values…: any, sep: string = " ", end: string = "\n") -> nil`
     public var signature: String {
-        var parts = parameters.map { p in
-            p.defaultValue.map { "\(p.name): \(p.type) = \($0.repr)" } ?? "\(p.name): \(p.type)"
-        }
+        let text = { (p: Parameter) in p.defaultValue.map { "\(p.name): \(p.type) = \($0.repr)" } ?? "\(p.name): \(p.type)" }
+        var parts = parameters.prefix(positionalCount).map(text)
         if let v = variadic { parts.append("\(v.name)…: \(v.type)") }
+        parts += parameters.dropFirst(positionalCount).map(text)
         return "\(name)(\(parts.joined(separator: ", "))) -> \(returns)"
     }
 }

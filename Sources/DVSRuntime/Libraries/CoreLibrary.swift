@@ -5,9 +5,11 @@ import Foundation
 /// script arguments and environment.
 enum CoreLibrary {
     static let functions: [NativeFunction] = [
-        NativeFunction("print", variadic: .init("values"), returns: "nil",
-                       help: "Prints the values separated by spaces, then a newline. Strings print without quotes.") { a in
-            a.interpreter.output(a.rest.map(\.printed).joined(separator: " ") + "\n")
+        NativeFunction("print", [.init("sep", "string", default: .string(" "), namedOnly: true),
+                                 .init("end", "string", default: .string("\n"), namedOnly: true)],
+                       variadic: .init("values"), returns: "nil",
+                       help: "Prints the values separated by sep (a space), then end (a newline). Strings print without quotes: print(a, b, sep: \", \", end: \"\").") { a in
+            a.interpreter.output(a.rest.map(\.printed).joined(separator: try a.string(0)) + (try a.string(1)))
             return .null
         },
         NativeFunction("progress", [.init("text", "any")], returns: "nil",
