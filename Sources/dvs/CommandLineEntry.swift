@@ -106,6 +106,8 @@ struct RunCommand: ParsableCommand, StatusCommand {
         do {
             try interpreter.run(Source(name: file, text: text))
             return ExitStatus.success
+        } catch where error.phase == .exit {
+            return error.exitCode
         } catch {
             Report.diagnostic(error, color: Report.stderrIsTerminal)
             return Report.exitStatus(for: error)

@@ -21,6 +21,8 @@ struct ReplCommand: ParsableCommand, StatusCommand {
                 let result = try interpreter.run(Source(name: "<-e>", text: expression))
                 if result.isExpression, !isNil(result.value) { interpreter.output(result.value.repr + "\n") }
                 return ExitStatus.success
+            } catch where error.phase == .exit {
+                return error.exitCode
             } catch {
                 Report.diagnostic(error, color: Report.stderrIsTerminal)
                 return Report.exitStatus(for: error)

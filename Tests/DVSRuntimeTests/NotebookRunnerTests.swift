@@ -49,6 +49,16 @@ final class NotebookRunnerTests: XCTestCase {
         XCTAssertEqual(all.count, 4, "allowErrors runs every cell")
     }
 
+    func testExitEndsTheRunWithoutAnError() {
+        let outcome = run("print(1)\n# %%\ntry { exit(0) } finally { print(\"finally\") }\n# %%\nprint(3)", options: .init(allowErrors: true))
+        XCTAssertFalse(outcome.failed)
+        XCTAssertEqual(outcome.cells.count, 2, "the cell after exit does not run")
+        XCTAssertEqual(outcome.cellsNotRun, 1)
+        guard case .text(let printed)? = outcome.cells[1].outputs.first else { return XCTFail("expected the finally block's output") }
+        XCTAssertEqual(printed, "finally\n")
+        XCTAssertEqual(errorText(outcome.cells[1]), "")
+    }
+
     /// Runs `script` on a large stack, as `dvs notebook` does.
     private func run(_ script: String, options: NotebookRunner.Options = .init(), prepare: (Interpreter) -> Void = { _ in },
                      abandon: @escaping (NotebookRunner.Outcome) -> Void = { _ in }) -> NotebookRunner.Outcome {

@@ -12,6 +12,9 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         /// Internal: carries `break`/`continue`/`return` out of an expression to
         /// the statement that contains it (see `ControlBoundaryNode`); never reported.
         case control
+        /// `exit(code)`: ends the program (or the REPL session) with `exitCode`;
+        /// not an error, never caught, never reported.
+        case exit
     }
 
     public let phase: Phase
@@ -22,14 +25,17 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     /// True when a syntax error only says the input ended too early: the REPL
     /// then asks for another line instead of reporting it.
     public let isIncompleteInput: Bool
+    /// The status `exit(code)` asked for (phase `.exit` only).
+    public let exitCode: Int32
 
     public init(_ phase: Phase, _ message: String, at range: SourceRange?,
-                stack: [StackEntry] = [], incompleteInput: Bool = false) {
+                stack: [StackEntry] = [], incompleteInput: Bool = false, exitCode: Int32 = 0) {
         self.phase = phase
         self.message = message
         self.range = range
         self.stack = stack
         self.isIncompleteInput = incompleteInput
+        self.exitCode = exitCode
     }
 
     public var description: String { render() }

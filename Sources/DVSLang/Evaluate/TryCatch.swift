@@ -5,7 +5,7 @@
 /// handler with `e` bound to a record {message, kind, file, line, column,
 /// stack}; the expression's value is the body's, or the handler's after an
 /// error. `finally` runs last in every case (an error, `return`, `break`), and
-/// an error or control transfer inside it wins. Ctrl-C is never caught.
+/// an error or control transfer inside it wins. Ctrl-C and `exit` are never caught.
 final class TryNode: Node {
     let body: Node
     let catchVariable: LoopVariable?
@@ -53,7 +53,7 @@ extension Diagnostic {
     var isCatchable: Bool {
         switch phase {
         case .runtime, .syntax: return true
-        case .interrupt, .control: return false
+        case .interrupt, .control, .exit: return false
         }
     }
 }

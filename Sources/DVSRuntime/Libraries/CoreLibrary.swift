@@ -18,6 +18,12 @@ enum CoreLibrary {
             if let line = a.interpreter.progressOutput { line(text) } else { a.interpreter.output(text + "\n") }
             return .null
         },
+        NativeFunction("exit", [.init("code", "number", default: .number(0))], returns: "nil",
+                       help: "Ends the program with exit status `code` (0–255; 0 means success), after running any pending `finally` blocks; in the REPL it ends the session, in a notebook the remaining cells do not run.") { a in
+            let code = try a.int(0)
+            guard (0...255).contains(code) else { throw NativeError("exit: code must be a whole number from 0 to 255, got \(code)") }
+            throw NativeError(wrapping: Diagnostic(.exit, "exit(\(code))", at: nil, exitCode: Int32(code)))
+        },
         NativeFunction("show", [.init("value")], returns: "nil",
                        help: "Displays a value: images, charts and graphs are drawn (where supported); other values print as the REPL echoes them.") { a in
             try Display.show(a[0], a.interpreter)

@@ -130,10 +130,14 @@ public enum NotebookRunner {
             let recording = CellRecording(interpreter, source: cell.text, passThrough: false)
             watchdog.begin(recording, number: number)
             var stop: NotebookCell.Stop?
+            var exited = false
             do {
                 let result = try interpreter.run(source)
                 _ = watchdog.end()  // a cell that ended before noticing a stop request ran whole
                 if let value = history.record(result, cell: number, source: cell.text) { recording.addValue(value.repr) }
+            } catch where error.phase == .exit {
+                _ = watchdog.end()
+                exited = true  // exit(code): this cell ran; the later ones do not
             } catch {
                 stop = watchdog.end()
                 history.record(nil, cell: number, source: cell.text)
@@ -146,6 +150,7 @@ public enum NotebookRunner {
             let done = recording.cell(number: number, stop: stop)
             outcome.cells.append(done)
             watchdog.append(done)
+            if exited { break }
         }
         outcome.cellsNotRun = codeCells - ran
         if let signal = options.pendingSignal() { outcome.signal = signal }

@@ -39,7 +39,7 @@ struct InteractiveREPL {
             if outcome == .failed, Interrupt.isRequested { Interrupt.clear() }
         }
         history_truncate_file(historyPath, 10_000)
-        return ExitStatus.success
+        return session.exitCode
     }
 }
 

@@ -20,6 +20,7 @@ struct PipedREPL {
             if session.run(buffer, prompts: false) == .failed { failed = true }  // reports the incomplete input
         }
         fflush(stdout)
+        if session.exitCode != 0 { return session.exitCode }
         return failed ? ExitStatus.runtimeError : ExitStatus.success
     }
 }

@@ -15,6 +15,8 @@ final class Session {
     /// Bindings before the first cell, for `:reset`.
     private let initialState: Interpreter.Snapshot
     var wantsQuit = false
+    /// The status `exit(code)` asked for (0 after `:quit` or Ctrl-D).
+    var exitCode: Int32 = 0
 
     enum Outcome { case ok, failed, incomplete }
 
@@ -66,6 +68,11 @@ final class Session {
             if let value { recording.addValue(value.repr) }
             notebook.finish(recording, number: n, succeeded: true)
             if let value { echo(value, cell: n, prompts: prompts) }  // after the recording: the page has it as Out[n]
+            return .ok
+        } catch where error.phase == .exit {
+            notebook.finish(recording, number: n, succeeded: true)
+            wantsQuit = true
+            exitCode = error.exitCode
             return .ok
         } catch {
             notebook.finish(recording, number: n, succeeded: false)
