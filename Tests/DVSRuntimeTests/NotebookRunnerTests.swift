@@ -49,6 +49,12 @@ final class NotebookRunnerTests: XCTestCase {
         XCTAssertEqual(all.count, 4, "allowErrors runs every cell")
     }
 
+    func testInputInANotebookIsNil() {
+        let outcome = run("input(\"never asked \") == nil")
+        guard case .value(let value)? = outcome.cells.first?.outputs.last else { return XCTFail("expected a value") }
+        XCTAssertEqual(value, "true")
+    }
+
     func testExitEndsTheRunWithoutAnError() {
         let outcome = run("print(1)\n# %%\ntry { exit(0) } finally { print(\"finally\") }\n# %%\nprint(3)", options: .init(allowErrors: true))
         XCTAssertFalse(outcome.failed)

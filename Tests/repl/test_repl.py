@@ -287,6 +287,14 @@ class TestCompletion(ReplTestCase):
         out = r.until_prompt()
         self.assertOut(out, "2")
 
+    def test_input_reads_a_typed_line(self):
+        r = self.start()
+        r.send('let name = input("who? ")\r')
+        r.expect(r"who\? ", QUICK, "the prompt of input()")
+        r.send("Ada Lovelace\r")
+        r.prompt()
+        self.assertOut(r.cell("name"), '"Ada Lovelace"')
+
     def test_ambiguous_name_lists_candidates(self):
         r = self.start()
         r.send("sor\t")

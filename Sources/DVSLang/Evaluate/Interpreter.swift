@@ -34,6 +34,9 @@ public final class Interpreter {
     /// `StandardOutput.writeProgress` when stdout is a terminal, so that each
     /// call rewrites one line in place.
     public var progressOutput: ((String) -> Void)?
+    /// Where `input()` reads a line (without its newline; nil at the end):
+    /// standard input, or nothing (notebooks, which have no reader).
+    public var readInputLine: () -> String? = { readLine(strippingNewline: true) }
     /// `args()` for scripts.
     public var arguments: [String] = []
     /// Folders searched by `import "name"` after the importing script's own folder.

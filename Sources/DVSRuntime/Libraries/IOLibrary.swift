@@ -18,6 +18,13 @@ enum IOLibrary {
             try fileOp { () throws(FileError) in try AtomicFile.write(Array(text.utf8), to: path) }
             return .null
         },
+        NativeFunction("input", [.init("prompt", "string", default: .string(""))], returns: "string|nil",
+                       help: "Writes prompt, then reads one line of standard input and returns it without its newline; nil at the end of input (and in a notebook, which has no reader). In the REPL the line is typed at the terminal.") { a in
+            let prompt = try a.string(0)
+            if !prompt.isEmpty { a.interpreter.output(prompt) }
+            fflush(stdout)
+            return a.interpreter.readInputLine().map { .string($0) } ?? .null
+        },
         NativeFunction("list_dir", [.init("path", "string", default: .string("."))], returns: "list",
                        help: "The names in a folder (files and folders, not . and ..), sorted.") { a in
             let path = try a.string(0)

@@ -105,6 +105,7 @@ public enum NotebookRunner {
     public static func run(_ cells: [SourceCell], in interpreter: Interpreter, sourceName: String,
                            options: Options = Options(), abandon: @escaping (Outcome) -> Void = { _ in }) -> Outcome {
         let history = CellHistory(interpreter)
+        interpreter.readInputLine = { nil }  // a notebook has no reader: input() is nil
         let codeCells = cells.filter { $0.kind == .code }.count
         var outcome = Outcome(cells: [])
         let watchdog = CellWatchdog(limit: options.timeout, grace: options.grace, pendingSignal: options.pendingSignal) { cells, signal in
