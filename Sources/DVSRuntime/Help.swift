@@ -77,7 +77,7 @@ public enum Help {
         if let text = f.helpText, !text.isEmpty { out += "\n  " + text.replacingOccurrences(of: "\n", with: "\n  ") }
         if let place = f.definedAt { out += "\n  (defined at \(place))" }
         for (type, method) in interpreter.methods(named: f.name) where method !== f {
-            out += "\n  for a \(type): \(method.signature)"
+            out += "\n  for \(withArticle(type)): \(method.signature)"
         }
         return out
     }

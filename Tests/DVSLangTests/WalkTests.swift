@@ -36,12 +36,10 @@ final class WalkTests: XCTestCase {
         XCTAssertEqual(leaves(.record(RecordObject([("x", .record(inner))]))), "count: the record data.x contains itself at data.x.me")
     }
 
-    /// A holder object whose method `check(data)` is a native bound to it.
+    /// A holder object with the method `check(data)` (from its type's method table).
     private final class Holder: DVSObject {
         var typeName: String { "holder" }
-        func member(_ name: String) throws(NativeError) -> Value? {
-            name == "check" ? .function(WalkTests.check.bound(to: .object(self))) : nil
-        }
+        func member(_ name: String) throws(NativeError) -> Value? { nil }
     }
 
     /// `check(data)` (and `check(holder, data)` as a method): walks its last argument.
@@ -59,6 +57,7 @@ final class WalkTests: XCTestCase {
         runOnLargeStack {
             let interpreter = Interpreter()
             interpreter.define(WalkTests.walkFirst)
+            interpreter.defineMethods([WalkTests.check], for: "holder")
             interpreter.define("h", .object(Holder()))
             do throws(Diagnostic) {
                 try interpreter.run(Source(name: "t", text: text))

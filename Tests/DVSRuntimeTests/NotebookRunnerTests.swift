@@ -82,7 +82,7 @@ final class NotebookRunnerTests: XCTestCase {
 
     /// `sleep_native(s)`: a native call that never checks for interruption.
     private func defineSleep(_ interpreter: Interpreter) {
-        interpreter.define(NativeFunction("sleep_native", [.init("seconds", "number")], help: "") { args in
+        interpreter.define(NativeFunction("sleep_native", [.init("seconds", .number)], help: "") { args in
             Thread.sleep(forTimeInterval: try args.number(0))
             return .null
         })

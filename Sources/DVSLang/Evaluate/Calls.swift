@@ -384,8 +384,9 @@ extension Interpreter {
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
-        var args = Arguments(function: fn, values: UnsafeBufferPointer(start: stack + base, count: fn.parameters.count),
-                             rest: rest, interpreter: self)
+        let values = UnsafeBufferPointer(start: stack + base, count: fn.parameters.count)
+        if fn.checksArguments, let rejection = fn.rejection(values, rest: rest) { throw rejection }
+        var args = Arguments(function: fn, values: values, rest: rest, interpreter: self)
         callRecords[callDepth] = CallRecord(fn, site)
         callDepth += 1
         defer { callDepth -= 1 }

@@ -37,18 +37,32 @@ final class Cell: DVSObject {
 public final class NativeFunction: Callable {
     public struct Parameter {
         public let name: String
-        /// What the parameter takes, as shown in help and errors: "number", "list", "any"…
-        public let type: String
+        /// What the parameter takes: checked before the body runs, shown in help.
+        public let type: ParameterType
         /// The default, or nil when the argument is required.
         public let defaultValue: Value?
         /// Only given by name (`print(a, b, sep: ", ")`): after a variadic
         /// function's positional parameters, so positional values pass it by.
         public let namedOnly: Bool
-        public init(_ name: String, _ type: String = "any", default defaultValue: Value? = nil, namedOnly: Bool = false) {
+        /// Whether the interpreter checks arguments: not for `.any` parameters
+        /// (nor for nil given to a parameter whose default is nil).
+        let isChecked: Bool
+        let acceptsNil: Bool
+        public init(_ name: String, _ type: ParameterType = .any, default defaultValue: Value? = nil, namedOnly: Bool = false) {
             self.name = name
             self.type = type
             self.defaultValue = defaultValue
             self.namedOnly = namedOnly
+            if case .any = type { isChecked = false } else { isChecked = true }
+            if case .null? = defaultValue { acceptsNil = true } else { acceptsNil = false }
+        }
+
+        /// Whether `value` may be passed for this parameter.
+        @inline(__always)
+        func accepts(_ value: Value) -> Bool {
+            if !isChecked { return true }
+            if acceptsNil, case .null = value { return true }
+            return type.accepts(value)
         }
     }
 
@@ -70,7 +84,23 @@ public final class NativeFunction: Callable {
         self.returns = returns
         self.help = help
         self.body = body
+        self.checksArguments = parameters.contains(where: \.isChecked) || variadic?.isChecked == true
         super.init(kind: .native, name: name)
+    }
+
+    /// False when every parameter is `.any`: calls then skip the check loop.
+    let checksArguments: Bool
+
+    /// The error for the first argument its parameter's type rejects, or nil.
+    /// `values` holds one value per parameter; `rest` the extra variadic ones.
+    func rejection(_ values: UnsafeBufferPointer<Value>, rest: [Value]) -> NativeError? {
+        for (i, p) in parameters.enumerated() where !p.accepts(values[i]) {
+            return p.type.rejection(function: name, parameter: p.name, values[i])
+        }
+        if let v = variadic, let bad = rest.first(where: { !v.accepts($0) }) {
+            return v.type.rejection(function: name, parameter: v.name, bad)
+        }
+        return nil
     }
 
     /// How many parameters positional arguments can fill (those before the first named-only one).
@@ -78,16 +108,16 @@ public final class NativeFunction: Callable {
 
     /// `sqrt(x: number) -> number`; `print(values…: any, sep: string = " ", end: string = "\n") -> nil`
     public var signature: String {
-        let text = { (p: Parameter) in p.defaultValue.map { "\(p.name): \(p.type) = \($0.repr)" } ?? "\(p.name): \(p.type)" }
+        let text = { (p: Parameter) in p.defaultValue.map { "\(p.name): \(p.type.name) = \($0.repr)" } ?? "\(p.name): \(p.type.name)" }
         var parts = parameters.prefix(positionalCount).map(text)
-        if let v = variadic { parts.append("\(v.name)…: \(v.type)") }
+        if let v = variadic { parts.append("\(v.name)…: \(v.type.name)") }
         parts += parameters.dropFirst(positionalCount).map(text)
         return "\(name)(\(parts.joined(separator: ", "))) -> \(returns)"
     }
 }
 
 /// The arguments of one native call (valid only while it runs), with checking helpers that produce
-/// uniform messages: `bad argument 'x' to 'sqrt': expected number, got string`.
+/// uniform messages: `sqrt: argument 'x' must be a number, got string`.
 public struct Arguments {
     public let function: NativeFunction
     /// One value per parameter, in parameter order: slots of the interpreter's
@@ -100,51 +130,89 @@ public struct Arguments {
 
     public subscript(_ i: Int) -> Value { values[i] }
 
-    public func bad(_ i: Int, _ expected: String) -> NativeError {
-        NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': expected \(expected), got \(values[i].typeName)")
+    /// The uniform error for argument `i` not being `expected`:
+    /// `sqrt: argument 'x' must be a number, got string`.
+    public func bad(_ i: Int, _ expected: ParameterType) -> NativeError {
+        expected.rejection(function: function.name, parameter: function.parameters[i].name, values[i])
+    }
+
+    /// The error of argument `i` against its declared type: for the default
+    /// branch of a switch over the alternatives that type allows.
+    public func unexpected(_ i: Int) -> NativeError {
+        bad(i, function.parameters[i].type)
     }
 
     public func number(_ i: Int) throws(NativeError) -> Double {
         if case .number(let n) = values[i] { return n }
-        throw bad(i, "number")
+        throw bad(i, .number)
     }
 
-    /// A whole number in [-2^53, 2^53] (rejects 1.5, NaN, ±inf and huge values):
-    /// `random_int: high must be a whole number in [-2^53, 2^53], got 1e+300`.
+    /// A whole number in [-2^53, 2^53] (rejects 1.5, NaN, ±inf and huge values).
     public func int(_ i: Int) throws(NativeError) -> Int {
-        try wholeNumber(try number(i), "\(function.name): \(function.parameters[i].name)")
+        if case .number(let n) = values[i], let whole = exactInt(n) { return whole }
+        throw bad(i, .whole)
     }
 
     public func string(_ i: Int) throws(NativeError) -> String {
         if case .string(let s) = values[i] { return s }
-        throw bad(i, "string")
+        throw bad(i, .string)
     }
 
     public func bool(_ i: Int) throws(NativeError) -> Bool {
         if case .bool(let b) = values[i] { return b }
-        throw bad(i, "bool")
+        throw bad(i, .bool)
     }
 
     public func list(_ i: Int) throws(NativeError) -> ListObject {
         if case .list(let l) = values[i] { return l }
-        throw bad(i, "list")
+        throw bad(i, .list)
     }
 
     public func record(_ i: Int) throws(NativeError) -> RecordObject {
         if case .record(let r) = values[i] { return r }
-        throw bad(i, "record")
+        throw bad(i, .record)
     }
 
     /// An object argument of one class, named `typeName` in the error:
-    /// `bad argument 'opt' to 'step': expected optimizer, got list`.
+    /// `step: argument 'opt' must be an optimizer, got list`.
     public func object<T: DVSObject>(_ i: Int, as _: T.Type, _ typeName: String) throws(NativeError) -> T {
         if case .object(let o as T) = values[i] { return o }
-        throw bad(i, typeName)
+        throw bad(i, .value(.objects(of: T.self, typeName)))
+    }
+
+    /// A string argument declared as a `.choice` of `T`'s raw values, as a `T`.
+    public func choice<T: RawRepresentable & CaseIterable>(_ i: Int, as _: T.Type) throws(NativeError) -> T where T.RawValue == String {
+        if case .string(let s) = values[i], let v = T(rawValue: s) { return v }
+        throw bad(i, .choice(T.allCases.map(\.rawValue)))
+    }
+
+    /// The items of a list argument of numbers.
+    public func numbers(_ i: Int) throws(NativeError) -> [Double] {
+        try items(i, .number) { if case .number(let n) = $0 { n } else { nil } }
+    }
+
+    /// The items of a list argument of whole numbers.
+    public func ints(_ i: Int) throws(NativeError) -> [Int] {
+        try items(i, .whole) { if case .number(let n) = $0 { exactInt(n) } else { nil } }
+    }
+
+    /// The items of a list argument of strings.
+    public func strings(_ i: Int) throws(NativeError) -> [String] {
+        try items(i, .string) { if case .string(let s) = $0 { s } else { nil } }
+    }
+
+    private func items<T>(_ i: Int, _ element: ParameterType, _ convert: (Value) -> T?) throws(NativeError) -> [T] {
+        var out: [T] = []
+        for item in try list(i).items {
+            guard let v = convert(item) else { throw bad(i, .list(of: element)) }
+            out.append(v)
+        }
+        return out
     }
 
     public func callable(_ i: Int) throws(NativeError) -> Callable {
         if case .function(let f) = values[i] { return f }
-        throw bad(i, "function")
+        throw bad(i, .function)
     }
 
     public func isNil(_ i: Int) -> Bool {
@@ -194,24 +262,5 @@ extension Callable {
     /// Where a DVS function was defined (nil for natives).
     public var definedAt: String? {
         kind == .closure ? unsafeDowncast(self, to: Closure.self).proto.range.description : nil
-    }
-}
-
-extension NativeFunction {
-    /// This function with its first parameter fixed to `receiver`: how objects
-    /// offer methods (`t.sum(axis: 1)` is `sum` bound to `t`).
-    public func bound(to receiver: Value) -> NativeFunction {
-        let function = self
-        return NativeFunction(name, Array(parameters.dropFirst()), variadic: variadic, returns: returns, help: help) { a in
-            let values = [receiver] + Array(a.values)
-            return try values.withUnsafeBufferPointer { buffer in
-                var inner = Arguments(function: function, values: buffer, rest: a.rest, interpreter: a.interpreter)
-                do {
-                    return try function.body(&inner)
-                } catch let e as NativeError {
-                    throw e.boundToReceiver()
-                }
-            }
-        }
     }
 }

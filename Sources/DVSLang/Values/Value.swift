@@ -209,12 +209,6 @@ public struct NativeError: Error, CustomStringConvertible {
         self.place = Place(argument: argument, message: message)
         self.isInterruption = false
     }
-    private init(_ message: String, place: Place?) {
-        self.message = message
-        self.underlying = nil
-        self.place = place
-        self.isInterruption = false
-    }
     private init(interruption message: String) {
         self.message = message
         self.underlying = nil
@@ -229,12 +223,5 @@ public struct NativeError: Error, CustomStringConvertible {
     func message(argumentNames name: (Int) -> String?) -> String {
         guard let place, let root = name(place.argument) else { return message }
         return place.message(root)
-    }
-
-    /// The same error raised through a method bound to its first argument
-    /// (`x.f(b)` is `f(x, b)`): argument k of `f` is argument k - 1 of the method.
-    func boundToReceiver() -> NativeError {
-        guard let place, underlying == nil else { return self }
-        return NativeError(message, place: place.argument > 0 ? Place(argument: place.argument - 1, message: place.message) : nil)
     }
 }

@@ -3,9 +3,9 @@ import DVSVision
 
 enum BoxLibrary {
     static let functions: [NativeFunction] = [
-        NativeFunction("box", [.init("x", "number"), .init("y", "number"), .init("w", "number"), .init("h", "number"),
-                               .init("text", "string", default: .string("")), .init("conf", "number", default: .number(100)),
-                               .init("level", "string", default: .string("word"))],
+        NativeFunction("box", [.init("x", .number), .init("y", .number), .init("w", .number), .init("h", .number),
+                               .init("text", .string, default: .string("")), .init("conf", .number, default: .number(100)),
+                               .init("level", .string, default: .string("word"))],
                        returns: "box", help: "A pixel box: x, y of the top-left corner, width and height (right/bottom edges exclusive), with optional text, confidence and level.") { a in
             let x = try a.number(0), y = try a.number(1), w = try a.number(2), h = try a.number(3)
             guard [x, y, w, h].allSatisfy(\.isFinite) else {

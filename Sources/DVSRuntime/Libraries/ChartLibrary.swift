@@ -35,8 +35,8 @@ enum ChartLibrary {
     }
 
     static let common: [NativeFunction.Parameter] = [
-        .init("title", "string", default: .string("")), .init("xlabel", "string", default: .string("")),
-        .init("ylabel", "string", default: .string("")),
+        .init("title", .string, default: .string("")), .init("xlabel", .string, default: .string("")),
+        .init("ylabel", .string, default: .string("")),
     ]
 
     static func decorate(_ chart: inout Chart, _ a: Arguments, from i: Int) throws(NativeError) {
@@ -46,9 +46,9 @@ enum ChartLibrary {
     }
 
     static let functions: [NativeFunction] = [
-        NativeFunction("plot", [.init("xs_or_ys", "list|tensor"), .init("ys", "list|tensor", default: .null),
-                                .init("label", "string", default: .string(""))] + common
-                        + [.init("log_y", "bool", default: .bool(false)), .init("smooth", "number", default: .number(0))],
+        NativeFunction("plot", [.init("xs_or_ys", .oneOf([.list, .tensor])), .init("ys", .oneOf([.list, .tensor]), default: .null),
+                                .init("label", .string, default: .string(""))] + common
+                        + [.init("log_y", .bool, default: .bool(false)), .init("smooth", .number, default: .number(0))],
                        returns: "chart",
                        help: "A line chart: plot(ys) or plot(xs, ys); several series with plot([{y: a, label: \"train\"}, {x: xs, y: b, label: \"val\"}]) or chart.add(...). log_y for a log-scale y axis; smooth (0…1, TensorBoard's convention: 0.9 is strong) draws an EMA over the faded raw line. NaN/inf points are skipped (the line breaks).") { a in
             var chart: Chart
@@ -73,13 +73,13 @@ enum ChartLibrary {
             chart.smoothing = try a.number(7)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("scatter", [.init("xs", "list|tensor"), .init("ys", "list|tensor"), .init("label", "string", default: .string(""))] + common,
+        NativeFunction("scatter", [.init("xs", .oneOf([.list, .tensor])), .init("ys", .oneOf([.list, .tensor])), .init("label", .string, default: .string(""))] + common,
                        returns: "chart", help: "A scatter chart of points (xs[i], ys[i]).") { a in
             var chart = Chart.scatter(xs: try numbers(a[0], "scatter"), ys: try numbers(a[1], "scatter"), name: try a.string(2))
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("bar", [.init("labels", "list"), .init("heights", "list|tensor"), .init("label", "string", default: .string(""))] + common,
+        NativeFunction("bar", [.init("labels", .list), .init("heights", .oneOf([.list, .tensor])), .init("label", .string, default: .string(""))] + common,
                        returns: "chart", help: "A bar chart: bar([\"sft\", \"dvsft\"], [0.61, 0.74]) (labels may also be numbers).") { a in
             let heights = try numbers(a[1], "bar")
             var chart: Chart
@@ -92,14 +92,14 @@ enum ChartLibrary {
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("hist", [.init("values", "list|tensor"), .init("bins", "number", default: .number(30)), .init("label", "string", default: .string(""))] + common,
+        NativeFunction("hist", [.init("values", .oneOf([.list, .tensor])), .init("bins", .whole, default: .number(30)), .init("label", .string, default: .string(""))] + common,
                        returns: "chart", help: "A histogram of values in `bins` equal bins (NaN and inf ignored).") { a in
             var chart = Chart.histogram(values: try numbers(a[0], "hist"), bins: try a.int(1), name: try a.string(2))
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("heatmap", [.init("values", "tensor|list"), .init("row_labels", "list", default: .list([])),
-                                   .init("col_labels", "list", default: .list([]))] + common,
+        NativeFunction("heatmap", [.init("values", .oneOf([.tensor, .list])), .init("row_labels", .list, default: .list([])),
+                                   .init("col_labels", .list, default: .list([]))] + common,
                        returns: "chart", help: "A heatmap of a 2-D tensor or nested list (row 0 on top, viridis colors, a color bar): attention maps, per-token label maps.") { a in
             let t = try a.tensor(0)
             let matrix = t.rank == 1 ? try tensorOp { () throws(TensorError) in try t.unsqueeze(0) } : t

@@ -5,23 +5,22 @@ import Foundation
 /// script arguments and environment.
 enum CoreLibrary {
     static let functions: [NativeFunction] = [
-        NativeFunction("print", [.init("sep", "string", default: .string(" "), namedOnly: true),
-                                 .init("end", "string", default: .string("\n"), namedOnly: true)],
+        NativeFunction("print", [.init("sep", .string, default: .string(" "), namedOnly: true),
+                                 .init("end", .string, default: .string("\n"), namedOnly: true)],
                        variadic: .init("values"), returns: "nil",
                        help: "Prints the values separated by sep (a space), then end (a newline). Strings print without quotes: print(a, b, sep: \", \", end: \"\").") { a in
             a.interpreter.output(a.rest.map(\.printed).joined(separator: try a.string(0)) + (try a.string(1)))
             return .null
         },
-        NativeFunction("progress", [.init("text", "any")], returns: "nil",
+        NativeFunction("progress", [.init("text")], returns: "nil",
                        help: "Shows a status line (\"run 3/12: step 400, loss 2.31\"). When `dvs` prints to a terminal, each call rewrites the same line in place and the next other output starts on a fresh line; elsewhere (pipes, logs, notebooks) it prints the text and a newline, like print.") { a in
             let text = a[0].printed
             if let line = a.interpreter.progressOutput { line(text) } else { a.interpreter.output(text + "\n") }
             return .null
         },
-        NativeFunction("exit", [.init("code", "number", default: .number(0))], returns: "nil",
+        NativeFunction("exit", [.init("code", .whole(in: 0...255), default: .number(0))], returns: "nil",
                        help: "Ends the program with exit status `code` (0–255; 0 means success), after running any pending `finally` blocks; in the REPL it ends the session, in a notebook the remaining cells do not run.") { a in
             let code = try a.int(0)
-            guard (0...255).contains(code) else { throw NativeError("exit: code must be a whole number from 0 to 255, got \(code)") }
             throw NativeError(wrapping: Diagnostic(.exit, "exit(\(code))", at: nil, exitCode: Int32(code)))
         },
         NativeFunction("show", [.init("value")], returns: "nil",
@@ -29,18 +28,15 @@ enum CoreLibrary {
             try Display.show(a[0], a.interpreter)
             return .null
         },
-        NativeFunction("len", [.init("x", "list|string|record|range")], returns: "number",
+        NativeFunction("len", [.init("x", .oneOf([.list, .string, .record, .range]))], returns: "number",
                        help: "Number of items in a list, characters in a string, fields in a record, or numbers in a range.") { a in
             switch a[0] {
             case .list(let l): return .number(Double(l.items.count))
             case .string(let s): return .number(Double(s.count))
             case .record(let r): return .number(Double(r.count))
             case .range(let r): return .number(Double(r.count))
-            case .object(let o):
-                if case .number(let n)? = try o.member("len") { return .number(n) }
-            default: break
+            default: throw a.unexpected(0)
             }
-            throw a.bad(0, "list, string, record or range")
         },
         NativeFunction("type", [.init("x")], returns: "string",
                        help: "The type of a value as a string: \"nil\", \"bool\", \"number\", \"string\", \"list\", \"record\", \"range\", \"function\", or an object type such as \"tensor\".") { a in
@@ -54,7 +50,7 @@ enum CoreLibrary {
                        help: "The form of a value as the REPL echoes it: strings quoted and escaped.") { a in
             .string(a[0].repr)
         },
-        NativeFunction("int", [.init("x", "string|number|bool")], returns: "number",
+        NativeFunction("int", [.init("x", .oneOf([.string, .number, .bool]))], returns: "number",
                        help: "A whole number, truncating toward zero as Python does: int(2.7) == 2, int(-2.7) == -2, int(\"42\") == 42, int(true) == 1. (num converts without truncating.)") { a in
             var x: Double
             switch a[0] {
@@ -63,13 +59,13 @@ enum CoreLibrary {
             case .string(let s):
                 guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else { throw NativeError("int: cannot convert \(a[0].repr) to a number") }
                 x = n
-            default: throw a.bad(0, "number, string or bool")
+            default: throw a.unexpected(0)
             }
             guard x.isFinite else { throw NativeError("int: \(formatNumber(x)) has no whole-number value") }
             x.round(.towardZero)
             return .number(x)
         },
-        NativeFunction("num", [.init("x", "string|number|bool")], returns: "number",
+        NativeFunction("num", [.init("x", .oneOf([.string, .number, .bool]))], returns: "number",
                        help: "Converts to a number: \"3.5\" → 3.5, true → 1. A string that is not a number is an error.") { a in
             switch a[0] {
             case .number: return a[0]
@@ -82,26 +78,26 @@ enum CoreLibrary {
                 if lowered == "nan" { return .number(.nan) }
                 if let d = Double(t), !t.isEmpty, !t.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }) { return .number(d) }
                 throw NativeError("cannot convert \(a[0].repr) to a number")
-            default: throw a.bad(0, "string, number or bool")
+            default: throw a.unexpected(0)
             }
         },
-        NativeFunction("assert", [.init("condition", "bool"), .init("message", "string", default: .string("assertion failed"))], returns: "nil",
+        NativeFunction("assert", [.init("condition", .bool), .init("message", .string, default: .string("assertion failed"))], returns: "nil",
                        help: "Stops with an error carrying `message` unless `condition` is true.") { a in
             guard try a.bool(0) else { throw NativeError(a[1].printed) }
             return .null
         },
-        NativeFunction("error", [.init("message", "any")], returns: "never",
+        NativeFunction("error", [.init("message")], returns: "never",
                        help: "Stops the program with a runtime error whose message is `message`.") { a in
             throw NativeError(a[0].printed)
         },
-        NativeFunction("range", [.init("start", "number"), .init("stop", "number", default: .null), .init("step", "number", default: .number(1))], returns: "range",
+        NativeFunction("range", [.init("start", .number), .init("stop", .number, default: .null), .init("step", .number, default: .number(1))], returns: "range",
                        help: "range(n) is 0..<n; range(a, b) is a..<b; range(a, b, step) counts by step (which may be negative, not 0).") { a in
             var start = try a.number(0), stop: Double
             if a.isNil(1) { stop = start; start = 0 } else { stop = try a.number(1) }
             let step = try a.number(2)
             return .range(try RangeObject(start: start, end: stop, step: step, inclusive: false))
         },
-        NativeFunction("help", [.init("topic", "any", default: .null)], returns: "nil",
+        NativeFunction("help", [.init("topic", default: .null)], returns: "nil",
                        help: "Help on a built-in, a function, or a topic: help(sqrt), help(\"sqrt\"), help(\"syntax\"), help() for the list.") { a in
             a.interpreter.output(Help.text(for: a[0], in: a.interpreter) + "\n")
             return .null
@@ -123,7 +119,7 @@ enum CoreLibrary {
             }
             return .string(FileManager.default.currentDirectoryPath)
         },
-        NativeFunction("env", [.init("name", "string"), .init("default", "any", default: .null)], returns: "string|nil",
+        NativeFunction("env", [.init("name", .string), .init("default", default: .null)], returns: "string|nil",
                        help: "The environment variable `name`, or `default` (nil) when it is not set.") { a in
             let name = try a.string(0)
             return ProcessInfo.processInfo.environment[name].map { .string($0) } ?? a[1]

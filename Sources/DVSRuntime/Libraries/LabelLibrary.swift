@@ -3,6 +3,9 @@ import DVSTensor
 import DVSVision
 
 enum LabelLibrary {
+    /// Word boxes: a list of boxes, or the record text_page returns.
+    static let wordBoxes = ParameterType.oneOf([.list(of: .box), .record])
+
     /// Word boxes from a list of boxes (or the record text_page returns).
     static func boxes(_ a: Arguments, _ i: Int) throws(NativeError) -> [Box] {
         var items: [Value]
@@ -11,7 +14,7 @@ enum LabelLibrary {
         case .record(let r):
             guard case .list(let l)? = r["boxes"] else { throw NativeError("\(a.function.name): the record has no 'boxes' list") }
             items = l.items
-        default: throw a.bad(i, "list of boxes")
+        default: throw a.bad(i, wordBoxes)
         }
         var out: [Box] = []
         for (k, item) in items.enumerated() {
@@ -42,22 +45,21 @@ enum LabelLibrary {
     }
 
     static let functions: [NativeFunction] = [
-        NativeFunction("patch_grid", [.init("img", "image"), .init("patch", "number", default: .number(14)), .init("merge", "number", default: .number(2))],
+        NativeFunction("patch_grid", [.init("img", .image), .init("patch", .whole, default: .number(14)), .init("merge", .whole, default: .number(2))],
                        returns: "grid",
                        help: "Cuts an image into patch×patch patches and groups merge×merge of them into one visual token each. Sides that are not multiples of patch·merge are padded with background (0) on the right and bottom.") { a in
             let img = try a.image(0), p = try a.int(1), m = try a.int(2)
             let grid = try tensorOp { () throws(TensorError) in try PatchGrid(image: img, patch: p, merge: m) }
             return .object(GridValue(grid, image: img))
         },
-        NativeFunction("dvsft_labels", [.init("grid", "grid"), .init("boxes", "list"), .init("tokenizer", "tokenizer"),
-                                        .init("rule", "string", default: .string("max_overlap")), .init("min_cover", "number", default: .number(0.1)),
-                                        .init("subtoken", "string", default: .string("first"))],
+        NativeFunction("dvsft_labels", [.init("grid", .grid), .init("boxes", wordBoxes), .init("tokenizer", .tokenizer),
+                                        .init("rule", .choice(LabelRule.allCases.map(\.rawValue)), default: .string("max_overlap")), .init("min_cover", .number, default: .number(0.1)),
+                                        .init("subtoken", .choice(SubtokenMode.allCases.map(\.rawValue)), default: .string("first"))],
                        returns: "record",
                        help: "DV-SFT labels: one token id per visual token (-100 where no word qualifies). rule \"max_overlap\" (the word covering most of the token, if it covers at least min_cover of it) or \"center\" (the word containing the token's center); subtoken \"first\" (a word's first sub-token) or \"span\" (the box split among sub-tokens by character extent). Returns {ids, words, coverage: {fraction, labelled, unlabelled_words, tokens_per_word, per_token}}.") { a in
             let g = try a.grid(0), t = try a.object(2, as: TokenizerValue.self, "tokenizer")
             let boxes = try boxes(a, 1)
-            guard let rule = LabelRule(rawValue: try a.string(3)) else { throw NativeError("dvsft_labels: rule must be \"max_overlap\" or \"center\", got \(a[3].repr)") }
-            guard let mode = SubtokenMode(rawValue: try a.string(5)) else { throw NativeError("dvsft_labels: subtoken must be \"first\" or \"span\", got \(a[5].repr)") }
+            let rule = try a.choice(3, as: LabelRule.self), mode = try a.choice(5, as: SubtokenMode.self)
             let minCover = try a.number(4)
             let labels = try tensorOp { () throws(TensorError) in
                 try DVSFTLabeler.label(grid: g.grid, boxes: boxes, encoder: t.tokenizer, rule: rule, minCover: minCover, subtoken: mode)
@@ -75,7 +77,7 @@ enum LabelLibrary {
                 ("coverage", .record(coverage)),
             ]))
         },
-        NativeFunction("label_agreement", [.init("a", "record|list"), .init("b", "record|list")], returns: "number",
+        NativeFunction("label_agreement", [.init("a", .oneOf([.record, .list])), .init("b", .oneOf([.record, .list]))], returns: "number",
                        help: "The fraction of visual tokens whose labels agree (-100 with -100 agrees): e.g. labels from OCR boxes vs from drawn boxes.") { a in
             let x = try labelIDs(a[0], "label_agreement"), y = try labelIDs(a[1], "label_agreement")
             return .number(try tensorOp { () throws(TensorError) in try labelAgreement(x, y) })

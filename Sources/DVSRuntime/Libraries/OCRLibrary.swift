@@ -6,19 +6,16 @@ import DVSVision
 enum OCRLibrary {
     static func options(_ a: Arguments, from i: Int) throws(NativeError) -> (String, OCRLevel, Int) {
         let lang = try a.string(i)
-        guard let level = OCRLevel(rawValue: try a.string(i + 1)) else {
-            throw NativeError("\(a.function.name): level must be \"word\" or \"line\", got \(a[i + 1].repr)")
-        }
-        return (lang, level, try a.int(i + 2))
+        return (lang, try a.choice(i + 1, as: OCRLevel.self), try a.int(i + 2))
     }
 
     static let parameters: [NativeFunction.Parameter] = [
-        .init("lang", "string", default: .string("eng")), .init("level", "string", default: .string("word")),
-        .init("psm", "number", default: .number(Double(OCREngine.defaultPSM))),
+        .init("lang", .string, default: .string("eng")), .init("level", .choice(OCRLevel.allCases.map(\.rawValue)), default: .string("word")),
+        .init("psm", .number, default: .number(Double(OCREngine.defaultPSM))),
     ]
 
     static let functions: [NativeFunction] = [
-        NativeFunction("ocr", [.init("img", "image")] + parameters, returns: "list",
+        NativeFunction("ocr", [.init("img", .image)] + parameters, returns: "list",
                        help: "Word (or line) boxes with text and confidence (0–100) read by Tesseract. Gray images are ink 1 on 0 (as text_page draws them; invert() dark-on-light scans); psm 6 reads one block (drawn pages), 3 analyses the layout (real documents). Language data: $DVS_TESSDATA, $TESSDATA_PREFIX, or the system tessdata folders.") { a in
             let img = try a.image(0)
             let (lang, level, psm) = try options(a, from: 1)
@@ -27,7 +24,7 @@ enum OCRLibrary {
             }
             return .list(boxes.map(BoxValue.wrap))
         },
-        NativeFunction("ocr_all", [.init("images", "list")] + parameters, returns: "list",
+        NativeFunction("ocr_all", [.init("images", .list)] + parameters, returns: "list",
                        help: "ocr over many images in parallel (one Tesseract engine per core, reused across calls); results in input order.") { a in
             let imgs = try ImageLibrary.images(a, 0)
             let (lang, level, psm) = try options(a, from: 1)

@@ -3,7 +3,7 @@ import DVSTensor
 
 /// Optimizer methods: natives whose first parameter is the optimizer (`opt.step()`).
 enum OptimizerMethods {
-    private static let receiver = NativeFunction.Parameter("opt", "optimizer")
+    private static let receiver = NativeFunction.Parameter("opt", .optimizer)
 
     private static func optimizer(_ a: Arguments) throws(NativeError) -> Optimizer {
         try a.object(0, as: OptimizerValue.self, "optimizer").optimizer
@@ -23,7 +23,7 @@ enum OptimizerMethods {
             let opt = try optimizer(a)
             return .record(RecordObject(try tensorOp { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
         },
-        NativeFunction("load_state", [receiver, .init("state", "record")], returns: "nil",
+        NativeFunction("load_state", [receiver, .init("state", .record)], returns: "nil",
                        help: "Restores state saved by state(), so training resumes exactly.") { a in
             let opt = try optimizer(a)
             var entries: [(String, Tensor)] = []

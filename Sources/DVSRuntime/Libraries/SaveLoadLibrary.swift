@@ -6,7 +6,7 @@ import Foundation
 /// (a record of tensors → `.safetensors`; graphs and images add their own formats).
 enum SaveLoadLibrary {
     static let functions: [NativeFunction] = [
-        NativeFunction("save", [.init("value", "record|tensor|graph"), .init("path", "string")], returns: "nil",
+        NativeFunction("save", [.init("value"), .init("path", .string)], returns: "nil",
                        help: "Writes a value to a file, atomically (temporary file, then rename). A record of tensors (nested records allowed: names join with '.') → .safetensors, loadable by Python's safetensors; a graph → .svg, .png or .dot.") { a in
             let path = try a.string(1)
             if let saver = savers.first(where: { $0.accepts(a[0]) }) {
@@ -15,7 +15,7 @@ enum SaveLoadLibrary {
             }
             throw NativeError("save: cannot save a \(a[0].typeName) (expected a record of tensors\(savers.count > 1 ? ", " + savers.dropFirst().map(\.what).joined(separator: ", ") : ""))")
         },
-        NativeFunction("load", [.init("path", "string"), .init("nested", "bool", default: .bool(true))], returns: "record",
+        NativeFunction("load", [.init("path", .string), .init("nested", .bool, default: .bool(true))], returns: "record",
                        help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save; numeric parts such as layers.0.w become fields named \"0\", not lists). Names that cannot nest (\"a\" next to \"a.b\", or an empty part as in \"\", \"a..b\", \".a\") are an error: nested: false keeps every name flat, as written (an empty name is the field \"\"). String metadata is the field __metadata__. The header is validated before any memory is allocated.") { a in
             let path = try a.string(0)
             guard path.hasSuffix(".safetensors") else {

@@ -7,9 +7,9 @@ extension Arguments {
         if case .object(let o as TensorValue) = self[i] { return o.tensor }
         switch self[i] {
         case .number, .bool, .list, .range:
-            return try TensorConversion.tensor(from: self[i], "argument '\(function.parameters[i].name)' to '\(function.name)'")
+            return try TensorConversion.tensor(from: self[i], "\(function.name): argument '\(function.parameters[i].name)'")
         default:
-            throw bad(i, "tensor")
+            throw bad(i, .tensor)
         }
     }
 
@@ -20,7 +20,7 @@ extension Arguments {
 
     /// A shape given as a list (`[2, 3]`) or a number.
     func shape(_ i: Int) throws(NativeError) -> [Int] {
-        try TensorConversion.shape(self[i], "argument '\(function.parameters[i].name)' to '\(function.name)'")
+        try TensorConversion.shape(self[i], "\(function.name): argument '\(function.parameters[i].name)'")
     }
 
     /// A list of tensors.
@@ -28,7 +28,7 @@ extension Arguments {
         var out: [Tensor] = []
         for (k, item) in try list(i).items.enumerated() {
             guard case .object(let o as TensorValue) = item else {
-                throw NativeError("bad argument '\(function.parameters[i].name)' to '\(function.name)': item \(k) is \(item.typeName), not a tensor")
+                throw NativeError("\(function.name): argument '\(function.parameters[i].name)' must be a list of tensors, got a list whose item \(k) is \(item.typeName)")
             }
             out.append(o.tensor)
         }

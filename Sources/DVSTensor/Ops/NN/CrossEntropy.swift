@@ -8,7 +8,7 @@ import Foundation
 
 extension Tensor {
     /// How a per-position loss is reduced to the returned value.
-    public enum Reduction: String, Sendable {
+    public enum Reduction: String, Sendable, CaseIterable {
         /// The (weighted) mean over the positions that are not ignored; 0 when there are none.
         case mean
         /// The (weighted) sum over all positions.
