@@ -4,6 +4,26 @@ import Foundation
 /// Printing, types and conversions, assertions, help, and the session's
 /// script arguments and environment.
 enum CoreLibrary {
+    /// Argument 0 of int/float as a number: numbers as they are, bools as 1
+    /// and 0, strings in decimal (with exponent), inf or nan, spaces around allowed.
+    private static func number(_ a: Arguments) throws(NativeError) -> Double {
+        switch a[0] {
+        case .number(let n): return n
+        case .bool(let b): return b ? 1 : 0
+        case .string(let s):
+            let t = s.trimmingCharacters(in: .whitespaces)
+            switch t.lowercased() {
+            case "inf", "+inf", "infinity", "+infinity": return .infinity
+            case "-inf", "-infinity": return -.infinity
+            case "nan": return .nan
+            default:
+                if !t.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }), let d = Double(t) { return d }
+                throw NativeError("\(a.function.name): cannot convert \(a[0].repr) to a number")
+            }
+        default: throw a.unexpected(0)
+        }
+    }
+
     static let functions: [NativeFunction] = [
         NativeFunction("print", [.init("sep", .string, default: .string(" "), namedOnly: true),
                                  .init("end", .string, default: .string("\n"), namedOnly: true)],
@@ -51,35 +71,14 @@ enum CoreLibrary {
             .string(a[0].repr)
         },
         NativeFunction("int", [.init("x", .oneOf([.string, .number, .bool]))], returns: "number",
-                       help: "A whole number, truncating toward zero as Python does: int(2.7) == 2, int(-2.7) == -2, int(\"42\") == 42, int(true) == 1. (num converts without truncating.)") { a in
-            var x: Double
-            switch a[0] {
-            case .number(let n): x = n
-            case .bool(let b): x = b ? 1 : 0
-            case .string(let s):
-                guard let n = Double(s.trimmingCharacters(in: .whitespaces)) else { throw NativeError("int: cannot convert \(a[0].repr) to a number") }
-                x = n
-            default: throw a.unexpected(0)
-            }
+                       help: "A whole number, truncating toward zero as Python does: int(2.7) == 2, int(-2.7) == -2, int(\"42\") == 42, int(true) == 1. (float converts without truncating.)") { a in
+            let x = try number(a)
             guard x.isFinite else { throw NativeError("int: \(formatNumber(x)) has no whole-number value") }
-            x.round(.towardZero)
-            return .number(x)
+            return .number(x.rounded(.towardZero))
         },
-        NativeFunction("num", [.init("x", .oneOf([.string, .number, .bool]))], returns: "number",
-                       help: "Converts to a number: \"3.5\" → 3.5, true → 1. A string that is not a number is an error.") { a in
-            switch a[0] {
-            case .number: return a[0]
-            case .bool(let b): return .number(b ? 1 : 0)
-            case .string(let s):
-                let t = s.trimmingCharacters(in: .whitespaces)
-                let lowered = t.lowercased()
-                if lowered == "inf" || lowered == "+inf" { return .number(.infinity) }
-                if lowered == "-inf" { return .number(-.infinity) }
-                if lowered == "nan" { return .number(.nan) }
-                if let d = Double(t), !t.isEmpty, !t.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }) { return .number(d) }
-                throw NativeError("cannot convert \(a[0].repr) to a number")
-            default: throw a.unexpected(0)
-            }
+        NativeFunction("float", [.init("x", .oneOf([.string, .number, .bool]))], returns: "number",
+                       help: "Converts to a number, as Python's float: \"3.5\" → 3.5, \"1e-3\" → 0.001, \"inf\", \"nan\", true → 1. A string that is not a decimal number is an error.") { a in
+            .number(try number(a))
         },
         NativeFunction("assert", [.init("condition", .bool), .init("message", .string, default: .string("assertion failed"))], returns: "nil",
                        help: "Stops with an error carrying `message` unless `condition` is true.") { a in

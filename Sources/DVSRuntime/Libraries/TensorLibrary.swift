@@ -51,10 +51,9 @@ enum TensorLibrary {
             }
             return try TensorValue.result { () throws(TensorError) in try Tensor.generated(count: r.count) { Float(r.element($0)) } }
         },
-        NativeFunction("linspace", [.init("start", .number), .init("stop", .number), .init("count", .whole)], returns: "tensor",
+        NativeFunction("linspace", [.init("start", .number), .init("stop", .number), .init("count", .whole(in: 0...Shape.maxElements))], returns: "tensor",
                        help: "`count` evenly spaced values from start to stop, both included.") { a in
             let s = try a.number(0), e = try a.number(1), n = try a.int(2)
-            guard n >= 0, n <= Shape.maxElements else { throw NativeError("linspace: count must be between 0 and \(Shape.maxElements), got \(n)") }
             return try TensorValue.result { () throws(TensorError) in
                 try Tensor.generated(count: n) { i in Float(n == 1 ? s : s + (e - s) * Double(i) / Double(n - 1)) }
             }
