@@ -17,8 +17,9 @@ let package = Package(
         .systemLibrary(name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
-        .systemLibrary(name: "CTesseract", path: "Sources/CTesseract"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        // Tesseract's C API, opened with dlopen on first use (see its header).
+        .target(name: "CTesseract", linkerSettings: [.linkedLibrary("dl")]),
         // POSIX file reading and writing shared by every layer (no DVS types).
         .target(name: "DVSFiles"),
         // Allocations that fail with an error instead of aborting (no DVS types).

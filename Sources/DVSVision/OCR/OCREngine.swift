@@ -69,12 +69,12 @@ public final class OCREngine {
     /// when the data is missing.
     public init(language: String = "eng", tessdata: String? = nil) throws(TensorError) {
         let path = try OCREngine.findTessdata(language: language, tessdata: tessdata)
-        OCRSetup.prepareProcess()
-        guard let api = TessBaseAPICreate() else { throw TensorError("OCR: could not create a Tesseract handle") }
+        try OCRSetup.prepareProcess()
+        guard let api = dvs_TessBaseAPICreate() else { throw TensorError("OCR: could not create a Tesseract handle") }
         // Serialised: Init touches process-wide Tesseract parameters.
-        let rc = OCRSetup.lock.withLock { TessBaseAPIInit3(api, path, language) }
+        let rc = OCRSetup.lock.withLock { dvs_TessBaseAPIInit3(api, path, language) }
         guard rc == 0 else {
-            TessBaseAPIDelete(api)
+            dvs_TessBaseAPIDelete(api)
             throw TensorError("OCR: Tesseract could not load language '\(language)' from \(path) (is \(language).traineddata a valid Tesseract 4/5 file?)")
         }
         self.handle = api
@@ -83,8 +83,8 @@ public final class OCREngine {
     }
 
     deinit {
-        TessBaseAPIEnd(handle)
-        TessBaseAPIDelete(handle)
+        dvs_TessBaseAPIEnd(handle)
+        dvs_TessBaseAPIDelete(handle)
     }
 
     // MARK: language data
@@ -147,44 +147,44 @@ public final class OCREngine {
         }
         let gray = OCREngine.gray8(image)
         OCRSetup.serialOpenMPOnThisThread()
-        TessBaseAPISetPageSegMode(handle, TessPageSegMode(rawValue: UInt32(psm)))
+        dvs_TessBaseAPISetPageSegMode(handle, TessPageSegMode(rawValue: UInt32(psm)))
         gray.withUnsafeBufferPointer { buf in
-            TessBaseAPISetImage(handle, buf.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
+            dvs_TessBaseAPISetImage(handle, buf.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
         }
-        TessBaseAPISetSourceResolution(handle, OCREngine.resolution)
-        defer { TessBaseAPIClear(handle) }
+        dvs_TessBaseAPISetSourceResolution(handle, OCREngine.resolution)
+        defer { dvs_TessBaseAPIClear(handle) }
         // Tesseract asks the monitor's cancel function between words; `stop`
         // answers (Ctrl-C through `Cancellation`), and a cancelled page is dropped.
-        guard let monitor = TessMonitorCreate() else { throw TensorError("OCR: could not create a Tesseract monitor") }
-        defer { TessMonitorDelete(monitor) }
-        TessMonitorSetCancelFunc(monitor) { this, _ in
+        guard let monitor = dvs_TessMonitorCreate() else { throw TensorError("OCR: could not create a Tesseract monitor") }
+        defer { dvs_TessMonitorDelete(monitor) }
+        dvs_TessMonitorSetCancelFunc(monitor) { this, _ in
             guard let this else { return false }
             return Unmanaged<OCRStop>.fromOpaque(this).takeUnretainedValue().isRaised
         }
         let status = withExtendedLifetime(stop) {
-            TessMonitorSetCancelThis(monitor, Unmanaged.passUnretained(stop).toOpaque())
-            return TessBaseAPIRecognize(handle, monitor)
+            dvs_TessMonitorSetCancelThis(monitor, Unmanaged.passUnretained(stop).toOpaque())
+            return dvs_TessBaseAPIRecognize(handle, monitor)
         }
         if stop.isRaised { throw TensorError.interrupted }
         guard status == 0 else {
             throw TensorError("OCR: Tesseract failed to recognise a \(image.width)×\(image.height) page")
         }
-        guard let it = TessBaseAPIGetIterator(handle) else { return [] }  // nothing found
-        defer { TessResultIteratorDelete(it) }
+        guard let it = dvs_TessBaseAPIGetIterator(handle) else { return [] }  // nothing found
+        defer { dvs_TessResultIteratorDelete(it) }
         let ril = level == .word ? RIL_WORD : RIL_TEXTLINE
-        let page = TessResultIteratorGetPageIterator(it)  // the same object as `it`: not deleted separately
+        let page = dvs_TessResultIteratorGetPageIterator(it)  // the same object as `it`: not deleted separately
         var boxes: [Box] = []
         repeat {
-            guard let cText = TessResultIteratorGetUTF8Text(it, ril) else { continue }
+            guard let cText = dvs_TessResultIteratorGetUTF8Text(it, ril) else { continue }
             let text = String(cString: cText).trimmingCharacters(in: .whitespacesAndNewlines)
-            TessDeleteText(cText)
+            dvs_TessDeleteText(cText)
             if text.isEmpty { continue }
             var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
-            guard TessPageIteratorBoundingBox(page, ril, &l, &t, &r, &b) != 0 else { continue }
-            let conf = Double(TessResultIteratorConfidence(it, ril))
+            guard dvs_TessPageIteratorBoundingBox(page, ril, &l, &t, &r, &b) != 0 else { continue }
+            let conf = Double(dvs_TessResultIteratorConfidence(it, ril))
             boxes.append(Box(x: Double(l), y: Double(t), w: Double(r - l), h: Double(b - t), text: text,
                              confidence: Swift.min(100, Swift.max(0, conf)), level: level.rawValue))
-        } while TessResultIteratorNext(it, ril) != 0
+        } while dvs_TessResultIteratorNext(it, ril) != 0
         return boxes
     }
 
@@ -253,23 +253,27 @@ enum OCRSetup {
     nonisolated(unsafe) private static var prepared = false
 
     /// Once per process, before the first Tesseract handle: ask OpenMP for one
-    /// thread via the environment and send Tesseract's debug chatter to /dev/null.
-    ///
-    /// Caveat: libgomp reads `OMP_THREAD_LIMIT` when it is loaded, and it is
-    /// loaded with libtesseract at process start, so this `setenv` only reaches
-    /// child processes and late loads. What actually keeps recognition
-    /// single-threaded is `serialOpenMPOnThisThread()`. A value the user already
-    /// set is kept.
-    static func prepareProcess() {
+    /// thread via the environment, load libtesseract (CTesseract opens it on
+    /// first use, which also loads libgomp, after the `setenv`, so libgomp
+    /// reads it; `serialOpenMPOnThisThread()` covers a limit the user set
+    /// otherwise, which is kept) and send Tesseract's debug chatter to /dev/null.
+    static func prepareProcess() throws(TensorError) {
+        var reason = [CChar](repeating: 0, count: 512)
+        let opened: Bool = lock.withLock {
+            if !prepared { setenv("OMP_THREAD_LIMIT", "1", 0) }
+            return dvs_tesseract_open(&reason, reason.count)
+        }
+        guard opened else {
+            throw TensorError("OCR: \(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)); install Tesseract 5 (Debian: libtesseract5)")
+        }
         lock.withLock {
             guard !prepared else { return }
             prepared = true
-            setenv("OMP_THREAD_LIMIT", "1", 0)
             // `debug_file` is a global Tesseract parameter (tprintf's target):
             // set it once, before any recognition reads it.
-            if let api = TessBaseAPICreate() {
-                _ = TessBaseAPISetVariable(api, "debug_file", "/dev/null")
-                TessBaseAPIDelete(api)
+            if let api = dvs_TessBaseAPICreate() {
+                _ = dvs_TessBaseAPISetVariable(api, "debug_file", "/dev/null")
+                dvs_TessBaseAPIDelete(api)
             }
         }
     }

@@ -1,0 +1,69 @@
+// Opens libtesseract on first use (global scope, so libgomp's OpenMP controls
+// stay reachable by dlsym(RTLD_DEFAULT, …)) and forwards each dvs_Tess* call to it
+// (see include/CTesseract.h for why).
+#include "CTesseract.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+
+// Each function DVS calls: X(return type, name, (parameters), (arguments)).
+#define DVS_TESSERACT_FUNCTIONS(X) \
+    X(TessBaseAPI *, TessBaseAPICreate, (void), ()) \
+    X(void, TessBaseAPIDelete, (TessBaseAPI *handle), (handle)) \
+    X(int, TessBaseAPIInit3, (TessBaseAPI *handle, const char *datapath, const char *language), (handle, datapath, language)) \
+    X(BOOL, TessBaseAPISetVariable, (TessBaseAPI *handle, const char *name, const char *value), (handle, name, value)) \
+    X(void, TessBaseAPISetPageSegMode, (TessBaseAPI *handle, TessPageSegMode mode), (handle, mode)) \
+    X(void, TessBaseAPISetImage, (TessBaseAPI *handle, const unsigned char *imagedata, int width, int height, \
+                                  int bytes_per_pixel, int bytes_per_line), \
+      (handle, imagedata, width, height, bytes_per_pixel, bytes_per_line)) \
+    X(void, TessBaseAPISetSourceResolution, (TessBaseAPI *handle, int ppi), (handle, ppi)) \
+    X(int, TessBaseAPIRecognize, (TessBaseAPI *handle, ETEXT_DESC *monitor), (handle, monitor)) \
+    X(TessResultIterator *, TessBaseAPIGetIterator, (TessBaseAPI *handle), (handle)) \
+    X(void, TessBaseAPIClear, (TessBaseAPI *handle), (handle)) \
+    X(void, TessBaseAPIEnd, (TessBaseAPI *handle), (handle)) \
+    X(void, TessDeleteText, (const char *text), (text)) \
+    X(BOOL, TessPageIteratorBoundingBox, (const TessPageIterator *handle, TessPageIteratorLevel level, \
+                                          int *left, int *top, int *right, int *bottom), \
+      (handle, level, left, top, right, bottom)) \
+    X(void, TessResultIteratorDelete, (TessResultIterator *handle), (handle)) \
+    X(TessPageIterator *, TessResultIteratorGetPageIterator, (TessResultIterator *handle), (handle)) \
+    X(BOOL, TessResultIteratorNext, (TessResultIterator *handle, TessPageIteratorLevel level), (handle, level)) \
+    X(char *, TessResultIteratorGetUTF8Text, (const TessResultIterator *handle, TessPageIteratorLevel level), (handle, level)) \
+    X(float, TessResultIteratorConfidence, (const TessResultIterator *handle, TessPageIteratorLevel level), (handle, level)) \
+    X(ETEXT_DESC *, TessMonitorCreate, (void), ()) \
+    X(void, TessMonitorDelete, (ETEXT_DESC *monitor), (monitor)) \
+    X(void, TessMonitorSetCancelFunc, (ETEXT_DESC *monitor, TessCancelFunc cancelFunc), (monitor, cancelFunc)) \
+    X(void, TessMonitorSetCancelThis, (ETEXT_DESC *monitor, void *cancelThis), (monitor, cancelThis))
+
+#define DVS_POINTER(ret, name, params, args) static ret(*p_##name) params;
+DVS_TESSERACT_FUNCTIONS(DVS_POINTER)
+
+#define DVS_FORWARD(ret, name, params, args) ret dvs_##name params { return p_##name args; }
+DVS_TESSERACT_FUNCTIONS(DVS_FORWARD)
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static char failure[512];  // empty when the library and every function were found
+
+static void open_library(void) {
+    // The soname of Tesseract 5 (Debian 12's libtesseract5), then the dev link.
+    void *library = dlopen("libtesseract.so.5", RTLD_NOW | RTLD_GLOBAL);
+    if (!library) library = dlopen("libtesseract.so", RTLD_NOW | RTLD_GLOBAL);
+    if (!library) {
+        snprintf(failure, sizeof failure, "cannot load libtesseract.so.5 (%s)", dlerror());
+        return;
+    }
+#define DVS_RESOLVE(ret, name, params, args)                                                   \
+    *(void **)&p_##name = dlsym(library, #name);                                              \
+    if (!p_##name) {                                                                           \
+        snprintf(failure, sizeof failure, "libtesseract has no function %s", #name);          \
+        return;                                                                                \
+    }
+    DVS_TESSERACT_FUNCTIONS(DVS_RESOLVE)
+}
+
+bool dvs_tesseract_open(char *error, size_t size) {
+    pthread_once(&once, open_library);
+    if (failure[0] == 0) return true;
+    snprintf(error, size, "%s", failure);
+    return false;
+}
