@@ -74,8 +74,11 @@ public final class HFTokenizer: TextTokenizer {
         var out = TokenEncoding()
         out.ids.reserveCapacity(original.count / 3)
         out.offsets.reserveCapacity(original.count / 3)
+        // The text each added token matched (with any stripped spaces), by position: trim_offsets reads it.
+        var matched: [Int: String] = [:]
         for (range, token) in rawMatcher.split(original) where !range.isEmpty {
             if let token {
+                matched[out.ids.count] = String(scalars: original[range])
                 out.ids.append(token.id)
                 out.offsets.append(range)
                 continue
@@ -85,6 +88,7 @@ public final class HFTokenizer: TextTokenizer {
             let parts = normalizedMatcher.isEmpty ? [(0..<segment.count, nil)] : normalizedMatcher.split(segment.scalars)
             for (r, token) in parts where !r.isEmpty {
                 if let token {
+                    matched[out.ids.count] = String(scalars: segment.scalars[r])
                     out.ids.append(token.id)
                     out.offsets.append(segment.originalRange(r))
                     continue
@@ -95,7 +99,7 @@ public final class HFTokenizer: TextTokenizer {
                 }
             }
         }
-        if let addPrefixSpace = trimOffsets { trim(&out, addPrefixSpace: addPrefixSpace) }
+        if let addPrefixSpace = trimOffsets { trim(&out, matched: matched, addPrefixSpace: addPrefixSpace) }
         return out
     }
 
@@ -133,12 +137,13 @@ public final class HFTokenizer: TextTokenizer {
     }
 
     /// ByteLevel's `trim_offsets`: offsets lose the spaces (`Ġ` or whitespace)
-    /// at the ends of their tokens, except the one prefix space of the first token.
-    private func trim(_ e: inout TokenEncoding, addPrefixSpace: Bool) {
+    /// at the ends of their tokens (for added tokens, of the text they matched),
+    /// except the one prefix space of the first token.
+    private func trim(_ e: inout TokenEncoding, matched: [Int: String], addPrefixSpace: Bool) {
         let space = ByteLevelAlphabet.characters[0x20]
         func isSpace(_ c: Unicode.Scalar) -> Bool { c == space || c.properties.isWhitespace }
         for i in e.ids.indices {
-            guard let text = token(e.ids[i]) else { continue }
+            guard let text = matched[i] ?? token(e.ids[i]) else { continue }
             let scalars = Array(text.unicodeScalars)
             var leading = scalars.prefix(while: isSpace).count
             let trailing = scalars.reversed().prefix(while: isSpace).count
