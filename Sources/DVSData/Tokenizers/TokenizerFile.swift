@@ -60,13 +60,23 @@ public enum TokenizerFile {
         let trimOffsets = try root.optional("post_processor").flatMap { v throws(TokenizerError) in try parsePostProcessor(v) }
         guard let modelJSON = root.optional("model") else { throw TokenizerError("no 'model'") }
         let (model, kind, unknown) = try parseModel(modelJSON)
+        // Ids as `tokenizers` assigns them when it reads the file (the file's
+        // ids are not used): a token the model or an earlier added token has
+        // keeps that id, a new one takes the next id from the model's size on.
         var added: [AddedToken] = []
         if let list = root.optional("added_tokens") {
             guard case .array(let items) = list else { throw TokenizerError("'added_tokens' must be a list, got \(list.kindDescription)") }
+            var nextID = model.vocabulary.ids.count
             for item in items {
                 let o = try JSONObject(item, "an added token")
+                let content = try o.string("content")
+                if content.isEmpty { continue }
+                let known = added.lastIndex { $0.content == content }
+                let id = known.map { added[$0].id } ?? model.id(of: content) ?? nextID
+                if known == nil && model.id(of: content) == nil { nextID += 1 }
+                if let known { added.remove(at: known) }
                 added.append(AddedToken(
-                    id: try o.int("id"), content: try o.string("content"), special: try o.bool("special", default: false),
+                    id: id, content: content, special: try o.bool("special", default: false),
                     singleWord: try o.bool("single_word", default: false), lstrip: try o.bool("lstrip", default: false),
                     rstrip: try o.bool("rstrip", default: false), normalized: try o.bool("normalized", default: true)))
             }
