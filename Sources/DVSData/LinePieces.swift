@@ -27,7 +27,7 @@ extension TextTokenizer {
         var w = 0
         for (id, r) in zip(encoding.ids, encoding.offsets) {
             // The token's characters without its leading and trailing spaces.
-            var a = r.lowerBound, b = r.upperBound
+            var a = Swift.max(0, r.lowerBound), b = Swift.min(r.upperBound, isSpace.count)
             while a < b && isSpace[a] { a += 1 }
             while b > a && isSpace[b - 1] { b -= 1 }
             guard a < b else { continue }

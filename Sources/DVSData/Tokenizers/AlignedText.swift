@@ -68,10 +68,13 @@ struct AlignedText {
         var consumed = removedFirst
         for (scalar, change) in outputs {
             let source: Range<Int>
-            if change > 0 {
-                source = consumed > 0 ? origin(consumed - 1) : origin(0).lowerBound..<origin(0).lowerBound
+            if count == 0 {
+                source = base..<base
+            } else if change > 0 {
+                source = consumed > 0 ? origin(Swift.min(consumed, count) - 1) : origin(0).lowerBound..<origin(0).lowerBound
             } else {
-                source = consumed < count ? origin(consumed) : (count > 0 ? origin(count - 1).upperBound : base)..<(count > 0 ? origin(count - 1).upperBound : base)
+                let end = origin(count - 1).upperBound
+                source = consumed < count ? origin(consumed) : end..<end
                 consumed += 1 - change
             }
             newScalars.append(scalar)

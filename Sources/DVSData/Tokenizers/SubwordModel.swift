@@ -32,6 +32,8 @@ extension String {
 /// A vocabulary from `tokenizer.json` or `vocab.txt`: token → id, and the
 /// tokens by id.
 struct Vocabulary: Sendable {
+    /// Ids must be below this (the largest real vocabularies hold a few hundred thousand tokens).
+    static let idLimit = 1 << 24
     let ids: [String: Int32]
     let tokens: [String?]
 
@@ -40,7 +42,9 @@ struct Vocabulary: Sendable {
         ids.reserveCapacity(pairs.count)
         var tokens: [String?] = []
         for (token, id) in pairs {
-            guard id >= 0, id < Int(Int32.max) else { throw TokenizerError("the id \(id) of the token \"\(token)\" is out of range") }
+            guard id >= 0, id < Vocabulary.idLimit else {
+                throw TokenizerError("the id \(id) of the token \"\(token)\" is out of range (0..<\(Vocabulary.idLimit))")
+            }
             if id >= tokens.count { tokens.append(contentsOf: repeatElement(nil, count: id + 1 - tokens.count)) }
             ids[token] = Int32(id)
             tokens[id] = token

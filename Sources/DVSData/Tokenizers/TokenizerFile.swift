@@ -10,7 +10,7 @@ public enum TokenizerFile {
     /// vocabulary (one token per line), anything else `tokenizer.json`.
     public static func load(_ path: String, lowercase: Bool = true) throws(TokenizerError) -> HFTokenizer {
         let bytes: [UInt8]
-        do { bytes = try ReadFile.bytes(path) } catch { throw TokenizerError("tokenizer: cannot read \(path): \(error)") }
+        do { bytes = try ReadFile.bytes(path) } catch { throw TokenizerError("tokenizer: \(error)") }
         if path.hasSuffix(".txt") { return try wordPieceVocabulary(bytes, path: path, lowercase: lowercase) }
         if let bad = JSONParser.firstInvalidUTF8Offset(bytes) { throw TokenizerError("\(path): invalid UTF-8 at byte \(bad)") }
         let json: JSONValue
@@ -197,6 +197,7 @@ public enum TokenizerFile {
     static func parseModel(_ v: JSONValue) throws(TokenizerError) -> (any SubwordModel, String, String?) {
         let o = try JSONObject(v, "the model")
         let type = try o.optionalString("type") ?? (o.optional("merges") != nil ? "BPE" : o.optional("max_input_chars_per_word") != nil ? "WordPiece" : "WordLevel")
+        guard ["BPE", "WordPiece", "WordLevel"].contains(type) else { throw unsupported("model", type) }
         let vocabulary = try parseVocabulary(o)
         let unknown = try o.optionalString("unk_token")
         switch type {

@@ -36,7 +36,7 @@ enum TokenizerLibrary {
             if case .list = a[0] {
                 return try wordTokenizer(try strings(a, 0), specials: WordTokenizer.defaultSpecials, unknown: "[UNK]")
             }
-            let path = try a.string(0)
+            guard case .string(let path) = a[0] else { throw a.bad(0, "a file path (string) or a list of words") }
             do {
                 return .object(TokenizerValue(try TokenizerFile.load(path, lowercase: try a.bool(1))))
             } catch let e as NativeError {
