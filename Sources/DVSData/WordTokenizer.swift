@@ -4,7 +4,7 @@ import DVSVision
 /// (`[PAD] [UNK] [BOS] [SEP] [EOS]` by default, in that order), then the
 /// vocabulary in the order given (duplicates ignored). Unknown words map to
 /// `[UNK]`. Text is split on whitespace; matching is exact (case-sensitive).
-public struct WordTokenizer: WordPieceEncoder, Sendable {
+public struct WordTokenizer: TextTokenizer {
     public static let defaultSpecials = ["[PAD]", "[UNK]", "[BOS]", "[SEP]", "[EOS]"]
 
     public let vocabulary: [String]
@@ -39,9 +39,37 @@ public struct WordTokenizer: WordPieceEncoder, Sendable {
     /// The id of a token (special or word), or nil when unknown.
     public func id(of token: String) -> Int? { ids[token] }
 
-    /// Ids of the whitespace-separated words of `text`.
-    public func encode(_ text: String) -> [Int] {
-        text.split(whereSeparator: \.isWhitespace).map { ids[String($0)] ?? unknownID }
+    /// Ids of the whitespace-separated words of `text`, with their scalar ranges.
+    public func encode(_ text: String) -> TokenEncoding {
+        var out = TokenEncoding()
+        var word = String.UnicodeScalarView(), start = 0
+        func flush(_ end: Int) {
+            guard !word.isEmpty else { return }
+            out.ids.append(ids[String(word)] ?? unknownID)
+            out.offsets.append(start..<end)
+            word = String.UnicodeScalarView()
+        }
+        for (i, s) in text.unicodeScalars.enumerated() {
+            if s.properties.isWhitespace {
+                flush(i)
+            } else {
+                if word.isEmpty { start = i }
+                word.append(s)
+            }
+        }
+        flush(text.unicodeScalars.count)
+        return out
+    }
+
+    public var kindDescription: String { "word tokenizer" }
+    public var vocabSize: Int { vocabulary.count }
+    public var idBound: Int { vocabulary.count }
+    public var unknownTokenID: Int? { unknownID }
+    public func token(_ id: Int) -> String? { id >= 0 && id < vocabulary.count ? vocabulary[id] : nil }
+
+    /// The specials: the bracketed tokens at the start of the vocabulary.
+    public var specialTokens: [(token: String, id: Int)] {
+        vocabulary.prefix(specialsCount).enumerated().map { ($1, $0) }
     }
 
     /// Text of ids (joined by spaces); ids outside the vocabulary are an error.
@@ -59,8 +87,8 @@ public struct WordTokenizer: WordPieceEncoder, Sendable {
 
     private var specialsCount: Int { vocabulary.prefix { $0.hasPrefix("[") && $0.hasSuffix("]") }.count }
 
-    /// A word is one piece covering all its characters (unknown words → `[UNK]`).
+    /// A word is one piece covering all its characters (Unicode scalars; unknown words → `[UNK]`).
     public func pieces(of word: String) -> [(id: Int, characters: Range<Int>)] {
-        [(ids[word] ?? unknownID, 0..<word.count)]
+        [(ids[word] ?? unknownID, 0..<word.unicodeScalars.count)]
     }
 }

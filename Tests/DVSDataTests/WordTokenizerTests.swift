@@ -5,7 +5,7 @@ final class WordTokenizerTests: XCTestCase {
     func testEncodeDecodeWithSpecialsAndUnknowns() throws {
         let tok = try WordTokenizer(words: ["the", "cat", "sat", "the"])
         XCTAssertEqual(tok.size, 8, "5 specials + 3 distinct words")
-        XCTAssertEqual(tok.encode("the cat  sat\ton mat"), [5, 6, 7, 1, 1])
+        XCTAssertEqual(tok.encode("the cat  sat\ton mat"), TokenEncoding(ids: [5, 6, 7, 1, 1], offsets: [0..<3, 4..<7, 9..<12, 13..<15, 16..<19]))
         XCTAssertEqual(try tok.decode([2, 5, 6, 4]), "[BOS] the cat [EOS]")
         XCTAssertEqual(try tok.decode([2, 5, 6, 4], skipSpecials: true), "the cat")
         XCTAssertEqual(tok.pieces(of: "cat").map(\.id), [6])

@@ -2,21 +2,25 @@ import DVSData
 import DVSLang
 
 /// A tokenizer as a DVS value: `tok.encode(text)`, `tok.decode(ids)`,
-/// `tok.id("word")`, `tok.size`, `tok.vocab`.
+/// `tok.id("word")`, `tok.token(id)`, `tok.vocab_size`, `tok.specials`.
 final class TokenizerValue: DVSObject {
-    let tokenizer: WordTokenizer
-    init(_ tokenizer: WordTokenizer) { self.tokenizer = tokenizer }
+    let tokenizer: any TextTokenizer
+    init(_ tokenizer: any TextTokenizer) { self.tokenizer = tokenizer }
 
     var typeName: String { "tokenizer" }
-    var summary: String { "<word tokenizer: \(tokenizer.size) tokens>" }
+    var summary: String { "<\(tokenizer.kindDescription): \(tokenizer.vocabSize) tokens>" }
     /// Properties; the methods (`tok.encode(…)`) are the "tokenizer" method table.
-    var memberNames: [String] { ["size", "vocab", "unk"] }
+    /// `vocab` lists the token of every id below the largest ("" where an id has none).
+    var memberNames: [String] { ["size", "vocab_size", "vocab", "unk", "specials", "kind"] }
 
     func member(_ name: String) throws(NativeError) -> Value? {
         switch name {
-        case "size": return .number(Double(tokenizer.size))
-        case "vocab": return .list(tokenizer.vocabulary.map { .string($0) })
-        case "unk": return .number(Double(tokenizer.unknownID))
+        case "size", "vocab_size": return .number(Double(tokenizer.vocabSize))
+        case "vocab":
+            return .list((0..<tokenizer.idBound).map { .string(tokenizer.token($0) ?? "") })
+        case "unk": return tokenizer.unknownTokenID.map { .number(Double($0)) } ?? .null
+        case "specials": return .record(RecordObject(tokenizer.specialTokens.map { ($0.token, .number(Double($0.id))) }))
+        case "kind": return .string(tokenizer.kindDescription)
         default: return nil
         }
     }

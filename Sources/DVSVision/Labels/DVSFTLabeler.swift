@@ -77,12 +77,16 @@ public struct Labels: Equatable, Sendable {
 ///   the right/bottom padding.
 /// - `center`: the first candidate box in reading order containing the token
 ///   region's center (edges: left/top inclusive, right/bottom exclusive).
-/// - `first`: the whole word box carries the id of the word's first piece.
-///   `span`: a word of `n` characters (`String.count`, i.e. grapheme clusters)
-///   whose piece `k` covers characters `a..<b` gets the sub-box
+/// - Words are tokenized in context, a line at a time (`lines(of:)`): the
+///   encoder sees the line's words joined by single spaces, so a BPE tokenizer
+///   gives each word the tokens the model reads there (`WordPieceEncoder.pieces(ofLine:)`).
+/// - `first`: the whole word box carries the id of the word's first piece (a
+///   leading-space token the tokenizer splits off belongs to no word).
+///   `span`: a word of `n` characters (Unicode scalars, the unit of token
+///   offsets) whose piece `k` covers characters `a..<b` gets the sub-box
 ///   `x + w·a/n ..< x + w·b/n` over the full height; pieces with empty ranges get
 ///   empty sub-boxes and label nothing. A word for which the encoder returns no
-///   pieces labels nothing.
+///   pieces labels nothing. A token straddling two words is a piece of both.
 public enum DVSFTLabeler {
     public static let defaultMinCover = 0.1
 
@@ -112,13 +116,21 @@ public enum DVSFTLabeler {
                 throw TensorError("label: word box \(i) (\"\(box.text)\") has a non-finite coordinate: x \(box.x), y \(box.y), w \(box.w), h \(box.h)")
             }
             used.append(i)
-            let pieces = encoder.pieces(of: box.text)
+        }
+        var piecesOfWord: [Int: [(id: Int, characters: Range<Int>)]] = [:]
+        for line in lines(of: used.map { boxes[$0] }) {
+            let words = line.map { used[$0] }
+            for (k, pieces) in encoder.pieces(ofLine: words.map { boxes[$0].text }).enumerated() { piecesOfWord[words[k]] = pieces }
+        }
+        for i in used {
+            let box = boxes[i]
+            let pieces = piecesOfWord[i] ?? []
             guard let firstPiece = pieces.first else { continue }
             switch subtoken {
             case .first:
                 candidates.append(Candidate(box: box, id: firstPiece.id, wordIndex: i))
             case .span:
-                let n = Swift.max(box.text.count, pieces.map(\.characters.upperBound).max() ?? 0)
+                let n = Swift.max(box.text.unicodeScalars.count, pieces.map(\.characters.upperBound).max() ?? 0)
                 for piece in pieces {
                     let a = Swift.min(Swift.max(piece.characters.lowerBound, 0), n)
                     let b = Swift.min(Swift.max(piece.characters.upperBound, a), n)
@@ -177,6 +189,27 @@ public enum DVSFTLabeler {
             tokensPerWord: tokensPerWord,
             unlabelledWordIndices: unlabelled,
             unlabelledWords: unlabelled.map { boxes[$0].text })
+    }
+}
+
+extension DVSFTLabeler {
+    /// Word boxes (in reading order) grouped into lines: a word continues the
+    /// line of the word before it when it starts at or right of that word's
+    /// left edge and its vertical centre lies within that word's rows
+    /// (`y ≤ centre < y + h`). Returns index lists into `words`.
+    public static func lines(of words: [Box]) -> [[Int]] {
+        var out: [[Int]] = []
+        for (i, b) in words.enumerated() {
+            if let last = out.last?.last {
+                let p = words[last], centre = b.y + b.h / 2
+                if b.x >= p.x && centre >= p.y && centre < p.y + Swift.max(p.h, 1) {
+                    out[out.count - 1].append(i)
+                    continue
+                }
+            }
+            out.append([i])
+        }
+        return out
     }
 }
 
