@@ -50,7 +50,7 @@ final class PillowResampleTests: XCTestCase {
         XCTAssertEqual(q.imageTokens, 17 * 23)
         XCTAssertEqual(q.patchLength, 1176)
         let b = q.resizedBox(Box(x: 100, y: 100, w: 50, h: 20, text: "w", level: "word"))
-        for (got, want) in zip([b.x, b.y, b.w, b.h, q.sourceBox(b).x], [100.625, 100 * 476 / 480, 50.3125, 20 * 476 / 480, 100]) {
+        for (got, want) in zip([b.x, b.y, b.w, b.h, q.sourceBox(b).x], [100.625, 100.0 * 476 / 480, 50.3125, 20.0 * 476 / 480, 100.0] as [Double]) {
             XCTAssertEqual(got, want, accuracy: 1e-9)
         }
         XCTAssertEqual(b.text, "w")
