@@ -30,6 +30,10 @@ public struct Qwen2VLGrid: Equatable, Sendable {
         public let mean: [Float] = [0.48145466, 0.4578275, 0.40821073]
         public let std: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
+        /// The largest `maxPixels` accepted: 16384 image tokens, what Qwen2-VL's
+        /// released processor configs allow (a guard against absurd resizes).
+        public static let pixelLimit = 28 * 28 * 16384
+
         public init(minPixels: Int = 56 * 56, maxPixels: Int = 28 * 28 * 1280) {
             self.minPixels = minPixels
             self.maxPixels = maxPixels
@@ -55,8 +59,12 @@ public struct Qwen2VLGrid: Equatable, Sendable {
     public var scaleX: Double { Double(resizedWidth) / Double(sourceWidth) }
     public var scaleY: Double { Double(resizedHeight) / Double(sourceHeight) }
 
-    /// The grid for a source image of this size; errors as `SmartResize`.
+    /// The grid for a source image of this size; errors as `SmartResize`, and
+    /// for `maxPixels` over `Settings.pixelLimit`.
     public init(sourceWidth: Int, sourceHeight: Int, settings: Settings = Settings()) throws(TensorError) {
+        guard settings.maxPixels <= Settings.pixelLimit else {
+            throw TensorError("qwen2vl_grid: max_pixels \(settings.maxPixels) is over \(Settings.pixelLimit) (16384 image tokens of 28×28 pixels, the most Qwen2-VL's processor configs use)")
+        }
         let size = try SmartResize.size(height: sourceHeight, width: sourceWidth, factor: settings.patch * settings.merge,
                                         minPixels: settings.minPixels, maxPixels: settings.maxPixels)
         self.settings = settings
