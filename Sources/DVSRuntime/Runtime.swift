@@ -18,7 +18,7 @@ public enum Runtime {
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),
         ("plot", ChartLibrary.functions),
-        ("vision", ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions),
+        ("vision", ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions + Qwen2VLLibrary.functions),
         ("files", SaveLoadLibrary.functions),
     ]
 

@@ -22,20 +22,22 @@ public struct Image: Equatable, Sendable {
     }
 
     public init(width: Int, height: Int, channels: Int, pixels: [Float]) throws(TensorError) {
-        try Image.validate(width: width, height: height, channels: channels)
-        guard pixels.count == width * height * channels else {
-            throw TensorError("image: \(pixels.count) values do not fill \(width)×\(height)×\(channels)")
-        }
+        try Image.validate(width: width, height: height, channels: channels, values: pixels.count)
         self.width = width
         self.height = height
         self.channels = channels
         self.pixels = pixels
     }
 
-    static func validate(width: Int, height: Int, channels: Int) throws(TensorError) {
+    /// Checks a size and channel count (and, when given, that `values` fill
+    /// them) and that an image of that size can be allocated.
+    static func validate(width: Int, height: Int, channels: Int, values: Int? = nil) throws(TensorError) {
         guard [1, 3, 4].contains(channels) else { throw TensorError("image: channels must be 1, 3 or 4, got \(channels)") }
         guard width > 0, height > 0, width <= maxSide, height <= maxSide else {
             throw TensorError("image: size \(width)×\(height) is outside 1…\(maxSide) pixels per side")
+        }
+        if let values, values != width * height * channels {
+            throw TensorError("image: \(values) values do not fill \(width)×\(height)×\(channels)")
         }
         try ensureAllocatable(bytes: width * height * channels * MemoryLayout<Float>.stride,
                               for: "an image of \(width)×\(height)×\(channels)")

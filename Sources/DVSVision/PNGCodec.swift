@@ -198,9 +198,7 @@ extension Image {
                 for c in 0..<channels {
                     let plane = c * pixelCount
                     for i in 0..<pixelCount {
-                        let v = p[plane + i]
-                        // NaN fails both comparisons and becomes 0.
-                        s[i * channels + c] = v > 0 ? (v < 1 ? UInt8((v * 255).rounded()) : 255) : 0
+                        s[i * channels + c] = ByteImage.quantize(p[plane + i])
                     }
                 }
             }

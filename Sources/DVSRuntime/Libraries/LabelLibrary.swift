@@ -58,7 +58,7 @@ enum LabelLibrary {
                        returns: "record",
                        help: "DV-SFT labels: one token id per visual token (-100 where no word qualifies). rule \"max_overlap\" (the word covering most of the token, if it covers at least min_cover of it) or \"center\" (the word containing the token's center); subtoken \"first\" (a word's first sub-token) or \"span\" (the box split among sub-tokens by character extent). Returns {ids, words, coverage: {fraction, labelled, unlabelled_words, tokens_per_word, per_token}}.") { a in
             let g = try a.grid(0), t = try a.object(2, as: TokenizerValue.self, "tokenizer")
-            let boxes = try boxes(a, 1)
+            let boxes = g.gridBoxes(try boxes(a, 1))
             let rule = try a.choice(3, as: LabelRule.self), mode = try a.choice(5, as: SubtokenMode.self)
             let minCover = try a.number(4)
             let labels = try tensorOp { () throws(TensorError) in

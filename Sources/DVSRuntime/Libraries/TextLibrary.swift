@@ -104,12 +104,13 @@ enum TextLibrary {
                 default: throw NativeError("overlay: labels must be words (or nil), got \(item.typeName)")
                 }
             }
-            let boxes = a.isNil(3) ? [] : try LabelLibrary.boxes(a, 3)
+            let drawing = try g.drawing(on: img, "overlay")
+            let boxes = a.isNil(3) ? [] : try LabelLibrary.boxes(a, 3).map(drawing.words)
             var style = Overlay.Style()
             style.scale = try a.int(4)
             let s = style
             return ImageValue.wrap(try tensorOp { () throws(TensorError) in
-                try Overlay.draw(img, regions: g.grid.regions, labels: words, words: boxes, style: s)
+                try Overlay.draw(img, regions: drawing.regions, labels: words, words: boxes, style: s)
             })
         },
     ]
