@@ -40,13 +40,13 @@ public enum Display {
             try showPNG(path: path, label: o.summary, interpreter)
         case .object(let o as ChartValue):
             let path = newFilePath(prefix: "chart", ext: "png")
-            try tensorOp { () throws(TensorError) in try o.chart.write(to: path) }
+            try libraryCall { () throws(ChartError) in try o.chart.write(to: path) }
             try showPNG(path: path, label: o.summary, interpreter)
         case .object(let o as ImageValue):
             let path = newFilePath(prefix: "image", ext: "png")
             // Text pages are ink 1 on 0: show them as dark ink on white, as on paper.
             let shown = o.image.channels == 1 ? o.image.inverted() : o.image
-            try tensorOp { () throws(TensorError) in try shown.savePNG(path: path) }
+            try libraryCall { () throws(VisionError) in try shown.savePNG(path: path) }
             try showPNG(path: path, label: o.summary, interpreter)
         default:
             interpreter.output(value.repr + "\n")
@@ -62,7 +62,7 @@ public enum Display {
         }
         let method = TerminalImage.detect()
         if method != .none, let data = try? ReadFile.bytes(path) {
-            let image = try tensorOp { () throws(TensorError) in try Image.decodePNG(data) }
+            let image = try libraryCall { () throws(VisionError) in try Image.decodePNG(data) }
             interpreter.output(TerminalImage.render(image, png: data, method: method))
         }
         interpreter.output("\(label) → \(path)\n")

@@ -13,7 +13,7 @@ public struct Image: Equatable, Sendable {
     /// The largest side accepted (a guard against absurd sizes from files or arguments).
     public static let maxSide = 32_768
 
-    public init(width: Int, height: Int, channels: Int = 1, fill: Float = 0) throws(TensorError) {
+    public init(width: Int, height: Int, channels: Int = 1, fill: Float = 0) throws(VisionError) {
         try Image.validate(width: width, height: height, channels: channels)
         self.width = width
         self.height = height
@@ -21,7 +21,7 @@ public struct Image: Equatable, Sendable {
         self.pixels = [Float](repeating: fill, count: width * height * channels)
     }
 
-    public init(width: Int, height: Int, channels: Int, pixels: [Float]) throws(TensorError) {
+    public init(width: Int, height: Int, channels: Int, pixels: [Float]) throws(VisionError) {
         try Image.validate(width: width, height: height, channels: channels, values: pixels.count)
         self.width = width
         self.height = height
@@ -31,16 +31,18 @@ public struct Image: Equatable, Sendable {
 
     /// Checks a size and channel count (and, when given, that `values` fill
     /// them) and that an image of that size can be allocated.
-    static func validate(width: Int, height: Int, channels: Int, values: Int? = nil) throws(TensorError) {
-        guard [1, 3, 4].contains(channels) else { throw TensorError("image: channels must be 1, 3 or 4, got \(channels)") }
+    static func validate(width: Int, height: Int, channels: Int, values: Int? = nil) throws(VisionError) {
+        guard [1, 3, 4].contains(channels) else { throw VisionError("image: channels must be 1, 3 or 4, got \(channels)") }
         guard width > 0, height > 0, width <= maxSide, height <= maxSide else {
-            throw TensorError("image: size \(width)×\(height) is outside 1…\(maxSide) pixels per side")
+            throw VisionError("image: size \(width)×\(height) is outside 1…\(maxSide) pixels per side")
         }
         if let values, values != width * height * channels {
-            throw TensorError("image: \(values) values do not fill \(width)×\(height)×\(channels)")
+            throw VisionError("image: \(values) values do not fill \(width)×\(height)×\(channels)")
         }
-        try ensureAllocatable(bytes: width * height * channels * MemoryLayout<Float>.stride,
-                              for: "an image of \(width)×\(height)×\(channels)")
+        try tensorWork { () throws(TensorError) in
+            try ensureAllocatable(bytes: width * height * channels * MemoryLayout<Float>.stride,
+                                  for: "an image of \(width)×\(height)×\(channels)")
+        }
     }
 
     /// Index of (channel, y, x) in `pixels`.
@@ -58,14 +60,14 @@ public struct Image: Equatable, Sendable {
     }
 
     /// An image from a tensor [H, W] (gray) or [C, H, W] with C in 1, 3, 4; values are clamped to [0, 1].
-    public init(tensor t: Tensor) throws(TensorError) {
+    public init(tensor t: Tensor) throws(VisionError) {
         let shape = t.shape
         let (c, h, w): (Int, Int, Int)
         switch shape.count {
         case 2: (c, h, w) = (1, shape[0], shape[1])
         case 3: (c, h, w) = (shape[0], shape[1], shape[2])
-        default: throw TensorError("image: needs a tensor [H, W] or [C, H, W], got \(shapeText(shape))")
+        default: throw VisionError("image: needs a tensor [H, W] or [C, H, W], got \(shapeText(shape))")
         }
-        try self.init(width: w, height: h, channels: c, pixels: t.toArray().map { $0.isNaN ? 0 : Swift.min(1, Swift.max(0, $0)) })
+        try self.init(width: w, height: h, channels: c, pixels: tensorWork { () throws(TensorError) in try t.toArray() }.map { $0.isNaN ? 0 : Swift.min(1, Swift.max(0, $0)) })
     }
 }

@@ -13,12 +13,12 @@ extension Image {
     /// repeat, so a flat image stays flat and ink away from the borders keeps its
     /// total. Every channel, alpha included, is blurred alike. Radius 0 returns
     /// the image unchanged.
-    public func blurred(radius: Int, sigma: Float? = nil) throws(TensorError) -> Image {
+    public func blurred(radius: Int, sigma: Float? = nil) throws(VisionError) -> Image {
         guard radius >= 0, radius <= Image.maxBlurRadius else {
-            throw TensorError("blur: radius must be 0…\(Image.maxBlurRadius), got \(radius)")
+            throw VisionError("blur: radius must be 0…\(Image.maxBlurRadius), got \(radius)")
         }
         if let sigma, !(sigma.isFinite && sigma > 0) {
-            throw TensorError("blur: sigma must be a finite number > 0, got \(sigma)")
+            throw VisionError("blur: sigma must be a finite number > 0, got \(sigma)")
         }
         if radius == 0 { return self }
         let kernel = Image.gaussianKernel(radius: radius, sigma: sigma ?? 0.3 * Float(radius - 1) + 0.8)
@@ -63,15 +63,15 @@ extension Image {
 
     /// Adds Gaussian noise N(0, std²) to every color value (alpha untouched) and
     /// clamps to [0, 1]. The same seed gives the same image bit for bit.
-    public func addingNoise(std: Float, seed: UInt64) throws(TensorError) -> Image {
+    public func addingNoise(std: Float, seed: UInt64) throws(VisionError) -> Image {
         try addingNoise(std: std, using: RandomGenerator(seed: seed))
     }
 
     /// Adds Gaussian noise drawn from `generator` (e.g. `RandomGenerator.shared`,
     /// which DVS's `seed(n)` reseeds); values are drawn channel by channel, row by row.
-    public func addingNoise(std: Float, using generator: RandomGenerator) throws(TensorError) -> Image {
+    public func addingNoise(std: Float, using generator: RandomGenerator) throws(VisionError) -> Image {
         guard std.isFinite, std >= 0 else {
-            throw TensorError("noise: std must be a finite number ≥ 0, got \(std)")
+            throw VisionError("noise: std must be a finite number ≥ 0, got \(std)")
         }
         if std == 0 { return self }
         let scale = Double(std)

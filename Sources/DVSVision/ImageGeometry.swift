@@ -6,12 +6,12 @@ extension Image {
     /// The region must lie inside the image: a crop that silently shrank would
     /// shift every box measured on it, so out-of-bounds regions are an error
     /// (pad first to crop past an edge).
-    public func crop(x: Int, y: Int, w: Int, h: Int) throws(TensorError) -> Image {
+    public func crop(x: Int, y: Int, w: Int, h: Int) throws(VisionError) -> Image {
         guard w >= 1, h >= 1 else {
-            throw TensorError("crop: width and height must be ≥ 1, got w=\(w) h=\(h)")
+            throw VisionError("crop: width and height must be ≥ 1, got w=\(w) h=\(h)")
         }
         guard x >= 0, y >= 0, x <= width - w, y <= height - h else {
-            throw TensorError("crop: region x=\(x) y=\(y) w=\(w) h=\(h) is outside the \(width)×\(height) image (needs x ≥ 0, y ≥ 0, x + w ≤ \(width), y + h ≤ \(height))")
+            throw VisionError("crop: region x=\(x) y=\(y) w=\(w) h=\(h) is outside the \(width)×\(height) image (needs x ≥ 0, y ≥ 0, x + w ≤ \(width), y + h ≤ \(height))")
         }
         var out = [Float]()
         out.reserveCapacity(channels * w * h)
@@ -26,14 +26,14 @@ extension Image {
 
     /// Adds borders of the given widths, filled with `value` in every color
     /// channel (0 = background of a text page) and opaque alpha.
-    public func pad(left: Int, top: Int, right: Int, bottom: Int, value: Float = 0) throws(TensorError) -> Image {
+    public func pad(left: Int, top: Int, right: Int, bottom: Int, value: Float = 0) throws(VisionError) -> Image {
         guard left >= 0, top >= 0, right >= 0, bottom >= 0 else {
-            throw TensorError("pad: borders must be ≥ 0, got left=\(left) top=\(top) right=\(right) bottom=\(bottom)")
+            throw VisionError("pad: borders must be ≥ 0, got left=\(left) top=\(top) right=\(right) bottom=\(bottom)")
         }
         try Image.checkFill("pad", value)
         // Sums checked one side at a time so huge arguments cannot overflow.
         guard left <= Image.maxSide, right <= Image.maxSide, top <= Image.maxSide, bottom <= Image.maxSide else {
-            throw TensorError("pad: borders must be at most \(Image.maxSide), got left=\(left) top=\(top) right=\(right) bottom=\(bottom)")
+            throw VisionError("pad: borders must be at most \(Image.maxSide), got left=\(left) top=\(top) right=\(right) bottom=\(bottom)")
         }
         let w = width + left + right, h = height + top + bottom
         try Image.checkResultSize("pad", width: w, height: h)
@@ -48,7 +48,7 @@ extension Image {
     /// (i, j) samples the input at ((j + 0.5)·W/w − 0.5, (i + 0.5)·H/h − 0.5),
     /// clamped to the edge pixels. There is no antialiasing: when shrinking by
     /// more than 2×, blur first (`blurred`) or thin strokes may vanish.
-    public func resized(width w: Int, height h: Int) throws(TensorError) -> Image {
+    public func resized(width w: Int, height h: Int) throws(VisionError) -> Image {
         try Image.checkResultSize("resize", width: w, height: h)
         if w == width && h == height { return self }
         let xs = Image.bilinearTaps(from: width, to: w)
@@ -88,19 +88,19 @@ extension Image {
     /// Images side by side, left to right, top-aligned. All get the largest
     /// channel count among them (`converted(channels:)`); shorter images are
     /// padded below with `background` (opaque).
-    public static func hstack(_ images: [Image], background: Float = 0) throws(TensorError) -> Image {
+    public static func hstack(_ images: [Image], background: Float = 0) throws(VisionError) -> Image {
         try stack("hstack", images, background: background, horizontal: true)
     }
 
     /// Images one above the other, top to bottom, left-aligned. All get the
     /// largest channel count among them; narrower images are padded on the
     /// right with `background` (opaque).
-    public static func vstack(_ images: [Image], background: Float = 0) throws(TensorError) -> Image {
+    public static func vstack(_ images: [Image], background: Float = 0) throws(VisionError) -> Image {
         try stack("vstack", images, background: background, horizontal: false)
     }
 
-    private static func stack(_ op: String, _ images: [Image], background: Float, horizontal: Bool) throws(TensorError) -> Image {
-        guard !images.isEmpty else { throw TensorError("\(op): needs at least one image, got none") }
+    private static func stack(_ op: String, _ images: [Image], background: Float, horizontal: Bool) throws(VisionError) -> Image {
+        guard !images.isEmpty else { throw VisionError("\(op): needs at least one image, got none") }
         try checkFill(op, background)
         let channels = images.map(\.channels).max()!
         // Summed with a cap so that many large images cannot overflow.
@@ -121,9 +121,9 @@ extension Image {
     }
 
     /// Throws unless a fill value is a number in [0, 1].
-    static func checkFill(_ op: String, _ value: Float) throws(TensorError) {
+    static func checkFill(_ op: String, _ value: Float) throws(VisionError) {
         guard value >= 0, value <= 1 else {
-            throw TensorError("\(op): fill value must be in [0, 1], got \(value)")
+            throw VisionError("\(op): fill value must be in [0, 1], got \(value)")
         }
     }
 

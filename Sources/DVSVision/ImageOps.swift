@@ -11,7 +11,7 @@ import DVSTensor
 ///   (grayscale, RGBA → RGB) composites onto white, as a viewer shows it.
 /// - New pixels (padding, stacking) get the given value in every color channel
 ///   and alpha 1 (opaque).
-/// - Bad arguments throw a `TensorError` that names the operation and what was
+/// - Bad arguments throw a `VisionError` that names the operation and what was
 ///   expected; results larger than `Image.maxSide` per side or `Image.maxPixels`
 ///   in all are refused before anything is allocated.
 extension Image {
@@ -35,9 +35,9 @@ extension Image {
     var colorChannels: Int { channels == 4 ? 3 : channels }
 
     /// Throws when an operation's result would be too large (or empty).
-    static func checkResultSize(_ op: String, width: Int, height: Int) throws(TensorError) {
+    static func checkResultSize(_ op: String, width: Int, height: Int) throws(VisionError) {
         if let problem = sizeProblem(width: width, height: height) {
-            throw TensorError("\(op): the result would be \(width)×\(height) pixels: \(problem)")
+            throw VisionError("\(op): the result would be \(width)×\(height) pixels: \(problem)")
         }
     }
 
@@ -82,9 +82,9 @@ extension Image {
     /// The image with 1, 3 or 4 channels: gray → RGB copies the gray plane,
     /// adding alpha makes every pixel opaque (1), RGBA → RGB composites onto
     /// white, and → gray is `grayscale()`.
-    public func converted(channels target: Int) throws(TensorError) -> Image {
+    public func converted(channels target: Int) throws(VisionError) -> Image {
         guard [1, 3, 4].contains(target) else {
-            throw TensorError("convert: channels must be 1, 3 or 4, got \(target)")
+            throw VisionError("convert: channels must be 1, 3 or 4, got \(target)")
         }
         if target == channels { return self }
         if target == 1 { return grayscale() }
@@ -126,9 +126,9 @@ extension Image {
     /// result does not depend on how much ink a page has; on ink = 1 /
     /// background = 0 pages 0.5 lies halfway between ink and background.
     /// factor 1 keeps the image, 0 makes it flat gray, > 1 raises contrast.
-    public func contrast(factor: Float) throws(TensorError) -> Image {
+    public func contrast(factor: Float) throws(VisionError) -> Image {
         guard factor.isFinite, factor >= 0 else {
-            throw TensorError("contrast: factor must be a finite number ≥ 0, got \(factor)")
+            throw VisionError("contrast: factor must be a finite number ≥ 0, got \(factor)")
         }
         return mappingColors { Swift.min(1, Swift.max(0, 0.5 + factor * ($0 - 0.5))) }
     }

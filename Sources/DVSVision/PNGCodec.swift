@@ -46,35 +46,35 @@ extension Image {
     // MARK: - Reading
 
     /// Reads a PNG file (links followed; folders, devices and FIFOs refused).
-    public static func load(path: String) throws(TensorError) -> Image {
-        let bytes = try fileIO("load PNG") { () throws(FileError) in try ReadFile.bytes(path, limit: maxPNGFileBytes) }
+    public static func load(path: String) throws(VisionError) -> Image {
+        let bytes = try visionFileIO("load PNG") { () throws(FileError) in try ReadFile.bytes(path, limit: maxPNGFileBytes) }
         return try decodePNG(bytes, name: path)
     }
 
     /// Decodes PNG bytes held in memory; `name` stands for them in error messages.
-    public static func decodePNG(_ bytes: [UInt8], name: String = "PNG data") throws(TensorError) -> Image {
+    public static func decodePNG(_ bytes: [UInt8], name: String = "PNG data") throws(VisionError) -> Image {
         let prefix = "load PNG: '\(name)'"
         guard bytes.count >= 8, Array(bytes[0..<8]) == pngSignature else {
-            throw TensorError("\(prefix) is not a PNG file: " + (bytes.isEmpty ? "it is empty" : "it does not start with the 8-byte PNG signature"))
+            throw VisionError("\(prefix) is not a PNG file: " + (bytes.isEmpty ? "it is empty" : "it does not start with the 8-byte PNG signature"))
         }
         let stream = strippingColorSpaceChunks(bytes)
         // begin and finish must run inside the same withUnsafeBytes: libpng keeps the pointer.
-        let result: Result<Image, TensorError> = stream.withUnsafeBytes { raw in
+        let result: Result<Image, VisionError> = stream.withUnsafeBytes { raw in
             var png = png_image()
             png.version = UInt32(PNG_IMAGE_VERSION)
             defer { png_image_free(&png) }
             guard png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) != 0 else {
-                return .failure(TensorError("\(prefix) is truncated or corrupt: libpng: \(libpngMessage(png))"))
+                return .failure(VisionError("\(prefix) is truncated or corrupt: libpng: \(libpngMessage(png))"))
             }
             let width = Int(png.width), height = Int(png.height)
             if let problem = sizeProblem(width: width, height: height) {
-                return .failure(TensorError("\(prefix) is \(width)×\(height) pixels: \(problem)"))
+                return .failure(VisionError("\(prefix) is \(width)×\(height) pixels: \(problem)"))
             }
             // Deflate packs at most 1032 bytes into one and a pixel takes at least
             // 1 bit: a header promising more pixels than the data can hold is a
             // damaged or hostile file; refuse it before allocating.
             if width * height / 8 > raw.count * 1032 {
-                return .failure(TensorError("\(prefix) is truncated or corrupt: \(raw.count) bytes cannot hold \(width)×\(height) pixels"))
+                return .failure(VisionError("\(prefix) is truncated or corrupt: \(raw.count) bytes cannot hold \(width)×\(height) pixels"))
             }
             let source = png.format
             let hasAlpha = source & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
@@ -86,10 +86,12 @@ extension Image {
             if channels == 4 { format |= UInt32(PNG_FORMAT_FLAG_ALPHA) }
             if is16Bit { format |= UInt32(PNG_FORMAT_FLAG_LINEAR) }
             png.format = format  // no COLORMAP flag: palettes are expanded
-            do throws(TensorError) {
+            do throws(VisionError) {
                 let sampleBytes = is16Bit ? 2 : 1
-                try ensureAllocatable(bytes: width * height * channels * (MemoryLayout<Float>.stride + sampleBytes),
-                                      for: "\(prefix) (\(width)×\(height) pixels)")
+                try tensorWork { () throws(TensorError) in
+                    try ensureAllocatable(bytes: width * height * channels * (MemoryLayout<Float>.stride + sampleBytes),
+                                          for: "\(prefix) (\(width)×\(height) pixels)")
+                }
             } catch {
                 return .failure(error)
             }
@@ -106,9 +108,9 @@ extension Image {
                 if ok { deinterleave8(samples, into: &planes, pixels: width * height, channels: channels) }
             }
             guard ok else {
-                return .failure(TensorError("\(prefix) is truncated or corrupt: libpng: \(libpngMessage(png))"))
+                return .failure(VisionError("\(prefix) is truncated or corrupt: libpng: \(libpngMessage(png))"))
             }
-            return Result { () throws(TensorError) in try Image(width: width, height: height, channels: channels, pixels: planes) }
+            return Result { () throws(VisionError) in try Image(width: width, height: height, channels: channels, pixels: planes) }
         }
         return try result.get()
     }
@@ -190,7 +192,7 @@ extension Image {
     // MARK: - Writing
 
     /// The image as an 8-bit PNG (gray, RGB or RGBA by channel count).
-    public func pngData() throws(TensorError) -> [UInt8] {
+    public func pngData() throws(VisionError) -> [UInt8] {
         let pixelCount = width * height
         var samples = [UInt8](repeating: 0, count: pixelCount * channels)
         pixels.withUnsafeBufferPointer { p in
@@ -212,18 +214,18 @@ extension Image {
         var size: png_alloc_size_t = 0
         // First call: the size needed; second call: the bytes.
         let sized = samples.withUnsafeBytes { png_image_write_to_memory(&png, nil, &size, 0, $0.baseAddress, 0, nil) }
-        guard sized != 0, size > 0 else { throw TensorError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))") }
+        guard sized != 0, size > 0 else { throw VisionError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))") }
         var out = [UInt8](repeating: 0, count: Int(size))
         let written = out.withUnsafeMutableBytes { o in
             samples.withUnsafeBytes { png_image_write_to_memory(&png, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
         }
-        guard written != 0 else { throw TensorError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))") }
+        guard written != 0 else { throw VisionError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))") }
         return Array(out[0..<Int(size)])
     }
 
     /// Writes the image as an 8-bit PNG through `AtomicFile` (atomically for a regular file).
-    public func savePNG(path: String) throws(TensorError) {
+    public func savePNG(path: String) throws(VisionError) {
         let bytes = try pngData()
-        try fileIO("save PNG") { () throws(FileError) in try AtomicFile.write(bytes, to: path) }
+        try visionFileIO("save PNG") { () throws(FileError) in try AtomicFile.write(bytes, to: path) }
     }
 }

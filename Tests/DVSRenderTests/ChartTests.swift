@@ -357,7 +357,7 @@ final class ChartTests: XCTestCase {
 
     private func assertChartError(_ expression: @autoclosure () throws -> Any, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try expression(), file: file, line: line) { error in
-            XCTAssertTrue(error is TensorError, "\(type(of: error))", file: file, line: line)
+            XCTAssertTrue(error is ChartError, "\(type(of: error))", file: file, line: line)
             XCTAssertEqual("\(error)", message, file: file, line: line)
         }
     }

@@ -32,7 +32,7 @@ final class OCRCancellationTests: XCTestCase {
 
     private func assertInterrupted<T>(_ body: @autoclosure () throws -> T, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            XCTAssertTrue((error as? TensorError)?.isInterruption ?? false, "expected TensorError.interrupted, got \(error)", file: file, line: line)
+            XCTAssertTrue((error as? VisionError)?.isInterruption ?? false, "expected VisionError.interrupted, got \(error)", file: file, line: line)
         }
     }
 

@@ -37,10 +37,10 @@ struct OCRFixturePage {
             return String(decoding: bytes[start..<pos], as: UTF8.self)
         }
         guard try token() == "P5", let w = Int(try token()), let h = Int(try token()), try token() == "255" else {
-            throw TensorError("\(url.lastPathComponent): not an 8-bit binary PGM")
+            throw VisionError("\(url.lastPathComponent): not an 8-bit binary PGM")
         }
         pos += 1  // the single whitespace byte before the raster
-        guard bytes.count - pos == w * h else { throw TensorError("\(url.lastPathComponent): raster size mismatch") }
+        guard bytes.count - pos == w * h else { throw VisionError("\(url.lastPathComponent): raster size mismatch") }
         return try Image(width: w, height: h, channels: 1, pixels: bytes[pos...].map { Float($0) / 255 })
     }
 }

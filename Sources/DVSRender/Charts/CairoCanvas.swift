@@ -46,7 +46,7 @@ final class CairoCanvas {
     private(set) var texts: [TextItem] = []
     private var finished = false
 
-    init(format: ChartFormat, width: Int, height: Int) throws(TensorError) {
+    init(format: ChartFormat, width: Int, height: Int) throws(ChartError) {
         self.format = format
         self.width = width
         self.height = height
@@ -64,12 +64,12 @@ final class CairoCanvas {
             let reason = created.map { String(cString: cairo_status_to_string(cairo_surface_status($0))) } ?? "no surface"
             if let created { cairo_surface_destroy(created) }
             sinkRetained?.release()
-            throw TensorError("chart: cairo could not create a \(width)×\(height) \(format.rawValue) surface: \(reason)")
+            throw ChartError("chart: cairo could not create a \(width)×\(height) \(format.rawValue) surface: \(reason)")
         }
         guard let c = cairo_create(s), cairo_status(c) == CAIRO_STATUS_SUCCESS else {
             cairo_surface_destroy(s)
             sinkRetained?.release()
-            throw TensorError("chart: cairo could not create a drawing context: out of memory")
+            throw ChartError("chart: cairo could not create a drawing context: out of memory")
         }
         surface = s
         cr = c
@@ -94,9 +94,9 @@ final class CairoCanvas {
     // MARK: - Output
 
     /// The finished file: PNG bytes, or the SVG document (before the text layer).
-    func finish() throws(TensorError) -> [UInt8] {
+    func finish() throws(ChartError) -> [UInt8] {
         if cairo_status(cr) != CAIRO_STATUS_SUCCESS {
-            throw TensorError("chart: drawing failed: \(String(cString: cairo_status_to_string(cairo_status(cr))))")
+            throw ChartError("chart: drawing failed: \(String(cString: cairo_status_to_string(cairo_status(cr))))")
         }
         switch format {
         case .png:
@@ -106,7 +106,7 @@ final class CairoCanvas {
                 cairo_surface_write_to_png_stream(surface, appendToSink, Unmanaged.passUnretained(out).toOpaque())
             }
             guard status == CAIRO_STATUS_SUCCESS else {
-                throw TensorError("chart: PNG encoding failed: \(String(cString: cairo_status_to_string(status)))")
+                throw ChartError("chart: PNG encoding failed: \(String(cString: cairo_status_to_string(status)))")
             }
             return out.bytes
         case .svg:
@@ -114,7 +114,7 @@ final class CairoCanvas {
             finished = true
             let status = cairo_surface_status(surface)
             guard status == CAIRO_STATUS_SUCCESS else {
-                throw TensorError("chart: SVG output failed: \(String(cString: cairo_status_to_string(status)))")
+                throw ChartError("chart: SVG output failed: \(String(cString: cairo_status_to_string(status)))")
             }
             return sink.bytes
         }

@@ -4,8 +4,8 @@ import Foundation
 
 extension Chart {
     /// The chart as a PNG file (8-bit RGBA, `width × height` pixels) or an SVG
-    /// document (UTF-8). Throws a `TensorError` for bad input (see `validate`).
-    public func render(format: ChartFormat) throws(TensorError) -> [UInt8] {
+    /// document (UTF-8). Throws a `ChartError` for bad input (see `validate`).
+    public func render(format: ChartFormat) throws(ChartError) -> [UInt8] {
         try validate()
         let canvas = try CairoCanvas(format: format, width: width, height: height)
         let renderer = ChartRenderer(chart: self, canvas: canvas)
@@ -20,13 +20,17 @@ extension Chart {
     /// Renders and writes the chart to `path`, in the format its extension
     /// names (.png or .svg, any case), through `AtomicFile`: a regular file
     /// is replaced atomically (it appears whole or not at all).
-    public func write(to path: String) throws(TensorError) {
+    public func write(to path: String) throws(ChartError) {
         let ext = (path as NSString).pathExtension
         guard let format = ChartFormat(fileExtension: ext) else {
             let shown = ext.isEmpty ? "it has no extension" : "'.\(ext)' is not supported"
-            throw TensorError("chart: cannot tell the format of '\(path)': \(shown); use a .png or .svg file name")
+            throw ChartError("chart: cannot tell the format of '\(path)': \(shown); use a .png or .svg file name")
         }
         let bytes = try render(format: format)
-        try fileIO("chart") { () throws(FileError) in try AtomicFile.write(bytes, to: path) }
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw ChartError(error)
+        }
     }
 }

@@ -5,7 +5,7 @@ import DVSTensor
 /// (`Chart.line(ys:)`, `.scatter`, `.bar`, `.histogram`, `.heatmap`), adjust the
 /// properties, then `render(format:)` or `write(to:)` it (ChartRenderer.swift).
 ///
-/// Nothing is checked until rendering: `render` throws a `TensorError` naming
+/// Nothing is checked until rendering: `render` throws a `ChartError` naming
 /// the series and the problem (ChartValidation.swift). Inside a valid series,
 /// NaN and ±Inf points are skipped — a line breaks around them (a gap) — and
 /// with `logY` so are points with y ≤ 0.

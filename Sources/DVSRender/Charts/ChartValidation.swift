@@ -19,38 +19,38 @@ extension Chart {
     }
 
     /// Throws the first problem found (see the type's comment).
-    public func validate() throws(TensorError) {
+    public func validate() throws(ChartError) {
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height,
               width <= Self.maximumSide, height <= Self.maximumSide else {
-            throw TensorError("chart: size \(width)×\(height) pixels is out of range; width must be \(Self.minimumSize.width)…\(Self.maximumSide) and height \(Self.minimumSize.height)…\(Self.maximumSide)")
+            throw ChartError("chart: size \(width)×\(height) pixels is out of range; width must be \(Self.minimumSize.width)…\(Self.maximumSide) and height \(Self.minimumSize.height)…\(Self.maximumSide)")
         }
         guard smoothing.isFinite, smoothing >= 0, smoothing < 1 else {
-            throw TensorError("chart: smoothing must be at least 0 and below 1 (0 = off, 0.9 = strong); got \(smoothing)")
+            throw ChartError("chart: smoothing must be at least 0 and below 1 (0 = off, 0.9 = strong); got \(smoothing)")
         }
         if kind == .heatmap { return try validateHeatmap() }
 
         guard !series.isEmpty else {
-            throw TensorError("chart: nothing to draw: the \(kind.rawValue) chart has no series")
+            throw ChartError("chart: nothing to draw: the \(kind.rawValue) chart has no series")
         }
         if kind == .histogram {
             guard bins >= 1, bins <= Self.maximumBins else {
-                throw TensorError("chart: a histogram needs 1…\(Self.maximumBins) bins; got \(bins)")
+                throw ChartError("chart: a histogram needs 1…\(Self.maximumBins) bins; got \(bins)")
             }
         }
         for (i, s) in series.enumerated() {
             let name = Self.seriesName(s, i)
             let values = kind == .histogram ? "samples" : "values"
             guard !s.ys.isEmpty else {
-                throw TensorError("chart: series \(name) is empty; give at least one \(kind == .histogram ? "sample" : "point")")
+                throw ChartError("chart: series \(name) is empty; give at least one \(kind == .histogram ? "sample" : "point")")
             }
             if kind == .histogram {
                 guard s.ys.contains(where: { $0.isFinite }) else {
-                    throw TensorError("chart: series \(name) has no finite \(values) (all \(s.ys.count) are NaN or infinite)")
+                    throw ChartError("chart: series \(name) has no finite \(values) (all \(s.ys.count) are NaN or infinite)")
                 }
                 continue
             }
             guard s.xs.count == s.ys.count else {
-                throw TensorError("chart: series \(name) has \(s.xs.count) x values but \(s.ys.count) y values; they must have the same length")
+                throw ChartError("chart: series \(name) has \(s.xs.count) x values but \(s.ys.count) y values; they must have the same length")
             }
             var finite = false
             for j in 0..<s.ys.count where s.xs[j].isFinite && s.ys[j].isFinite {
@@ -58,13 +58,13 @@ extension Chart {
                 break
             }
             guard finite else {
-                throw TensorError("chart: series \(name) has no finite points (all \(s.ys.count) have a NaN or infinite x or y)")
+                throw ChartError("chart: series \(name) has no finite points (all \(s.ys.count) have a NaN or infinite x or y)")
             }
         }
         if kind == .bar && !categories.isEmpty {
             let longest = series.map(\.ys.count).max() ?? 0
             guard categories.count == longest else {
-                throw TensorError("chart: \(categories.count) bar labels for \(longest) bars; give one label per bar")
+                throw ChartError("chart: \(categories.count) bar labels for \(longest) bars; give one label per bar")
             }
         }
         if logY {
@@ -80,36 +80,36 @@ extension Chart {
                 }
             }
             guard positive else {
-                throw TensorError("chart: the log-scale y axis has nothing to draw: no series has a finite y value above 0 (values ≤ 0 are skipped on a log axis)")
+                throw ChartError("chart: the log-scale y axis has nothing to draw: no series has a finite y value above 0 (values ≤ 0 are skipped on a log axis)")
             }
         }
     }
 
-    private func validateHeatmap() throws(TensorError) {
+    private func validateHeatmap() throws(ChartError) {
         guard let m = matrix else {
-            throw TensorError("chart: the heatmap has no cells; make it with Chart.heatmap(matrix)")
+            throw ChartError("chart: the heatmap has no cells; make it with Chart.heatmap(matrix)")
         }
         if let lengths = raggedRows {
-            throw TensorError("chart: heatmap rows have different lengths (\(lengths.map(String.init).joined(separator: ", "))); every row must have \(m.cols) values")
+            throw ChartError("chart: heatmap rows have different lengths (\(lengths.map(String.init).joined(separator: ", "))); every row must have \(m.cols) values")
         }
         guard m.rows > 0, m.cols > 0 else {
-            throw TensorError("chart: the heatmap is empty (\(m.rows)×\(m.cols)); give at least one row and one column")
+            throw ChartError("chart: the heatmap is empty (\(m.rows)×\(m.cols)); give at least one row and one column")
         }
         guard m.values.count == m.rows * m.cols else {
-            throw TensorError("chart: the heatmap has \(m.values.count) values but \(m.rows)×\(m.cols) = \(m.rows * m.cols) cells")
+            throw ChartError("chart: the heatmap has \(m.values.count) values but \(m.rows)×\(m.cols) = \(m.rows * m.cols) cells")
         }
         guard m.values.contains(where: { $0.isFinite }) else {
-            throw TensorError("chart: the heatmap has no finite values (all \(m.values.count) cells are NaN or infinite)")
+            throw ChartError("chart: the heatmap has no finite values (all \(m.values.count) cells are NaN or infinite)")
         }
         guard m.rowLabels.isEmpty || m.rowLabels.count == m.rows else {
-            throw TensorError("chart: the heatmap has \(m.rowLabels.count) row labels for \(m.rows) rows; give one per row or none")
+            throw ChartError("chart: the heatmap has \(m.rowLabels.count) row labels for \(m.rows) rows; give one per row or none")
         }
         guard m.colLabels.isEmpty || m.colLabels.count == m.cols else {
-            throw TensorError("chart: the heatmap has \(m.colLabels.count) column labels for \(m.cols) columns; give one per column or none")
+            throw ChartError("chart: the heatmap has \(m.colLabels.count) column labels for \(m.cols) columns; give one per column or none")
         }
         if let r = colorRange {
             guard r.lowerBound.isFinite, r.upperBound.isFinite else {
-                throw TensorError("chart: the heatmap color range must be finite; got \(r.lowerBound)…\(r.upperBound)")
+                throw ChartError("chart: the heatmap color range must be finite; got \(r.lowerBound)…\(r.upperBound)")
             }
         }
     }

@@ -102,7 +102,7 @@ enum ChartLibrary {
                                    .init("col_labels", .list, default: .list([]))] + common,
                        returns: "chart", help: "A heatmap of a 2-D tensor or nested list (row 0 on top, viridis colors, a color bar): attention maps, per-token label maps.") { a in
             let t = try a.tensor(0)
-            let matrix = t.rank == 1 ? try tensorOp { () throws(TensorError) in try t.unsqueeze(0) } : t
+            let matrix = t.rank == 1 ? try libraryCall { () throws(TensorError) in try t.unsqueeze(0) } : t
             guard matrix.rank == 2 else { throw NativeError("heatmap: needs a 2-D tensor, got shape \(shapeText(t.shape))") }
             let rows = (try a.list(1)).items.map(\.printed), cols = (try a.list(2)).items.map(\.printed)
             var chart = Chart.heatmap(values: try tensorValues(matrix).map(Double.init), rows: matrix.shape[0], cols: matrix.shape[1],
@@ -117,6 +117,6 @@ enum ChartLibrary {
         return false
     }, save: { value, path in
         guard case .object(let o as ChartValue) = value else { return }
-        try tensorOp { () throws(TensorError) in try o.chart.write(to: path) }
+        try libraryCall { () throws(ChartError) in try o.chart.write(to: path) }
     })
 }

@@ -10,7 +10,7 @@ enum DecodingFunctions {
         NativeFunction("cache_write", [.init("cache", .tensor), .init("x", .tensor), .init("positions", .tensor)], returns: "nil",
                        help: "Writes x [B, H, S, D] (or [B, S, D]) into the cache [B, H, T, D] (or [B, T, D]) in place, at rows positions[b] ..< positions[b] + S of each example b (positions: [B] whole numbers, a tensor or list). Inference only: x must not need gradients outside no_grad, and the cache must not need them at all.") { a in
             let cache = try a.tensor(0), x = try a.tensor(1), positions = try a.tensor(2)
-            try tensorOp { () throws(TensorError) in try cache.writeCache(x, at: positions) }
+            try libraryCall { () throws(TensorError) in try cache.writeCache(x, at: positions) }
             return .null
         },
         NativeFunction("cached_attention", [.init("q", .tensor), .init("keys", .tensor), .init("values", .tensor), .init("lengths", .tensor)],

@@ -21,7 +21,7 @@ enum ImageMethods {
         op("crop", [.init("x", .number), .init("y", .number), .init("w", .number), .init("h", .number)],
            "The region w×h at (x, y); a region outside the image is an error.") { img, a in
             let (x, y, w, h) = (try a.int(1), try a.int(2), try a.int(3), try a.int(4))
-            return try tensorOp { () throws(TensorError) in try img.crop(x: x, y: y, w: w, h: h) }
+            return try libraryCall { () throws(VisionError) in try img.crop(x: x, y: y, w: w, h: h) }
         },
         op("pad", [.init("left", .number), .init("top", .number, default: .null), .init("right", .number, default: .null),
                    .init("bottom", .number, default: .null), .init("value", .number, default: .number(0))],
@@ -29,7 +29,7 @@ enum ImageMethods {
             let l = try a.int(1)
             let t = try a.optionalInt(2) ?? l, r = try a.optionalInt(3) ?? l, b = try a.optionalInt(4) ?? t
             let v = Float(try a.number(5))
-            return try tensorOp { () throws(TensorError) in try img.pad(left: l, top: t, right: r, bottom: b, value: v) }
+            return try libraryCall { () throws(VisionError) in try img.pad(left: l, top: t, right: r, bottom: b, value: v) }
         },
         op("resize", [.init("w", .number, default: .null), .init("h", .number, default: .null)],
            "Bilinear resize (half-pixel centers); give w, h or both — one keeps the aspect ratio.") { img, a in
@@ -37,7 +37,7 @@ enum ImageMethods {
             guard w0 != nil || h0 != nil else { throw NativeError("resize: give w:, h: or both") }
             let w = w0 ?? Swift.max(1, Int((Double(img.width) * Double(h0!) / Double(img.height)).rounded()))
             let h = h0 ?? Swift.max(1, Int((Double(img.height) * Double(w) / Double(img.width)).rounded()))
-            return try tensorOp { () throws(TensorError) in try img.resized(width: w, height: h) }
+            return try libraryCall { () throws(VisionError) in try img.resized(width: w, height: h) }
         },
         op("invert", [], "1 − value for each color channel (dark-on-light scans become ink = 1 on 0).") { img, _ in img.inverted() },
         op("to_gray", [], "Rec. 601 luma (transparent pixels composited onto white).") { img, _ in img.grayscale() },
@@ -45,18 +45,18 @@ enum ImageMethods {
         op("add_noise", [.init("std", .number), .init("seed", .number, default: .null)],
            "Adds Gaussian noise (clamped to [0, 1]); with seed: repeatable, else from the session generator.") { img, a in
             let std = Float(try a.number(1))
-            if a.isNil(2) { return try tensorOp { () throws(TensorError) in try img.addingNoise(std: std, using: RandomGenerator.shared) } }
+            if a.isNil(2) { return try libraryCall { () throws(VisionError) in try img.addingNoise(std: std, using: RandomGenerator.shared) } }
             let seed = UInt64(bitPattern: Int64(try a.int(2)))
-            return try tensorOp { () throws(TensorError) in try img.addingNoise(std: std, seed: seed) }
+            return try libraryCall { () throws(VisionError) in try img.addingNoise(std: std, seed: seed) }
         },
         op("blur", [.init("radius", .number), .init("sigma", .number, default: .null)],
            "Separable Gaussian blur over 2·radius+1 pixels (sigma defaults to OpenCV's rule).") { img, a in
             let r = try a.int(1), sigma = a.isNil(2) ? nil : Float(try a.number(2))
-            return try tensorOp { () throws(TensorError) in try img.blurred(radius: r, sigma: sigma) }
+            return try libraryCall { () throws(VisionError) in try img.blurred(radius: r, sigma: sigma) }
         },
         op("contrast", [.init("factor", .number)], "Scales values around 0.5 by factor (clamped to [0, 1]).") { img, a in
             let f = Float(try a.number(1))
-            return try tensorOp { () throws(TensorError) in try img.contrast(factor: f) }
+            return try libraryCall { () throws(VisionError) in try img.contrast(factor: f) }
         },
     ]
 

@@ -49,7 +49,7 @@ enum LabelLibrary {
                        returns: "grid",
                        help: "Cuts an image into patch×patch patches and groups merge×merge of them into one visual token each. Sides that are not multiples of patch·merge are padded with background (0) on the right and bottom.") { a in
             let img = try a.image(0), p = try a.int(1), m = try a.int(2)
-            let grid = try tensorOp { () throws(TensorError) in try PatchGrid(image: img, patch: p, merge: m) }
+            let grid = try libraryCall { () throws(VisionError) in try PatchGrid(image: img, patch: p, merge: m) }
             return .object(GridValue(grid, image: img))
         },
         NativeFunction("dvsft_labels", [.init("grid", .grid), .init("boxes", wordBoxes), .init("tokenizer", .tokenizer),
@@ -61,7 +61,7 @@ enum LabelLibrary {
             let boxes = g.gridBoxes(try boxes(a, 1))
             let rule = try a.choice(3, as: LabelRule.self), mode = try a.choice(5, as: SubtokenMode.self)
             let minCover = try a.number(4)
-            let labels = try tensorOp { () throws(TensorError) in
+            let labels = try libraryCall { () throws(VisionError) in
                 try DVSFTLabeler.label(grid: g.grid, boxes: boxes, encoder: t.tokenizer, rule: rule, minCover: minCover, subtoken: mode)
             }
             let coverage = RecordObject([
@@ -80,7 +80,7 @@ enum LabelLibrary {
         NativeFunction("label_agreement", [.init("a", .oneOf([.record, .list])), .init("b", .oneOf([.record, .list]))], returns: "number",
                        help: "The fraction of visual tokens whose labels agree (-100 with -100 agrees): e.g. labels from OCR boxes vs from drawn boxes.") { a in
             let x = try labelIDs(a[0], "label_agreement"), y = try labelIDs(a[1], "label_agreement")
-            return .number(try tensorOp { () throws(TensorError) in try labelAgreement(x, y) })
+            return .number(try libraryCall { () throws(VisionError) in try labelAgreement(x, y) })
         },
     ]
 }

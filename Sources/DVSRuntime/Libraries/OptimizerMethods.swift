@@ -12,7 +12,7 @@ enum OptimizerMethods {
     static let all: [NativeFunction] = [
         NativeFunction("step", [receiver], returns: "nil", help: "Updates every parameter that has a gradient.") { a in
             let opt = try optimizer(a)
-            try tensorOp { () throws(TensorError) in try opt.step() }
+            try libraryCall { () throws(TensorError) in try opt.step() }
             return .null
         },
         NativeFunction("zero_grad", [receiver], returns: "nil", help: "Clears the gradients of all parameters.") { a in
@@ -21,7 +21,7 @@ enum OptimizerMethods {
         },
         NativeFunction("state", [receiver], returns: "record", help: "The optimizer's state as a record of tensors (for save).") { a in
             let opt = try optimizer(a)
-            return .record(RecordObject(try tensorOp { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
+            return .record(RecordObject(try libraryCall { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
         },
         NativeFunction("load_state", [receiver, .init("state", .record)], returns: "nil",
                        help: "Restores state saved by state(), so training resumes exactly.") { a in
@@ -31,7 +31,7 @@ enum OptimizerMethods {
                 guard case .object(let o as TensorValue) = v else { throw NativeError("load_state: '\(k)' is \(v.typeName), not a tensor") }
                 entries.append((k, o.tensor))
             }
-            try tensorOp { () throws(TensorError) in try opt.loadState(entries) }
+            try libraryCall { () throws(TensorError) in try opt.loadState(entries) }
             return .null
         },
     ]

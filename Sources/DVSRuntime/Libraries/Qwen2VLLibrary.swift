@@ -17,7 +17,7 @@ enum Qwen2VLLibrary {
                        help: "Qwen2-VL's image grid, as transformers' Qwen2-VL image processor makes it: the image becomes 8-bit RGB (alpha over white), is resized to smart_resize's size (sides multiples of 28, min_pixels…max_pixels pixels) with Pillow's bicubic filter, and is cut into 14-px patches merged 2×2 into image tokens. The grid's tokens are the model's <|image_pad|> tokens in order (use it with dvsft_labels and overlay; boxes stay in the source image's pixels). Members: grid_thw ([1, h, w] in patches), image_tokens, pixel_values (tensor [h·w, 1176], rows in merge order, values (C, T, 14, 14) CLIP-normalized), source_size, resized_size ([width, height]), scale ([x, y] = resized / source), image (the resized image).") { a in
             let img = try a.image(0)
             let settings = Qwen2VLGrid.Settings(minPixels: try a.int(1), maxPixels: try a.int(2))
-            let grid: GridValue = try tensorOp { () throws(TensorError) in
+            let grid: GridValue = try libraryCall { () throws(VisionError) in
                 let q = try Qwen2VLGrid(sourceWidth: img.width, sourceHeight: img.height, settings: settings)
                 return try GridValue(qwen: q, resized: try q.resized(img))
             }
@@ -30,7 +30,7 @@ enum Qwen2VLLibrary {
                        returns: "list",
                        help: "Qwen2-VL's resize rule (transformers' smart_resize): [height, width] rounded to multiples of factor (Python's round, half to even), scaled down (floor) to at most max_pixels or up (ceil) to at least min_pixels pixels. An aspect ratio over 200 is an error.") { a in
             let h = try a.int(0), w = try a.int(1), f = try a.int(2), lo = try a.int(3), hi = try a.int(4)
-            let size = try tensorOp { () throws(TensorError) in try SmartResize.size(height: h, width: w, factor: f, minPixels: lo, maxPixels: hi) }
+            let size = try libraryCall { () throws(VisionError) in try SmartResize.size(height: h, width: w, factor: f, minPixels: lo, maxPixels: hi) }
             return .list([.number(Double(size.height)), .number(Double(size.width))])
         },
     ]

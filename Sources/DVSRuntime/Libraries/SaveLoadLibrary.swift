@@ -21,7 +21,7 @@ enum SaveLoadLibrary {
             guard path.hasSuffix(".safetensors") else {
                 throw NativeError("load: expected a .safetensors file, got '\(path)'")
             }
-            let (tensors, metadata) = try tensorOp { () throws(TensorError) in try Safetensors.read(path) }
+            let (tensors, metadata) = try libraryCall { () throws(TensorError) in try Safetensors.read(path) }
             var fields = tensors.map { ($0.0, TensorValue.wrap($0.1)) }
             if !metadata.isEmpty {
                 fields.append(("__metadata__", .record(RecordObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))))
@@ -55,7 +55,7 @@ enum SaveLoadLibrary {
             } else {
                 try flatten(value, into: &named, metadata: &metadata)
             }
-            try tensorOp { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
+            try libraryCall { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
         }),
     ]
 

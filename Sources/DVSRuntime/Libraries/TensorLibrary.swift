@@ -8,7 +8,7 @@ enum TensorLibrary {
         NativeFunction("tensor", [.init("data", .tensor), .init("dtype", .choice(["f32", "i64"]), default: .string("f32"))], returns: "tensor",
                        help: "A tensor from a number or nested lists: tensor([[1, 2], [3, 4]]). dtype \"i64\" marks integer data (labels, ids), which must be whole numbers; tensor([1, -100, 3]) works as labels either way.") { a in
             let t = try TensorConversion.tensor(from: a[0])
-            let copy = try tensorOp { () throws(TensorError) in try t.contiguousCopy() }
+            let copy = try libraryCall { () throws(TensorError) in try t.contiguousCopy() }
             if try a.string(1) == "i64" {
                 guard try tensorValues(copy).allSatisfy({ $0.isFinite && $0 == $0.rounded() }) else {
                     throw NativeError("tensor: dtype \"i64\" needs finite whole numbers")

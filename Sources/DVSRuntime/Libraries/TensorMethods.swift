@@ -29,7 +29,7 @@ enum TensorMethods {
     static let all: [NativeFunction] = [
         NativeFunction("item", [.init("t", .tensor)], returns: "number", help: "The value of a one-element tensor as a number.") { a in
             let t = try a.tensor(0)
-            return number(try tensorOp { () throws(TensorError) in try t.item() })
+            return number(try libraryCall { () throws(TensorError) in try t.item() })
         },
         NativeFunction("tolist", [.init("t", .tensor)], returns: "list", help: "The values as nested lists of numbers.") { a in
             try TensorConversion.list(try a.tensor(0))
@@ -191,7 +191,7 @@ enum TensorMethods {
                        help: "Computes gradients of a scalar loss and adds them to .grad of every parameter it depends on.") { a in
             let t = try a.tensor(0)
             let g = a.isNil(1) ? nil : try a.tensor(1)
-            try tensorOp { () throws(TensorError) in try Autograd.backward(t, grad: g) }
+            try libraryCall { () throws(TensorError) in try Autograd.backward(t, grad: g) }
             return .null
         },
         NativeFunction("zero_grad", [.init("t", .tensor)], returns: "nil",

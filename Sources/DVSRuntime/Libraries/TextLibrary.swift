@@ -8,7 +8,7 @@ enum TextLibrary {
     static func font(_ a: Arguments, _ i: Int, size: Int) throws(NativeError) -> Font {
         switch a[i] {
         case .object(let o as FontValue): return o.font
-        case .string(let spec): return try tensorOp { () throws(TensorError) in try Font.load(spec, size: size) }
+        case .string(let spec): return try libraryCall { () throws(VisionError) in try Font.load(spec, size: size) }
         default: throw a.unexpected(i)
         }
     }
@@ -56,12 +56,12 @@ enum TextLibrary {
             if items.allSatisfy({ if case .list = $0 { return true } else { return false } }) {
                 var lines: [[String]] = []
                 for item in items { lines.append(try strings(item, "text_page")) }
-                page = try tensorOp { () throws(TensorError) in
+                page = try libraryCall { () throws(VisionError) in
                     try TextPage.generate(lines: lines, font: f, width: w, height: h, margin: m, jitter: j, seed: seed, lineSpacing: spacing)
                 }
             } else {
                 let words = try strings(a[0], "text_page")
-                page = try tensorOp { () throws(TensorError) in
+                page = try libraryCall { () throws(VisionError) in
                     try TextPage.generate(words: words, font: f, width: w, height: h, margin: m, jitter: j, seed: seed, lineSpacing: spacing)
                 }
             }
@@ -75,7 +75,7 @@ enum TextLibrary {
             var img = try a.image(0)
             let text = try a.string(1), x = try a.int(2), y = try a.int(3)
             let f = try font(a, 4, size: try a.int(5)), ink = Float(try a.number(6))
-            let drawn = try tensorOp { () throws(TensorError) in try img.drawText(text, x: x, top: y, font: f, ink: ink) }
+            let drawn = try libraryCall { () throws(VisionError) in try img.drawText(text, x: x, top: y, font: f, ink: ink) }
             return .record(RecordObject([("image", ImageValue.wrap(img)), ("boxes", .list(drawn.wordBoxes.map(BoxValue.wrap)))]))
         },
         NativeFunction("draw_box", [.init("img", .image), .init("box", .box), .init("value", .number, default: .number(1)),
@@ -109,7 +109,7 @@ enum TextLibrary {
             var style = Overlay.Style()
             style.scale = try a.int(4)
             let s = style
-            return ImageValue.wrap(try tensorOp { () throws(TensorError) in
+            return ImageValue.wrap(try libraryCall { () throws(VisionError) in
                 try Overlay.draw(img, regions: drawing.regions, labels: words, words: boxes, style: s)
             })
         },

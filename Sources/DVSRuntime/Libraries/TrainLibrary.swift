@@ -49,7 +49,7 @@ enum TrainLibrary {
             guard betas.count == 2 else { throw NativeError("adamw: betas must be a list of two numbers, got \(a[2].repr)") }
             let b1 = betas[0], b2 = betas[1]
             let lr = Float(try a.number(1)), eps = Float(try a.number(3)), wd = Float(try a.number(4))
-            let opt = try tensorOp { () throws(TensorError) in try AdamW(params, lr: lr, betas: (b1, b2), eps: eps, weightDecay: wd) }
+            let opt = try libraryCall { () throws(TensorError) in try AdamW(params, lr: lr, betas: (b1, b2), eps: eps, weightDecay: wd) }
             return .object(OptimizerValue(opt, kind: "adamw"))
         },
         NativeFunction("sgd", [.init("params", .oneOf([.list, .record])), .init("lr", .number), .init("momentum", .number, default: .number(0)),
@@ -59,20 +59,20 @@ enum TrainLibrary {
             let params = try parameters(a, 0)
             let lr = Float(try a.number(1)), m = Float(try a.number(2)), d = Float(try a.number(3))
             let nesterov = try a.bool(4), wd = Float(try a.number(5))
-            let opt = try tensorOp { () throws(TensorError) in try SGD(params, lr: lr, momentum: m, dampening: d, nesterov: nesterov, weightDecay: wd) }
+            let opt = try libraryCall { () throws(TensorError) in try SGD(params, lr: lr, momentum: m, dampening: d, nesterov: nesterov, weightDecay: wd) }
             return .object(OptimizerValue(opt, kind: "sgd"))
         },
         NativeFunction("clip_grad_norm", [.init("params", .oneOf([.list, .record])), .init("max_norm", .number)], returns: "number",
                        help: "Scales all gradients so their global L2 norm is at most max_norm; returns the norm before clipping.") { a in
             let params = try parameters(a, 0), maxNorm = Float(try a.number(1))
-            return number(try tensorOp { () throws(TensorError) in try clipGradNorm(params, maxNorm: maxNorm) })
+            return number(try libraryCall { () throws(TensorError) in try clipGradNorm(params, maxNorm: maxNorm) })
         },
         NativeFunction("lr_schedule", [.init("kind", .string), .init("peak", .number), .init("warmup", .whole, default: .number(0)),
                                        .init("total", .whole, default: .number(0)), .init("min_lr", .number, default: .number(0))],
                        returns: "function",
                        help: "A learning-rate schedule as a function of the step: kind \"constant\", \"warmup\" (linear from 0 to peak over warmup steps), \"cosine\" (peak to min_lr over total steps) or \"warmup_cosine\". let lr = lr_schedule(\"warmup_cosine\", 1e-3, warmup: 100, total: 1000); lr(50).") { a in
             let kind = try a.string(0), peak = Float(try a.number(1)), warmup = try a.int(2), total = try a.int(3), minLR = Float(try a.number(4))
-            let schedule: LRSchedule = try tensorOp { () throws(TensorError) -> LRSchedule in
+            let schedule: LRSchedule = try libraryCall { () throws(TensorError) -> LRSchedule in
                 switch kind {
                 case "constant": return try .constant(peak)
                 case "warmup": return try .linearWarmup(peak: peak, warmup: warmup)

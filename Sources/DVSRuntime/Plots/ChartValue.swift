@@ -29,6 +29,6 @@ final class ChartValue: DVSObject {
     }
 
     func render(_ format: ChartFormat) throws(NativeError) -> [UInt8] {
-        try tensorOp { () throws(TensorError) in try chart.render(format: format) }
+        try libraryCall { () throws(ChartError) in try chart.render(format: format) }
     }
 }

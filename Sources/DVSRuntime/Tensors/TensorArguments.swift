@@ -37,7 +37,7 @@ extension Arguments {
 }
 
 extension TensorValue {
-    static func result(_ body: () throws(TensorError) -> Tensor) throws(NativeError) -> Value {
-        wrap(try tensorOp(body))
+    static func result<E: LibraryError>(_ body: () throws(E) -> Tensor) throws(NativeError) -> Value {
+        wrap(try libraryCall(body))
     }
 }

@@ -73,7 +73,7 @@ enum TensorConversion {
         // Each nested list is also an object with its own item buffer (measured
         // about 260 bytes for a short row), on top of the values Limits probed.
         let lists = items - Swift.max(t.count, 1)
-        try tensorOp { () throws(TensorError) in
+        try libraryCall { () throws(TensorError) in
             try ensureAllocatable(bytes: lists * 320 + t.count * 32,
                                   for: "tolist of a tensor of shape \(shapeText(t.shape)) (\(Limits.grouped(lists)) lists)")
         }
@@ -117,15 +117,5 @@ func number(_ x: Float) -> Value {
 /// The elements of `t` in row-major order, or an error when a copy is
 /// needed and the memory is not there.
 func tensorValues(_ t: Tensor) throws(NativeError) -> [Float] {
-    try tensorOp { () throws(TensorError) in try t.toArray() }
-}
-
-/// Runs a tensor operation, turning its error into a DVS error (an
-/// interrupted operation into the interpreter's interrupt).
-func tensorOp<T>(_ body: () throws(TensorError) -> T) throws(NativeError) -> T {
-    do {
-        return try body()
-    } catch {
-        throw error.isInterruption ? .interrupted : NativeError(error.message)
-    }
+    try libraryCall { () throws(TensorError) in try t.toArray() }
 }

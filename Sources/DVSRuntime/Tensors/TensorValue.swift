@@ -34,12 +34,12 @@ final class TensorValue: DVSObject {
         case "requires_grad": return .bool(tensor.requiresGrad)
         case "dtype": return .string(tensor.dtype.rawValue)
         case "name": return tensor.name.map { .string($0) } ?? .null
-        case "T": return TensorValue.wrap(try tensorOp { () throws(TensorError) in try tensor.transpose() })
+        case "T": return TensorValue.wrap(try libraryCall { () throws(TensorError) in try tensor.transpose() })
         case "items":
             guard tensor.rank > 0 else { throw NativeError("cannot iterate over a 0-dimensional tensor") }
             var rows: [Value] = []
             for i in 0..<tensor.shape[0] {
-                rows.append(TensorValue.wrap(try tensorOp { () throws(TensorError) in try tensor.select(axis: 0, index: i) }))
+                rows.append(TensorValue.wrap(try libraryCall { () throws(TensorError) in try tensor.select(axis: 0, index: i) }))
             }
             return .list(rows)
         default:
@@ -72,7 +72,7 @@ final class TensorValue: DVSObject {
     func binary(_ op: BinaryOperator, _ other: Value, reversed: Bool) throws(NativeError) -> Value? {
         guard let o = TensorValue.operand(other) else { return nil }
         let (a, b) = reversed ? (o, tensor) : (tensor, o)
-        let result: Tensor = try tensorOp { () throws(TensorError) -> Tensor in
+        let result: Tensor = try libraryCall { () throws(TensorError) -> Tensor in
             switch op {
             case .add: return try a.add(b)
             case .subtract: return try a.sub(b)
@@ -109,7 +109,7 @@ final class TensorValue: DVSObject {
     }
 
     func negate() throws(NativeError) -> Value? {
-        TensorValue.wrap(try tensorOp { () throws(TensorError) in try tensor.neg() })
+        TensorValue.wrap(try libraryCall { () throws(TensorError) in try tensor.neg() })
     }
 
     /// `t[0]`, `t[1, :]`, `t[:, 2:5]`, `t[-1]`, `t[::2]`.
@@ -125,7 +125,7 @@ final class TensorValue: DVSObject {
         guard let source = TensorValue.operand(value) ?? (try? TensorConversion.tensor(from: value)) else {
             throw NativeError("index assignment: expected a number or tensor, got \(value.typeName)")
         }
-        try tensorOp { () throws(TensorError) in try target.assign(source) }
+        try libraryCall { () throws(TensorError) in try target.assign(source) }
         return true
     }
 
@@ -139,7 +139,7 @@ final class TensorValue: DVSObject {
             switch c {
             case .single(.number(let n)):
                 let i = try wholeNumber(n, "\(what): a tensor index")
-                t = try tensorOp { () throws(TensorError) in try t.select(axis: axis, index: i) }
+                t = try libraryCall { () throws(TensorError) in try t.select(axis: axis, index: i) }
             case .single(let v):
                 throw NativeError("\(what): tensor indices are numbers or slices, got \(v.typeName)")
             case .slice(let start, let end, let step):
@@ -149,7 +149,7 @@ final class TensorValue: DVSObject {
                     return try wholeNumber(n, "\(what): a slice bound")
                 }
                 let (s, b, e) = (try bound(step) ?? 1, try bound(start), try bound(end))
-                t = try tensorOp { () throws(TensorError) in try t.slice(axis: axis, start: b, end: e, step: s) }
+                t = try libraryCall { () throws(TensorError) in try t.slice(axis: axis, start: b, end: e, step: s) }
                 axis += 1
             }
         }

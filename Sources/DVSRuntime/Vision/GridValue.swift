@@ -25,7 +25,7 @@ final class GridValue: DVSObject {
         self.qwen = nil
     }
 
-    init(qwen: Qwen2VLGrid, resized: ByteImage) throws(TensorError) {
+    init(qwen: Qwen2VLGrid, resized: ByteImage) throws(VisionError) {
         self.grid = qwen.grid
         self.image = try resized.image()
         self.qwen = (qwen, resized)
@@ -62,7 +62,7 @@ final class GridValue: DVSObject {
         switch name {
         case "grid_thw": return numbers(q.gridTHW)
         case "image_tokens": return .number(Double(q.imageTokens))
-        case "pixel_values": return try TensorValue.result { () throws(TensorError) in try q.pixelValues(resized) }
+        case "pixel_values": return try TensorValue.result { () throws(VisionError) in try q.pixelValues(resized) }
         case "source_size": return numbers([q.sourceWidth, q.sourceHeight])
         case "resized_size": return numbers([q.resizedWidth, q.resizedHeight])
         case "scale": return .list([.number(q.scaleX), .number(q.scaleY)])

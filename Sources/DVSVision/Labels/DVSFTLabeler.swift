@@ -103,9 +103,9 @@ public enum DVSFTLabeler {
         rule: LabelRule = .maxOverlap,
         minCover: Double = DVSFTLabeler.defaultMinCover,
         subtoken: SubtokenMode = .first
-    ) throws(TensorError) -> Labels {
+    ) throws(VisionError) -> Labels {
         guard minCover.isFinite, minCover >= 0, minCover <= 1 else {
-            throw TensorError("label: min_cover must be a fraction in [0, 1], got \(minCover)")
+            throw VisionError("label: min_cover must be a fraction in [0, 1], got \(minCover)")
         }
 
         // Candidate boxes in reading order (word order, then piece order).
@@ -113,7 +113,7 @@ public enum DVSFTLabeler {
         var used: [Int] = []
         for (i, box) in boxes.enumerated() where box.level.lowercased() == "word" && !box.text.isEmpty {
             guard box.x.isFinite, box.y.isFinite, box.w.isFinite, box.h.isFinite else {
-                throw TensorError("label: word box \(i) (\"\(box.text)\") has a non-finite coordinate: x \(box.x), y \(box.y), w \(box.w), h \(box.h)")
+                throw VisionError("label: word box \(i) (\"\(box.text)\") has a non-finite coordinate: x \(box.x), y \(box.y), w \(box.w), h \(box.h)")
             }
             used.append(i)
         }
@@ -217,9 +217,9 @@ extension DVSFTLabeler {
 /// (e.g. labels from OCR boxes vs from drawn boxes). A token where both are
 /// -100 counts as agreeing; -100 against a word id disagrees. Two empty arrays
 /// agree fully (1.0). Arrays of different lengths are an error.
-public func labelAgreement(_ a: [Int], _ b: [Int]) throws(TensorError) -> Double {
+public func labelAgreement(_ a: [Int], _ b: [Int]) throws(VisionError) -> Double {
     guard a.count == b.count else {
-        throw TensorError("label_agreement: the label arrays have different lengths (\(a.count) and \(b.count))")
+        throw VisionError("label_agreement: the label arrays have different lengths (\(a.count) and \(b.count))")
     }
     if a.isEmpty { return 1 }
     var same = 0

@@ -65,17 +65,17 @@ public final class OCREngine {
 
     /// Initialise a Tesseract handle for `language` ("eng", or several joined by
     /// "+"). `tessdata` overrides the search (see the type's documentation).
-    /// Throws a `TensorError` naming the language and every folder searched
+    /// Throws a `VisionError` naming the language and every folder searched
     /// when the data is missing.
-    public init(language: String = "eng", tessdata: String? = nil) throws(TensorError) {
+    public init(language: String = "eng", tessdata: String? = nil) throws(VisionError) {
         let path = try OCREngine.findTessdata(language: language, tessdata: tessdata)
         try OCRSetup.prepareProcess()
-        guard let api = dvs_TessBaseAPICreate() else { throw TensorError("OCR: could not create a Tesseract handle") }
+        guard let api = dvs_TessBaseAPICreate() else { throw VisionError("OCR: could not create a Tesseract handle") }
         // Serialised: Init touches process-wide Tesseract parameters.
         let rc = OCRSetup.lock.withLock { dvs_TessBaseAPIInit3(api, path, language) }
         guard rc == 0 else {
             dvs_TessBaseAPIDelete(api)
-            throw TensorError("OCR: Tesseract could not load language '\(language)' from \(path) (is \(language).traineddata a valid Tesseract 4/5 file?)")
+            throw VisionError("OCR: Tesseract could not load language '\(language)' from \(path) (is \(language).traineddata a valid Tesseract 4/5 file?)")
         }
         self.handle = api
         self.language = language
@@ -106,11 +106,11 @@ public final class OCREngine {
 
     /// The first folder holding `<lang>.traineddata` for every language in
     /// `language` ("eng+deu" needs both). With `tessdata`, only that folder.
-    public static func findTessdata(language: String, tessdata: String? = nil) throws(TensorError) -> String {
+    public static func findTessdata(language: String, tessdata: String? = nil) throws(VisionError) -> String {
         let langs = language.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
         guard !language.isEmpty, langs.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) }) else {
-            throw TensorError("OCR: bad language name '\(language)': expected names like \"eng\" or \"eng+deu\" (letters, digits, _ and -)")
+            throw VisionError("OCR: bad language name '\(language)': expected names like \"eng\" or \"eng+deu\" (letters, digits, _ and -)")
         }
         let candidates = tessdata.map { [$0] } ?? tessdataSearchPaths()
         let fm = FileManager.default
@@ -123,7 +123,7 @@ public final class OCREngine {
         let how = tessdata == nil
             ? "set DVS_TESSDATA to a folder holding it, or install the Tesseract language package (e.g. tesseract-ocr-\(langs[0]))"
             : "pass a folder holding it, or leave tessdata unset to search the usual places"
-        throw TensorError("OCR: no language data for '\(language)' (\(files)); searched: \(candidates.joined(separator: ", ")); \(how)")
+        throw VisionError("OCR: no language data for '\(language)' (\(files)); searched: \(candidates.joined(separator: ", ")); \(how)")
     }
 
     // MARK: recognition
@@ -132,18 +132,18 @@ public final class OCREngine {
     /// line) in reading order, with the text, Tesseract's confidence (0–100)
     /// and the level ("word" or "line"). Boxes are in image pixels, right and
     /// bottom exclusive. A page without text gives []. Stops early with
-    /// `TensorError.interrupted` when `Cancellation` asks (at Tesseract's
+    /// `VisionError.interrupted` when `Cancellation` asks (at Tesseract's
     /// next cancel point: between words, after layout analysis).
-    public func recognize(_ image: Image, level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [Box] {
+    public func recognize(_ image: Image, level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(VisionError) -> [Box] {
         try recognize(image, level: level, psm: psm, stop: OCRStop())
     }
 
     /// `recognize`, also stopping when `stop` is raised (it stays raised
     /// after `Cancellation` has been seen, even once Ctrl-C is cleared).
-    func recognize(_ image: Image, level: OCRLevel, psm: Int, stop: OCRStop) throws(TensorError) -> [Box] {
+    func recognize(_ image: Image, level: OCRLevel, psm: Int, stop: OCRStop) throws(VisionError) -> [Box] {
         try OCREngine.validate(image, psm: psm)
         if psm == 1 && !FileManager.default.isReadableFile(atPath: (tessdataPath as NSString).appendingPathComponent("osd.traineddata")) {
-            throw TensorError("OCR: page segmentation mode 1 needs osd.traineddata, not found in \(tessdataPath)")
+            throw VisionError("OCR: page segmentation mode 1 needs osd.traineddata, not found in \(tessdataPath)")
         }
         let gray = OCREngine.gray8(image)
         OCRSetup.serialOpenMPOnThisThread()
@@ -155,7 +155,7 @@ public final class OCREngine {
         defer { dvs_TessBaseAPIClear(handle) }
         // Tesseract asks the monitor's cancel function between words; `stop`
         // answers (Ctrl-C through `Cancellation`), and a cancelled page is dropped.
-        guard let monitor = dvs_TessMonitorCreate() else { throw TensorError("OCR: could not create a Tesseract monitor") }
+        guard let monitor = dvs_TessMonitorCreate() else { throw VisionError("OCR: could not create a Tesseract monitor") }
         defer { dvs_TessMonitorDelete(monitor) }
         dvs_TessMonitorSetCancelFunc(monitor) { this, _ in
             guard let this else { return false }
@@ -165,9 +165,9 @@ public final class OCREngine {
             dvs_TessMonitorSetCancelThis(monitor, Unmanaged.passUnretained(stop).toOpaque())
             return dvs_TessBaseAPIRecognize(handle, monitor)
         }
-        if stop.isRaised { throw TensorError.interrupted }
+        if stop.isRaised { throw VisionError.interrupted }
         guard status == 0 else {
-            throw TensorError("OCR: Tesseract failed to recognise a \(image.width)×\(image.height) page")
+            throw VisionError("OCR: Tesseract failed to recognise a \(image.width)×\(image.height) page")
         }
         guard let it = dvs_TessBaseAPIGetIterator(handle) else { return [] }  // nothing found
         defer { dvs_TessResultIteratorDelete(it) }
@@ -189,18 +189,18 @@ public final class OCREngine {
     }
 
     /// The checks `recognize` makes before touching Tesseract.
-    static func validate(_ image: Image, psm: Int) throws(TensorError) {
+    static func validate(_ image: Image, psm: Int) throws(VisionError) {
         guard validPSMs.contains(psm) else {
-            throw TensorError("OCR: unknown page segmentation mode \(psm): expected 1 or 3…13 (3 = automatic layout, 6 = one block of text, 7 = one line, 11 = sparse text)")
+            throw VisionError("OCR: unknown page segmentation mode \(psm): expected 1 or 3…13 (3 = automatic layout, 6 = one block of text, 7 = one line, 11 = sparse text)")
         }
         guard image.width > 0, image.height > 0 else {
-            throw TensorError("OCR: empty image (\(image.width)×\(image.height))")
+            throw VisionError("OCR: empty image (\(image.width)×\(image.height))")
         }
         guard [1, 3, 4].contains(image.channels), image.pixels.count == image.width * image.height * image.channels else {
-            throw TensorError("OCR: image has \(image.pixels.count) values for \(image.width)×\(image.height)×\(image.channels)")
+            throw VisionError("OCR: image has \(image.pixels.count) values for \(image.width)×\(image.height)×\(image.channels)")
         }
         guard image.width <= maxSide, image.height <= maxSide, image.width * image.height <= maxPixels else {
-            throw TensorError("OCR: image \(image.width)×\(image.height) is too large (at most \(maxSide) pixels per side and \(maxPixels) pixels)")
+            throw VisionError("OCR: image \(image.width)×\(image.height) is too large (at most \(maxSide) pixels per side and \(maxPixels) pixels)")
         }
     }
 
@@ -257,14 +257,14 @@ enum OCRSetup {
     /// first use, which also loads libgomp, after the `setenv`, so libgomp
     /// reads it; `serialOpenMPOnThisThread()` covers a limit the user set
     /// otherwise, which is kept) and send Tesseract's debug chatter to /dev/null.
-    static func prepareProcess() throws(TensorError) {
+    static func prepareProcess() throws(VisionError) {
         var reason = [CChar](repeating: 0, count: 512)
         let opened: Bool = lock.withLock {
             if !prepared { setenv("OMP_THREAD_LIMIT", "1", 0) }
             return dvs_tesseract_open(&reason, reason.count)
         }
         guard opened else {
-            throw TensorError("OCR: \(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)); install Tesseract 5 (Debian: libtesseract5)")
+            throw VisionError("OCR: \(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)); install Tesseract 5 (Debian: libtesseract5)")
         }
         lock.withLock {
             guard !prepared else { return }

@@ -29,8 +29,8 @@ public final class OCRPool: @unchecked Sendable {
     /// the folders searched) when the language data cannot be found.
     /// `workers` defaults to the number of active cores.
     public init(language: String = "eng", tessdata: String? = nil,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(TensorError) {
-        guard workers >= 1 else { throw TensorError("OCR pool: workers must be at least 1, got \(workers)") }
+                workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(VisionError) {
+        guard workers >= 1 else { throw VisionError("OCR pool: workers must be at least 1, got \(workers)") }
         self.tessdataPath = try OCREngine.findTessdata(language: language, tessdata: tessdata)
         self.language = language
         self.workers = workers
@@ -41,7 +41,7 @@ public final class OCRPool: @unchecked Sendable {
 
     /// The process-wide pool for `language` (default tessdata search, one
     /// worker per core), made on first use and kept alive.
-    public static func shared(language: String = "eng") throws(TensorError) -> OCRPool {
+    public static func shared(language: String = "eng") throws(VisionError) -> OCRPool {
         poolsLock.lock()
         defer { poolsLock.unlock() }
         if let pool = pools[language] { return pool }
@@ -57,11 +57,11 @@ public final class OCRPool: @unchecked Sendable {
     /// order. Inputs are checked before any work starts; if a page still fails,
     /// the error of the first failing page (in input order) is thrown. When
     /// `Cancellation` asks, this returns within 20 ms with
-    /// `TensorError.interrupted` (no partial results); no further page is
+    /// `VisionError.interrupted` (no partial results); no further page is
     /// started, and pages under way stop in the background.
-    public func recognizeAll(_ images: [Image], level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(TensorError) -> [[Box]] {
+    public func recognizeAll(_ images: [Image], level: OCRLevel = .word, psm: Int = OCREngine.defaultPSM) throws(VisionError) -> [[Box]] {
         for (i, image) in images.enumerated() {
-            do { try OCREngine.validate(image, psm: psm) } catch { throw TensorError("OCR page \(i): \(error.message.dropPrefix("OCR: "))") }
+            do { try OCREngine.validate(image, psm: psm) } catch { throw VisionError("OCR page \(i): \(error.message.dropPrefix("OCR: "))") }
         }
         if images.isEmpty { return [] }
         let n = images.count
@@ -75,7 +75,7 @@ public final class OCRPool: @unchecked Sendable {
                 // finds nothing left (or is told to stop) never touches an engine.
                 guard !job.stop.isRaised, let first = next.take(below: n) else { return }
                 let engine: OCREngine
-                do throws(TensorError) { engine = try self.checkout() } catch {
+                do throws(VisionError) { engine = try self.checkout() } catch {
                     // Could not start an engine: the pages this worker takes get the error.
                     var i: Int? = first
                     while let j = i { job.set(j, .failure(error)); i = next.take(below: n) }
@@ -84,7 +84,7 @@ public final class OCRPool: @unchecked Sendable {
                 defer { self.checkin(engine) }
                 var i: Int? = first
                 while let j = i, !job.stop.isRaised {
-                    do throws(TensorError) { job.set(j, .success(try engine.recognize(images[j], level: level, psm: psm, stop: job.stop))) }
+                    do throws(VisionError) { job.set(j, .success(try engine.recognize(images[j], level: level, psm: psm, stop: job.stop))) }
                     catch { job.set(j, .failure(error)) }
                     i = next.take(below: n)
                 }
@@ -96,24 +96,24 @@ public final class OCRPool: @unchecked Sendable {
         // Ctrl-C it returns at once; pages under way stop at Tesseract's next
         // cancel point in the background, and their engines then go back to the pool.
         while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
-            if job.stop.isRaised { throw TensorError.interrupted }
+            if job.stop.isRaised { throw VisionError.interrupted }
         }
         let results = job.results
         if job.stop.isRaised || results.contains(where: { if case .failure(let e) = $0 { e.isInterruption } else { false } }) {
-            throw TensorError.interrupted
+            throw VisionError.interrupted
         }
         var pages: [[Box]] = []
         pages.reserveCapacity(n)
         for (i, r) in results.enumerated() {
             switch r {
             case .success(let boxes): pages.append(boxes)
-            case .failure(let e): throw TensorError("OCR page \(i): \(e.message.dropPrefix("OCR: "))")
+            case .failure(let e): throw VisionError("OCR page \(i): \(e.message.dropPrefix("OCR: "))")
             }
         }
         return pages
     }
 
-    private func checkout() throws(TensorError) -> OCREngine {
+    private func checkout() throws(VisionError) -> OCREngine {
         lock.lock()
         if let engine = idle.popLast() {
             lock.unlock()
@@ -153,12 +153,12 @@ private final class Job: @unchecked Sendable {
     let stop = OCRStop()
     private let lock = NSLock()
     // A page no worker reached (the call was stopped) stays "interrupted".
-    private var pages: [Result<[Box], TensorError>]
+    private var pages: [Result<[Box], VisionError>]
 
     init(pages n: Int) { pages = Array(repeating: .failure(.interrupted), count: n) }
 
-    func set(_ i: Int, _ result: Result<[Box], TensorError>) { lock.withLock { pages[i] = result } }
-    var results: [Result<[Box], TensorError>] { lock.withLock { pages } }
+    func set(_ i: Int, _ result: Result<[Box], VisionError>) { lock.withLock { pages[i] = result } }
+    var results: [Result<[Box], VisionError>] { lock.withLock { pages } }
 }
 
 private extension String {

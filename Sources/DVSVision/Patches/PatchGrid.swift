@@ -64,18 +64,18 @@ public struct PatchGrid: Equatable, Sendable {
     /// Whether the image needs padding.
     public var isPadded: Bool { paddedWidth != imageWidth || paddedHeight != imageHeight }
 
-    public init(imageWidth: Int, imageHeight: Int, channels: Int = 1, patch: Int = 14, merge: Int = 2) throws(TensorError) {
+    public init(imageWidth: Int, imageHeight: Int, channels: Int = 1, patch: Int = 14, merge: Int = 2) throws(VisionError) {
         guard patch >= 1, merge >= 1 else {
-            throw TensorError("patch_grid: patch and merge must be at least 1, got patch \(patch), merge \(merge)")
+            throw VisionError("patch_grid: patch and merge must be at least 1, got patch \(patch), merge \(merge)")
         }
         guard imageWidth >= 1, imageHeight >= 1, imageWidth <= Image.maxSide, imageHeight <= Image.maxSide else {
-            throw TensorError("patch_grid: image size \(imageWidth)×\(imageHeight) is outside 1…\(Image.maxSide) pixels per side")
+            throw VisionError("patch_grid: image size \(imageWidth)×\(imageHeight) is outside 1…\(Image.maxSide) pixels per side")
         }
         guard channels >= 1, channels <= 4 else {
-            throw TensorError("patch_grid: channels must be 1…4, got \(channels)")
+            throw VisionError("patch_grid: channels must be 1…4, got \(channels)")
         }
         guard patch <= Image.maxSide, merge <= Image.maxSide, patch * merge <= Image.maxSide else {
-            throw TensorError("patch_grid: a token of \(patch)×\(merge) pixels per side is larger than \(Image.maxSide)")
+            throw VisionError("patch_grid: a token of \(patch)×\(merge) pixels per side is larger than \(Image.maxSide)")
         }
         let side = patch * merge
         self.imageWidth = imageWidth
@@ -88,29 +88,29 @@ public struct PatchGrid: Equatable, Sendable {
     }
 
     /// The grid for an image's size and channels.
-    public init(image: Image, patch: Int = 14, merge: Int = 2) throws(TensorError) {
+    public init(image: Image, patch: Int = 14, merge: Int = 2) throws(VisionError) {
         try self.init(imageWidth: image.width, imageHeight: image.height, channels: image.channels, patch: patch, merge: merge)
     }
 
     // MARK: Visual tokens
 
     /// Index of the visual token at token-grid row `row`, column `col` (row-major).
-    public func index(row: Int, col: Int) throws(TensorError) -> Int {
+    public func index(row: Int, col: Int) throws(VisionError) -> Int {
         guard row >= 0, row < tokenRows, col >= 0, col < tokenCols else {
-            throw TensorError("patch_grid: token (\(row), \(col)) is outside the \(tokenRows)×\(tokenCols) token grid")
+            throw VisionError("patch_grid: token (\(row), \(col)) is outside the \(tokenRows)×\(tokenCols) token grid")
         }
         return row * tokenCols + col
     }
 
     /// Token-grid (row, col) of visual token `token`.
-    public func position(ofToken token: Int) throws(TensorError) -> (row: Int, col: Int) {
+    public func position(ofToken token: Int) throws(VisionError) -> (row: Int, col: Int) {
         try checkToken(token)
         return (token / tokenCols, token % tokenCols)
     }
 
     /// The pixel region of visual token `token` (in padded-image coordinates;
     /// level "token", text empty).
-    public func region(ofToken token: Int) throws(TensorError) -> Box {
+    public func region(ofToken token: Int) throws(VisionError) -> Box {
         try checkToken(token)
         return tokenRegion(token)
     }
@@ -120,7 +120,7 @@ public struct PatchGrid: Equatable, Sendable {
 
     /// The patches merged into visual token `token`, in merge order (dy-major,
     /// then dx: for a 2×2 merge top-left, top-right, bottom-left, bottom-right).
-    public func mergedPatchIndices(ofToken token: Int) throws(TensorError) -> [Int] {
+    public func mergedPatchIndices(ofToken token: Int) throws(VisionError) -> [Int] {
         try checkToken(token)
         return mergedPatches(token)
     }
@@ -133,23 +133,23 @@ public struct PatchGrid: Equatable, Sendable {
     // MARK: Patches
 
     /// Index of the patch at patch-grid row `row`, column `col` (row-major).
-    public func patchIndex(row: Int, col: Int) throws(TensorError) -> Int {
+    public func patchIndex(row: Int, col: Int) throws(VisionError) -> Int {
         guard row >= 0, row < patchRows, col >= 0, col < patchCols else {
-            throw TensorError("patch_grid: patch (\(row), \(col)) is outside the \(patchRows)×\(patchCols) patch grid")
+            throw VisionError("patch_grid: patch (\(row), \(col)) is outside the \(patchRows)×\(patchCols) patch grid")
         }
         return row * patchCols + col
     }
 
     /// Patch-grid (row, col) of patch `index`.
-    public func patchPosition(ofPatch index: Int) throws(TensorError) -> (row: Int, col: Int) {
+    public func patchPosition(ofPatch index: Int) throws(VisionError) -> (row: Int, col: Int) {
         guard index >= 0, index < patchCount else {
-            throw TensorError("patch_grid: patch \(index) is outside 0..<\(patchCount)")
+            throw VisionError("patch_grid: patch \(index) is outside 0..<\(patchCount)")
         }
         return (index / patchCols, index % patchCols)
     }
 
     /// The pixel region of patch `index` (padded-image coordinates; level "patch").
-    public func patchRegion(ofPatch index: Int) throws(TensorError) -> Box {
+    public func patchRegion(ofPatch index: Int) throws(VisionError) -> Box {
         let (r, c) = try patchPosition(ofPatch: index)
         return Box(x: Double(c * patch), y: Double(r * patch), w: Double(patch), h: Double(patch), level: "patch")
     }
@@ -158,34 +158,34 @@ public struct PatchGrid: Equatable, Sendable {
     /// patches row-major, values (channel, row, column) within a patch — see the
     /// type's documentation. The image is padded right/bottom with 0. Its size
     /// and channels must be the grid's.
-    public func patches(of image: Image) throws(TensorError) -> Tensor {
+    public func patches(of image: Image) throws(VisionError) -> Tensor {
         guard image.width == imageWidth, image.height == imageHeight, image.channels == channels else {
-            throw TensorError("patches: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels) (width×height×channels)")
+            throw VisionError("patches: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels) (width×height×channels)")
         }
         var out = [Float](repeating: 0, count: patchCount * patchLength)
         out.withUnsafeMutableBufferPointer { dst in
             image.pixels.withUnsafeBufferPointer { src in extract(src, into: dst) }
         }
-        return try Tensor(shape: [patchCount, patchLength], values: out)
+        return try tensorWork { () throws(TensorError) in try Tensor(shape: [patchCount, patchLength], values: out) }
     }
 
     /// The flattened patches of a tensor image `[H, W]` (one channel) or
     /// `[C, H, W]` → `[patchCount, patchLength]`, or of a batch `[B, C, H, W]` →
     /// `[B, patchCount, patchLength]`. Same order and padding as `patches(of:)`;
     /// values are taken as they are (not clamped), so normalized images work.
-    public func patches(ofTensor t: Tensor) throws(TensorError) -> Tensor {
+    public func patches(ofTensor t: Tensor) throws(VisionError) -> Tensor {
         let s = t.shape
         let (b, c, h, w): (Int, Int, Int, Int)
         switch s.count {
         case 2: (b, c, h, w) = (1, 1, s[0], s[1])
         case 3: (b, c, h, w) = (1, s[0], s[1], s[2])
         case 4: (b, c, h, w) = (s[0], s[1], s[2], s[3])
-        default: throw TensorError("patches: needs a tensor [H, W], [C, H, W] or [B, C, H, W], got \(shapeText(s))")
+        default: throw VisionError("patches: needs a tensor [H, W], [C, H, W] or [B, C, H, W], got \(shapeText(s))")
         }
         guard c == channels, h == imageHeight, w == imageWidth else {
-            throw TensorError("patches: the tensor \(shapeText(s)) does not match the grid's image [\(channels), \(imageHeight), \(imageWidth)] ([C, H, W])")
+            throw VisionError("patches: the tensor \(shapeText(s)) does not match the grid's image [\(channels), \(imageHeight), \(imageWidth)] ([C, H, W])")
         }
-        let values = try t.toArray()
+        let values = try tensorWork { () throws(TensorError) in try t.toArray() }
         let per = patchCount * patchLength, imageSize = c * h * w
         var out = [Float](repeating: 0, count: b * per)
         out.withUnsafeMutableBufferPointer { dst in
@@ -196,14 +196,16 @@ public struct PatchGrid: Equatable, Sendable {
                 }
             }
         }
-        return try Tensor(shape: s.count == 4 ? [b, patchCount, patchLength] : [patchCount, patchLength], values: out)
+        return try tensorWork { () throws(TensorError) in
+            try Tensor(shape: s.count == 4 ? [b, patchCount, patchLength] : [patchCount, patchLength], values: out)
+        }
     }
 
     /// `image` padded right/bottom with 0 to `paddedWidth × paddedHeight`
     /// (the image the patches are cut from).
-    public func paddedImage(_ image: Image) throws(TensorError) -> Image {
+    public func paddedImage(_ image: Image) throws(VisionError) -> Image {
         guard image.width == imageWidth, image.height == imageHeight, image.channels == channels else {
-            throw TensorError("padded_image: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels)")
+            throw VisionError("padded_image: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels)")
         }
         var out = try Image(width: paddedWidth, height: paddedHeight, channels: channels)
         for c in 0..<channels {
@@ -216,9 +218,9 @@ public struct PatchGrid: Equatable, Sendable {
 
     // MARK: Internals
 
-    private func checkToken(_ token: Int) throws(TensorError) {
+    private func checkToken(_ token: Int) throws(VisionError) {
         guard token >= 0, token < tokenCount else {
-            throw TensorError("patch_grid: token \(token) is outside 0..<\(tokenCount)")
+            throw VisionError("patch_grid: token \(token) is outside 0..<\(tokenCount)")
         }
     }
 

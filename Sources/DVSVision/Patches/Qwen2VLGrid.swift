@@ -61,9 +61,9 @@ public struct Qwen2VLGrid: Equatable, Sendable {
 
     /// The grid for a source image of this size; errors as `SmartResize`, and
     /// for `maxPixels` over `Settings.pixelLimit`.
-    public init(sourceWidth: Int, sourceHeight: Int, settings: Settings = Settings()) throws(TensorError) {
+    public init(sourceWidth: Int, sourceHeight: Int, settings: Settings = Settings()) throws(VisionError) {
         guard settings.maxPixels <= Settings.pixelLimit else {
-            throw TensorError("qwen2vl_grid: max_pixels \(settings.maxPixels) is over \(Settings.pixelLimit) (16384 image tokens of 28×28 pixels, the most Qwen2-VL's processor configs use)")
+            throw VisionError("qwen2vl_grid: max_pixels \(settings.maxPixels) is over \(Settings.pixelLimit) (16384 image tokens of 28×28 pixels, the most Qwen2-VL's processor configs use)")
         }
         let size = try SmartResize.size(height: sourceHeight, width: sourceWidth, factor: settings.patch * settings.merge,
                                         minPixels: settings.minPixels, maxPixels: settings.maxPixels)
@@ -89,9 +89,9 @@ public struct Qwen2VLGrid: Equatable, Sendable {
     /// (values quantized as a PNG stores them; gray copied to three channels;
     /// alpha composited over white) and resized bicubically with Pillow's
     /// arithmetic. Its size must be the source size.
-    public func resized(_ image: Image) throws(TensorError) -> ByteImage {
+    public func resized(_ image: Image) throws(VisionError) -> ByteImage {
         guard image.width == sourceWidth, image.height == sourceHeight else {
-            throw TensorError("qwen2vl_grid: the image is \(image.width)×\(image.height) but the grid is for \(sourceWidth)×\(sourceHeight) (width×height)")
+            throw VisionError("qwen2vl_grid: the image is \(image.width)×\(image.height) but the grid is for \(sourceWidth)×\(sourceHeight) (width×height)")
         }
         // Channels never mix in the resize, so a gray image is resized once and then copied.
         let source = ByteImage(image)
@@ -107,9 +107,9 @@ public struct Qwen2VLGrid: Equatable, Sendable {
     /// with the frame repeated over time. Values are `(byte · (1/255) − mean) /
     /// std` per channel: the rescale in Double, rounded to Float, the
     /// normalization in Float, as NumPy does in the reference.
-    public func pixelValues(_ resized: ByteImage) throws(TensorError) -> Tensor {
+    public func pixelValues(_ resized: ByteImage) throws(VisionError) -> Tensor {
         guard resized.width == resizedWidth, resized.height == resizedHeight, resized.channels == 3 else {
-            throw TensorError("pixel_values: the image is \(resized.width)×\(resized.height)×\(resized.channels) but the grid needs the resized \(resizedWidth)×\(resizedHeight)×3")
+            throw VisionError("pixel_values: the image is \(resized.width)×\(resized.height)×\(resized.channels) but the grid needs the resized \(resizedWidth)×\(resizedHeight)×3")
         }
         let p = settings.patch, t = settings.temporalPatch, w = resizedWidth, plane = w * resizedHeight
         // Every byte value's normalized Float, per channel.
@@ -118,7 +118,9 @@ public struct Qwen2VLGrid: Equatable, Sendable {
             (0..<256).map { v in (Float(Double(v) * rescale) - settings.mean[c]) / settings.std[c] }
         }
         let order = grid.mergeOrder, cols = grid.patchCols, length = patchLength
-        try ensureAllocatable(bytes: order.count * length * MemoryLayout<Float>.stride, for: "pixel_values")
+        try tensorWork { () throws(TensorError) in
+            try ensureAllocatable(bytes: order.count * length * MemoryLayout<Float>.stride, for: "pixel_values")
+        }
         var out = [Float](repeating: 0, count: order.count * length)
         resized.bytes.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
@@ -138,6 +140,6 @@ public struct Qwen2VLGrid: Equatable, Sendable {
                 }
             }
         }
-        return try Tensor(shape: [order.count, length], values: out)
+        return try tensorWork { () throws(TensorError) in try Tensor(shape: [order.count, length], values: out) }
     }
 }

@@ -13,7 +13,7 @@ public struct ByteImage: Equatable, Sendable {
     /// `channels × height × width` bytes, channel-major, rows top to bottom.
     public var bytes: [UInt8]
 
-    public init(width: Int, height: Int, channels: Int, bytes: [UInt8]) throws(TensorError) {
+    public init(width: Int, height: Int, channels: Int, bytes: [UInt8]) throws(VisionError) {
         try Image.validate(width: width, height: height, channels: channels, values: bytes.count)
         (self.width, self.height, self.channels, self.bytes) = (width, height, channels, bytes)
     }
@@ -36,7 +36,7 @@ public struct ByteImage: Equatable, Sendable {
     }
 
     /// The image with values byte / 255.
-    public func image() throws(TensorError) -> Image {
+    public func image() throws(VisionError) -> Image {
         try Image(width: width, height: height, channels: channels, pixels: bytes.map { Float($0) / 255 })
     }
 

@@ -7,7 +7,7 @@ extension ByteImage {
     /// over opaque white with Pillow's `alpha_composite` integer arithmetic
     /// (src/libImaging/AlphaComposite.c, 7 fractional bits, division by 255
     /// as `((v >> 8) + v) >> 8`), then alpha is dropped.
-    public func rgbOverWhite() throws(TensorError) -> ByteImage {
+    public func rgbOverWhite() throws(VisionError) -> ByteImage {
         let n = width * height
         switch channels {
         case 3:

@@ -52,7 +52,7 @@ public enum PillowResample {
     /// or RGB (3 channels) image. Other channel counts are resized channel
     /// by channel, which for RGBA is not Pillow's result (Pillow premultiplies
     /// by alpha first): convert with `rgbOverWhite()` before.
-    public static func resize(_ image: ByteImage, width: Int, height: Int, filter: Filter = .bicubic) throws(TensorError) -> ByteImage {
+    public static func resize(_ image: ByteImage, width: Int, height: Int, filter: Filter = .bicubic) throws(VisionError) -> ByteImage {
         try Image.checkResultSize("resize", width: width, height: height)
         if width == image.width && height == image.height { return image }
         var out = image
@@ -117,7 +117,7 @@ public enum PillowResample {
 
     static let half = 1 << (precisionBits - 1)
 
-    private static func horizontal(_ image: ByteImage, to width: Int, _ filter: Filter) throws(TensorError) -> ByteImage {
+    private static func horizontal(_ image: ByteImage, to width: Int, _ filter: Filter) throws(VisionError) -> ByteImage {
         if width == image.width { return image }
         let c = Coefficients(inSize: image.width, outSize: width, filter: filter)
         let h = image.height, inW = image.width
@@ -138,7 +138,7 @@ public enum PillowResample {
         return try ByteImage(width: width, height: h, channels: image.channels, bytes: out)
     }
 
-    private static func vertical(_ image: ByteImage, to height: Int, _ filter: Filter) throws(TensorError) -> ByteImage {
+    private static func vertical(_ image: ByteImage, to height: Int, _ filter: Filter) throws(VisionError) -> ByteImage {
         if height == image.height { return image }
         let c = Coefficients(inSize: image.height, outSize: height, filter: filter)
         let w = image.width, inPlane = image.width * image.height

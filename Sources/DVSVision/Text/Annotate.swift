@@ -48,12 +48,12 @@ extension Image {
 
     /// Draws the outline of `box` in a color (one value per channel or one for
     /// all), blended with opacity `alpha` (1 = opaque).
-    public mutating func drawBox(_ box: Box, color: [Float], thickness: Int = 1, alpha: Float = 1) throws(TensorError) {
+    public mutating func drawBox(_ box: Box, color: [Float], thickness: Int = 1, alpha: Float = 1) throws(VisionError) {
         outline(box, try resolvedColor(color, op: "drawBox"), thickness: thickness, alpha: alpha)
     }
 
     /// Fills `box` with a color blended with opacity `alpha` (a tint when alpha < 1).
-    public mutating func fillBox(_ box: Box, color: [Float], alpha: Float = 1) throws(TensorError) {
+    public mutating func fillBox(_ box: Box, color: [Float], alpha: Float = 1) throws(VisionError) {
         let target = try resolvedColor(color, op: "fillBox")
         if let r = pixelRect(box) { blend(r, target, alpha: alpha) }
     }
@@ -94,9 +94,9 @@ extension Image {
     /// was drawn (nil when nothing fit).
     @discardableResult
     public mutating func drawLabel(_ text: String, in box: Box, font: Font, color: [Float], padding: Int = 1,
-                                   background: [Float]? = nil, backgroundAlpha: Float = 0.75) throws(TensorError) -> DrawnText? {
+                                   background: [Float]? = nil, backgroundAlpha: Float = 0.75) throws(VisionError) -> DrawnText? {
         let target = try resolvedColor(color, op: "drawLabel")
-        let bg = try background.map { (c: [Float]) throws(TensorError) -> [Float] in try resolvedColor(c, op: "drawLabel") }
+        let bg = try background.map { (c: [Float]) throws(VisionError) -> [Float] in try resolvedColor(c, op: "drawLabel") }
         guard box.w.isFinite, box.h.isFinite, box.x.isFinite, box.y.isFinite else { return nil }
         let px = Image.pixelCoordinate
         let x0 = px(box.x), y0 = px(box.y), x1 = px(box.x + box.w), y1 = px(box.y + box.h)
@@ -117,9 +117,9 @@ extension Image {
     /// The longest prefix of `text` (whole characters, with "…" appended when
     /// cut) whose pen advance and ink fit in `width` pixels; nil when not even
     /// one character fits. Characters the font lacks are replaced by "?".
-    static func fit(_ text: String, font: Font, width: Int) throws(TensorError) -> String? {
+    static func fit(_ text: String, font: Font, width: Int) throws(VisionError) -> String? {
         let clean = String(text.map { $0.isNewline ? " " : (font.hasGlyph($0) || $0.isWhitespace ? $0 : "?") })
-        func fits(_ s: String) throws(TensorError) -> Bool {
+        func fits(_ s: String) throws(VisionError) -> Bool {
             let m = try font.measure(s)
             let inkRight = Rect(m.lineBox).map { $0.x1 } ?? 0
             return Swift.max(m.advance, inkRight) <= width

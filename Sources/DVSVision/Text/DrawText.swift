@@ -15,7 +15,7 @@ extension Image {
     /// Errors: line breaks in `text` (draw lines separately), characters the
     /// font has no glyph for (no silent "tofu" boxes).
     @discardableResult
-    public mutating func drawText(_ text: String, x: Int, baseline: Int, font: Font, ink: Float = 1, kerning: Bool = true) throws(TensorError) -> DrawnText {
+    public mutating func drawText(_ text: String, x: Int, baseline: Int, font: Font, ink: Float = 1, kerning: Bool = true) throws(VisionError) -> DrawnText {
         try drawText(text, x: x, baseline: baseline, font: font, color: [ink], kerning: kerning)
     }
 
@@ -23,7 +23,7 @@ extension Image {
     /// the font's ascender line: the baseline is `top + font.ascent` (ink of
     /// most glyphs starts a little below `top`).
     @discardableResult
-    public mutating func drawText(_ text: String, x: Int, top: Int, font: Font, ink: Float = 1, kerning: Bool = true) throws(TensorError) -> DrawnText {
+    public mutating func drawText(_ text: String, x: Int, top: Int, font: Font, ink: Float = 1, kerning: Bool = true) throws(VisionError) -> DrawnText {
         try drawText(text, x: x, baseline: top + font.ascent, font: font, color: [ink], kerning: kerning)
     }
 
@@ -31,7 +31,7 @@ extension Image {
     /// color channels (for RGBA images 1 or 3 values also work; alpha is then
     /// blended toward 1).
     @discardableResult
-    public mutating func drawText(_ text: String, x: Int, baseline: Int, font: Font, color: [Float], kerning: Bool = true) throws(TensorError) -> DrawnText {
+    public mutating func drawText(_ text: String, x: Int, baseline: Int, font: Font, color: [Float], kerning: Bool = true) throws(VisionError) -> DrawnText {
         let target = try resolvedColor(color, op: "drawText")
         let laid = try font.layOut(text, kerning: kerning)
         let clip = Rect(x0: 0, y0: 0, x1: width, y1: height)
@@ -66,14 +66,14 @@ extension Image {
 
     /// Per-channel target values for a color given as 1 value, 3 values (RGB
     /// or RGBA images) or one per channel; RGBA alpha not given is 1.
-    func resolvedColor(_ color: [Float], op: String) throws(TensorError) -> [Float] {
+    func resolvedColor(_ color: [Float], op: String) throws(VisionError) -> [Float] {
         if color.count == channels { return color }
         switch (color.count, channels) {
         case (1, 3): return [color[0], color[0], color[0]]
         case (1, 4): return [color[0], color[0], color[0], 1]
         case (3, 4): return color + [1]
         default:
-            throw TensorError("\(op): a color needs 1 value or \(channels) (one per channel), got \(color.count) for a \(channels)-channel image")
+            throw VisionError("\(op): a color needs 1 value or \(channels) (one per channel), got \(color.count) for a \(channels)-channel image")
         }
     }
 }

@@ -46,22 +46,22 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
     public static let maxSize = 1000
 
     /// Loads the face in a font file (`faceIndex` selects a face in a .ttc collection).
-    public init(path: String, size: Int, faceIndex: Int = 0) throws(TensorError) {
+    public init(path: String, size: Int, faceIndex: Int = 0) throws(VisionError) {
         guard size >= 1, size <= Font.maxSize else {
-            throw TensorError("font: size must be 1…\(Font.maxSize) pixels, got \(size)")
+            throw VisionError("font: size must be 1…\(Font.maxSize) pixels, got \(size)")
         }
         // FreeType opens the file itself; check first so errors say why it cannot.
-        _ = try fileIO("font") { () throws(FileError) in try ReadFile(path: path) }
-        let face = try FreeType.withLibrary { (lib: FT_Library) throws(TensorError) -> FT_Face in
+        _ = try visionFileIO("font") { () throws(FileError) in try ReadFile(path: path) }
+        let face = try FreeType.withLibrary { (lib: FT_Library) throws(VisionError) -> FT_Face in
             var face: FT_Face?
             let err = FT_New_Face(lib, path, FT_Long(faceIndex), &face)
             guard err == 0, let f = face else {
-                throw TensorError("font: \(path) is not a font file FreeType can read (\(FreeType.errorText(err)))")
+                throw VisionError("font: \(path) is not a font file FreeType can read (\(FreeType.errorText(err)))")
             }
             let sizeErr = FT_Set_Pixel_Sizes(f, 0, FT_UInt(size))
             if sizeErr != 0 {
                 FT_Done_Face(f)
-                throw TensorError("font: \(path) cannot be set to \(size) px (\(FreeType.errorText(sizeErr)))")
+                throw VisionError("font: \(path) cannot be set to \(size) px (\(FreeType.errorText(sizeErr)))")
             }
             return f
         }
@@ -81,7 +81,7 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
 
     /// Loads `family` in `style` from the installed fonts (`FontCatalog.shared`).
     /// An unknown family lists the families found and suggests the closest one.
-    public convenience init(family: String, style: String = "Regular", size: Int) throws(TensorError) {
+    public convenience init(family: String, style: String = "Regular", size: Int) throws(VisionError) {
         let f = try FontCatalog.shared.face(family: family, style: style)
         try self.init(path: f.path, size: size, faceIndex: f.faceIndex)
     }
@@ -97,7 +97,7 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
     /// A font by path (contains "/" or ends in .ttf/.otf/.ttc/.otc) or by
     /// "Family" / "Family Style" name ("DejaVu Sans Bold"), kept in a
     /// process-wide cache so repeated loads share one face and its glyph cache.
-    public static func load(_ spec: String, size: Int) throws(TensorError) -> Font {
+    public static func load(_ spec: String, size: Int) throws(VisionError) -> Font {
         let isPath = spec.contains("/") || FontCatalog.fontExtensions.contains((spec as NSString).pathExtension.lowercased())
         let path: String, index: Int
         if isPath {
@@ -139,11 +139,11 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
     }
 
     /// The rendered glyph for a glyph index. Call under the FreeType lock.
-    func glyph(_ index: UInt32) throws(TensorError) -> Glyph {
+    func glyph(_ index: UInt32) throws(VisionError) -> Glyph {
         if let g = glyphCache[index] { return g }
         let err = FT_Load_Glyph(face, FT_UInt(index), FT_Int32(FT_LOAD_RENDER))
         guard err == 0, let slot = face.pointee.glyph else {
-            throw TensorError("font: \(self) cannot render glyph \(index) (\(FreeType.errorText(err)))")
+            throw VisionError("font: \(self) cannot render glyph \(index) (\(FreeType.errorText(err)))")
         }
         let bm = slot.pointee.bitmap
         let w = Int(bm.width), h = Int(bm.rows), pitch = Int(bm.pitch)
@@ -160,7 +160,7 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
                     } else if mode == FT_PIXEL_MODE_MONO.rawValue {
                         coverage[y * w + x] = (row[x >> 3] >> (7 - UInt8(x & 7))) & 1 == 1 ? 255 : 0
                     } else {
-                        throw TensorError("font: \(self) rendered glyph \(index) in unsupported pixel mode \(mode)")
+                        throw VisionError("font: \(self) rendered glyph \(index) in unsupported pixel mode \(mode)")
                     }
                 }
             }

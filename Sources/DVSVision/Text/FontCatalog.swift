@@ -98,24 +98,24 @@ public final class FontCatalog: @unchecked Sendable {
 
     /// The face of `family` in `style`. Errors name what was found and suggest
     /// the closest family (or the styles the family has).
-    public func face(family: String, style: String = "Regular") throws(TensorError) -> FontFace {
+    public func face(family: String, style: String = "Regular") throws(VisionError) -> FontFace {
         let all = faces()
         let key = FontCatalog.normalize(family)
         let ofFamily = all.filter { FontCatalog.normalize($0.family) == key }
         if ofFamily.isEmpty {
-            throw TensorError(unknownFamilyMessage(family, all))
+            throw VisionError(unknownFamilyMessage(family, all))
         }
         for candidate in FontCatalog.styleCandidates(style) {
             if let f = ofFamily.first(where: { FontCatalog.normalize($0.style) == candidate }) { return f }
         }
         let styles = Array(Set(ofFamily.map(\.style))).sorted()
-        throw TensorError("font: family \"\(ofFamily[0].family)\" has no style \"\(style)\"; its styles are: \(styles.joined(separator: ", "))")
+        throw VisionError("font: family \"\(ofFamily[0].family)\" has no style \"\(style)\"; its styles are: \(styles.joined(separator: ", "))")
     }
 
     /// Resolves "Family" or "Family Style" (e.g. "DejaVu Sans Bold",
     /// "Liberation Serif Bold Italic"): the longest known family that prefixes
     /// the name, the rest as the style (default "Regular").
-    public func face(named name: String) throws(TensorError) -> FontFace {
+    public func face(named name: String) throws(VisionError) -> FontFace {
         let words = name.split(separator: " ").map(String.init)
         var n = words.count
         while n > 0 {
@@ -127,7 +127,7 @@ public final class FontCatalog: @unchecked Sendable {
             }
             n -= 1
         }
-        throw TensorError(unknownFamilyMessage(name, faces()))
+        throw VisionError(unknownFamilyMessage(name, faces()))
     }
 
     // MARK: - Messages
@@ -227,8 +227,8 @@ public final class FontCatalog: @unchecked Sendable {
     }
 
     /// The faces of one file (several for collections).
-    static func readFaces(_ path: String) throws(TensorError) -> [FontFace] {
-        try FreeType.withLibrary { (lib: FT_Library) throws(TensorError) -> [FontFace] in
+    static func readFaces(_ path: String) throws(VisionError) -> [FontFace] {
+        try FreeType.withLibrary { (lib: FT_Library) throws(VisionError) -> [FontFace] in
             var faces: [FontFace] = []
             var index = 0
             var count = 1
@@ -236,7 +236,7 @@ public final class FontCatalog: @unchecked Sendable {
                 var face: FT_Face?
                 let err = FT_New_Face(lib, path, FT_Long(index), &face)
                 guard err == 0, let f = face else {
-                    if index == 0 { throw TensorError("font: cannot read \(path): \(FreeType.errorText(err))") }
+                    if index == 0 { throw VisionError("font: cannot read \(path): \(FreeType.errorText(err))") }
                     break
                 }
                 count = Swift.max(1, Swift.min(Int(f.pointee.num_faces), 64))

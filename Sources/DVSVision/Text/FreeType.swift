@@ -21,7 +21,7 @@ enum FreeType {
     nonisolated(unsafe) private static var initError: Int32 = 0
 
     /// Runs `body` with the library while holding the FreeType lock.
-    static func withLibrary<R>(_ body: (FT_Library) throws(TensorError) -> R) throws(TensorError) -> R {
+    static func withLibrary<R>(_ body: (FT_Library) throws(VisionError) -> R) throws(VisionError) -> R {
         lock.lock()
         defer { lock.unlock() }
         if library == nil, initError == 0 {
@@ -30,13 +30,13 @@ enum FreeType {
             if err != 0 || lib == nil { initError = err == 0 ? -1 : err } else { library = lib }
         }
         guard let lib = library else {
-            throw TensorError("font: FreeType failed to initialize (\(errorText(initError)))")
+            throw VisionError("font: FreeType failed to initialize (\(errorText(initError)))")
         }
         return try body(lib)
     }
 
     /// Runs `body` while holding the FreeType lock (for calls on an open face).
-    static func locked<R>(_ body: () throws(TensorError) -> R) throws(TensorError) -> R {
+    static func locked<R>(_ body: () throws(VisionError) -> R) throws(VisionError) -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body()

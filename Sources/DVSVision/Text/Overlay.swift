@@ -45,9 +45,9 @@ public enum Overlay {
 
     /// Draws the grid, the tint of unlabeled cells and the labels; returns an RGB image
     /// `scale` times the input's size. `regions` and `labels` must have the same count.
-    public static func draw(_ image: Image, regions: [Box], labels: [String?], words: [Box] = [], style: Style = Style()) throws(TensorError) -> Image {
+    public static func draw(_ image: Image, regions: [Box], labels: [String?], words: [Box] = [], style: Style = Style()) throws(VisionError) -> Image {
         guard regions.count == labels.count else {
-            throw TensorError("overlay: \(regions.count) regions but \(labels.count) labels; give one label (or nil) per region")
+            throw VisionError("overlay: \(regions.count) regions but \(labels.count) labels; give one label (or nil) per region")
         }
         let s = style.scale
         var out = try displayRGB(image, darkInk: style.darkInk, scale: s)
@@ -87,8 +87,8 @@ public enum Overlay {
     /// An RGB copy for display, enlarged `scale` times (nearest neighbour):
     /// gray is shown as `1 − v` when `darkInk` (ink 1 on 0 becomes dark on
     /// white) or as is; RGB is copied; RGBA is composited over white.
-    public static func displayRGB(_ image: Image, darkInk: Bool = true, scale: Int = 1) throws(TensorError) -> Image {
-        guard scale >= 1, scale <= 16 else { throw TensorError("overlay: scale must be 1…16, got \(scale)") }
+    public static func displayRGB(_ image: Image, darkInk: Bool = true, scale: Int = 1) throws(VisionError) -> Image {
+        guard scale >= 1, scale <= 16 else { throw VisionError("overlay: scale must be 1…16, got \(scale)") }
         let w = image.width, h = image.height
         var out = try Image(width: w * scale, height: h * scale, channels: 3)
         let ow = out.width, oplane = out.width * out.height, plane = w * h

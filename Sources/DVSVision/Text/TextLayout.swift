@@ -181,14 +181,14 @@ extension Font {
     /// Lays out one line of text at pen origin 0: whole-pixel pen positions,
     /// FreeType hinted advances, and kerning between consecutive glyphs
     /// (`FT_Get_Kerning`, when the face has kerning and `kerning` is true).
-    func layOut(_ text: String, kerning: Bool) throws(TensorError) -> LaidOutText {
-        try FreeType.locked { () throws(TensorError) -> LaidOutText in
+    func layOut(_ text: String, kerning: Bool) throws(VisionError) -> LaidOutText {
+        try FreeType.locked { () throws(VisionError) -> LaidOutText in
             var chars: [LaidOutText.Char] = []
             var pen = 0  // 26.6
             var previous: UInt32 = 0
             for (n, c) in text.enumerated() {
                 if c.isNewline {
-                    throw TensorError("text: drawText draws one line, but the text has a line break at character \(n + 1); draw each line separately (or use TextPage)")
+                    throw VisionError("text: drawText draws one line, but the text has a line break at character \(n + 1); draw each line separately (or use TextPage)")
                 }
                 let white = c.isWhitespace
                 var placed: [LaidOutText.PlacedGlyph] = []
@@ -203,7 +203,7 @@ extension Font {
                             continue
                         }
                         let code = String(s.value, radix: 16, uppercase: true)
-                        throw TensorError("text: font \(self) has no glyph for \"\(c)\" (U+\(String(repeating: "0", count: Swift.max(0, 4 - code.count)) + code)) at character \(n + 1) of \"\(text)\"")
+                        throw VisionError("text: font \(self) has no glyph for \"\(c)\" (U+\(String(repeating: "0", count: Swift.max(0, 4 - code.count)) + code)) at character \(n + 1) of \"\(text)\"")
                     }
                     if kerning { pen += self.kerning(previous, idx) }
                     let g = try glyph(idx)
@@ -218,20 +218,20 @@ extension Font {
     }
 
     /// The advance of a space in 26.6 (a third of the em when the font has no space).
-    func spaceAdvance() throws(TensorError) -> Int {
+    func spaceAdvance() throws(VisionError) -> Int {
         let idx = glyphIndex(" ")
         return idx == 0 ? size * 64 / 3 : try glyph(idx).advance
     }
 
     /// The width of a space, in pixels.
     public var spaceWidth: Int {
-        (try? FreeType.locked { () throws(TensorError) -> Int in (try spaceAdvance() + 32) >> 6 }) ?? Swift.max(1, size / 3)
+        (try? FreeType.locked { () throws(VisionError) -> Int in (try spaceAdvance() + 32) >> 6 }) ?? Swift.max(1, size / 3)
     }
 
     /// Lays out `text` without drawing it: boxes relative to pen origin x = 0
     /// on baseline y = 0 (ink above the baseline has negative y), not clipped.
     /// Errors for line breaks and characters the font has no glyph for.
-    public func measure(_ text: String, kerning: Bool = true) throws(TensorError) -> DrawnText {
+    public func measure(_ text: String, kerning: Bool = true) throws(VisionError) -> DrawnText {
         try layOut(text, kerning: kerning).result(x: 0, baseline: 0, clip: nil)
     }
 }

@@ -53,20 +53,20 @@ public struct TextPage: Equatable, Sendable {
         jitter: Int = 0, wordSpacingJitter: Int = 0, seed: UInt64 = 0, lineSpacing: Double = 1,
         horizontalAlignment: HorizontalAlignment = .left, verticalAlignment: VerticalAlignment = .center,
         kerning: Bool = true
-    ) throws(TensorError) -> TextPage {
+    ) throws(VisionError) -> TextPage {
         guard width >= 1, height >= 1, width <= Image.maxSide, height <= Image.maxSide else {
-            throw TensorError("page: size \(width)×\(height) is outside 1…\(Image.maxSide) pixels per side")
+            throw VisionError("page: size \(width)×\(height) is outside 1…\(Image.maxSide) pixels per side")
         }
         guard margin >= 0, 2 * margin < width, 2 * margin < height else {
-            throw TensorError("page: margin \(margin) leaves no room on a \(width)×\(height) page")
+            throw VisionError("page: margin \(margin) leaves no room on a \(width)×\(height) page")
         }
         guard jitter >= 0, wordSpacingJitter >= 0 else {
-            throw TensorError("page: jitter must be ≥ 0, got \(jitter < 0 ? jitter : wordSpacingJitter)")
+            throw VisionError("page: jitter must be ≥ 0, got \(jitter < 0 ? jitter : wordSpacingJitter)")
         }
         guard lineSpacing.isFinite, lineSpacing > 0, lineSpacing <= 100 else {
-            throw TensorError("page: lineSpacing must be a positive number, got \(lineSpacing)")
+            throw VisionError("page: lineSpacing must be a positive number, got \(lineSpacing)")
         }
-        guard !lines.isEmpty else { throw TensorError("page: no lines to draw") }
+        guard !lines.isEmpty else { throw VisionError("page: no lines to draw") }
         let rng = RandomGenerator(seed: seed)
         let left = margin, right = width - margin, top = margin, bottom = height - margin
         let space = font.spaceWidth
@@ -75,15 +75,15 @@ public struct TextPage: Equatable, Sendable {
         struct LineLayout { var pens: [Int]; var measured: [DrawnText]; var ink: Rect }
         var layouts: [LineLayout] = []
         for (li, line) in lines.enumerated() {
-            guard !line.isEmpty else { throw TensorError("page: line \(li + 1) has no words") }
+            guard !line.isEmpty else { throw VisionError("page: line \(li + 1) has no words") }
             var measured: [DrawnText] = []
             for (wi, word) in line.enumerated() {
-                guard !word.isEmpty else { throw TensorError("page: word \(wi + 1) of line \(li + 1) is empty") }
+                guard !word.isEmpty else { throw VisionError("page: word \(wi + 1) of line \(li + 1) is empty") }
                 guard !word.contains(where: \.isWhitespace) else {
-                    throw TensorError("page: word \(wi + 1) of line \(li + 1) (\"\(word)\") contains whitespace; pass words separately")
+                    throw VisionError("page: word \(wi + 1) of line \(li + 1) (\"\(word)\") contains whitespace; pass words separately")
                 }
                 let m = try font.measure(word, kerning: kerning)
-                guard m.hasInk else { throw TensorError("page: word \"\(word)\" (line \(li + 1)) draws no ink in \(font)") }
+                guard m.hasInk else { throw VisionError("page: word \"\(word)\" (line \(li + 1)) draws no ink in \(font)") }
                 measured.append(m)
             }
             func inkOf(_ k: Int, _ pen: Int) -> Rect {
@@ -98,7 +98,7 @@ public struct TextPage: Equatable, Sendable {
             let available = right - left
             for k in 0..<line.count where inkOf(k, pens[k]).x1 - inkLeft > available {
                 let reach = left + inkOf(k, pens[k]).x1 - inkLeft
-                throw TensorError("page: word \"\(line[k])\" (line \(li + 1), word \(k + 1)) does not fit: at \(font) the line reaches x = \(reach), past the right margin at \(right) (page width \(width), margin \(margin)); use a smaller size, fewer or shorter words, or a wider page")
+                throw VisionError("page: word \"\(line[k])\" (line \(li + 1), word \(k + 1)) does not fit: at \(font) the line reaches x = \(reach), past the right margin at \(right) (page width \(width), margin \(margin)); use a smaller size, fewer or shorter words, or a wider page")
             }
             // Word-spacing jitter.
             if wordSpacingJitter > 0, line.count > 1 {
@@ -139,12 +139,12 @@ public struct TextPage: Equatable, Sendable {
         }
         var baselines = (0..<n).map { firstBaseline + $0 * pitch }
         for i in 1..<n where layouts[i].ink.y0 + baselines[i] < layouts[i - 1].ink.y1 + baselines[i - 1] {
-            throw TensorError("page: lines \(i) and \(i + 1) overlap at \(font) with lineSpacing \(lineSpacing); increase lineSpacing")
+            throw VisionError("page: lines \(i) and \(i + 1) overlap at \(font) with lineSpacing \(lineSpacing); increase lineSpacing")
         }
         let inkTop = layouts.indices.map { layouts[$0].ink.y0 + baselines[$0] }.min()!
         let inkBottom = layouts.indices.map { layouts[$0].ink.y1 + baselines[$0] }.max()!
         if inkBottom - inkTop > bottom - top {
-            throw TensorError("page: \(n) line\(n == 1 ? "" : "s") at \(font) need \(inkBottom - inkTop) px of height (ink), but the page has \(bottom - top) px between the margins (height \(height), margin \(margin)); use fewer lines, a smaller size or lineSpacing, or a taller page")
+            throw VisionError("page: \(n) line\(n == 1 ? "" : "s") at \(font) need \(inkBottom - inkTop) px of height (ink), but the page has \(bottom - top) px between the margins (height \(height), margin \(margin)); use fewer lines, a smaller size or lineSpacing, or a taller page")
         }
         let shift = inkTop < top ? top - inkTop : (inkBottom > bottom ? bottom - inkBottom : 0)
         baselines = baselines.map { $0 + shift }
@@ -191,7 +191,7 @@ public struct TextPage: Equatable, Sendable {
         jitter: Int = 0, wordSpacingJitter: Int = 0, seed: UInt64 = 0, lineSpacing: Double = 1,
         horizontalAlignment: HorizontalAlignment = .left, verticalAlignment: VerticalAlignment = .center,
         kerning: Bool = true
-    ) throws(TensorError) -> TextPage {
+    ) throws(VisionError) -> TextPage {
         try generate(lines: lines, font: Font.load(font, size: size), width: width, height: height, margin: margin,
                      jitter: jitter, wordSpacingJitter: wordSpacingJitter, seed: seed, lineSpacing: lineSpacing,
                      horizontalAlignment: horizontalAlignment, verticalAlignment: verticalAlignment, kerning: kerning)
@@ -200,7 +200,7 @@ public struct TextPage: Equatable, Sendable {
     /// Breaks words into lines greedily: each line takes as many words as fit
     /// between the margins at nominal spacing. A word wider than the space
     /// between the margins on its own is an error naming it.
-    public static func wrap(_ words: [String], font: Font, width: Int = 224, margin: Int = 4, kerning: Bool = true) throws(TensorError) -> [[String]] {
+    public static func wrap(_ words: [String], font: Font, width: Int = 224, margin: Int = 4, kerning: Bool = true) throws(VisionError) -> [[String]] {
         let available = width - 2 * margin
         let space = font.spaceWidth
         var lines: [[String]] = []
@@ -208,9 +208,9 @@ public struct TextPage: Equatable, Sendable {
         var inkLeft = 0, pen = 0  // pen: where the next word would start
         for word in words {
             let m = try font.measure(word, kerning: kerning)
-            guard let r = Rect(m.lineBox) else { throw TensorError("page: word \"\(word)\" draws no ink in \(font)") }
+            guard let r = Rect(m.lineBox) else { throw VisionError("page: word \"\(word)\" draws no ink in \(font)") }
             guard r.x1 - r.x0 <= available else {
-                throw TensorError("page: word \"\(word)\" is \(r.x1 - r.x0) px wide at \(font), wider than the \(available) px between the margins (page width \(width), margin \(margin))")
+                throw VisionError("page: word \"\(word)\" is \(r.x1 - r.x0) px wide at \(font), wider than the \(available) px between the margins (page width \(width), margin \(margin))")
             }
             if !current.isEmpty, pen + r.x1 - inkLeft <= available {
                 current.append(word)
@@ -232,8 +232,8 @@ public struct TextPage: Equatable, Sendable {
         jitter: Int = 0, wordSpacingJitter: Int = 0, seed: UInt64 = 0, lineSpacing: Double = 1,
         horizontalAlignment: HorizontalAlignment = .left, verticalAlignment: VerticalAlignment = .center,
         kerning: Bool = true
-    ) throws(TensorError) -> TextPage {
-        guard !words.isEmpty else { throw TensorError("page: no words to draw") }
+    ) throws(VisionError) -> TextPage {
+        guard !words.isEmpty else { throw VisionError("page: no words to draw") }
         let lines = try wrap(words, font: font, width: width, margin: margin, kerning: kerning)
         return try generate(lines: lines, font: font, width: width, height: height, margin: margin,
                             jitter: jitter, wordSpacingJitter: wordSpacingJitter, seed: seed, lineSpacing: lineSpacing,
