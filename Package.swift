@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CTesseract", path: "Sources/CTesseract"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq"),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
         // POSIX file reading and writing shared by every layer (no DVS types).
         .target(name: "DVSFiles"),
         // Allocations that fail with an error instead of aborting (no DVS types).
@@ -48,10 +50,12 @@ let package = Package(
         .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
         .target(name: "DVSRender", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
         .target(name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
+        // The Jupyter kernel and .ipynb files: the messaging protocol over ZeroMQ, signed with HMAC-SHA256.
+        .target(name: "DVSJupyter", dependencies: ["DVSFiles", "DVSLang", "DVSRuntime", "DVSRender", "DVSVision", "DVSTensor", "CZeroMQ", "CLibCrypto"]),
         .executableTarget(
             name: "dvs",
             dependencies: [
-                "DVSRuntime", "DVSLang", "DVSFiles", "CReadline",
+                "DVSRuntime", "DVSLang", "DVSFiles", "DVSJupyter", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +67,7 @@ let package = Package(
         // Snapshots/ holds expected DOT text, read through #filePath.
         .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor", "CCairo"], exclude: ["Snapshots"]),
         .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang", "DVSRender"]),
+        .testTarget(name: "DVSJupyterTests", dependencies: ["DVSJupyter", "DVSFiles"]),
     ],
     // Swift 5 mode: the interpreter is single-threaded by design and talks to
     // C globals (stdout, readline) that Swift 6's strict checking rejects.

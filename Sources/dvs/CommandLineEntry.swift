@@ -61,7 +61,7 @@ struct DVSCommand: ParsableCommand {
         (dvs help notebook lists the notebook's own).
         """,
         version: version,
-        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, KernelCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

@@ -75,6 +75,8 @@ public enum NotebookRunner {
         /// A stop signal the process received (SIGINT, SIGTERM), if any: it
         /// stops the running cell and ends the run.
         public var pendingSignal: @Sendable () -> Int32? = { nil }
+        /// Render charts and graphs as SVG too (for .ipynb files).
+        public var vectors = false
 
         public init(allowErrors: Bool = false, timeout: Double? = nil) {
             self.allowErrors = allowErrors
@@ -128,14 +130,16 @@ public enum NotebookRunner {
             ran += 1
             // Blank lines in front keep the file's line numbers in diagnostics.
             let source = Source(name: sourceName, text: String(repeating: "\n", count: cell.firstLine - 1) + cell.text)
-            let recording = CellRecording(interpreter, source: cell.text, passThrough: false)
+            let recording = CellRecording(interpreter, source: cell.text, passThrough: false, vectors: options.vectors)
             watchdog.begin(recording, number: number)
             var stop: NotebookCell.Stop?
             var exited = false
             do {
                 let result = try interpreter.run(source)
                 _ = watchdog.end()  // a cell that ended before noticing a stop request ran whole
-                if let value = history.record(result, cell: number, source: cell.text) { recording.addValue(value.repr) }
+                if let value = history.record(result, cell: number, source: cell.text) {
+                    recording.add(Display.output(for: value, svg: options.vectors))
+                }
             } catch where error.phase == .exit {
                 _ = watchdog.end()
                 exited = true  // exit(code): this cell ran; the later ones do not
