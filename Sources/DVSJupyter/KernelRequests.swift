@@ -75,15 +75,7 @@ final class KernelRequests {
             ("protocol_version", .string(JupyterMessage.protocolVersion)),
             ("implementation", .string("dvs")),
             ("implementation_version", .string(version)),
-            ("language_info", .object([
-                ("name", .string("dvs")),
-                ("version", .string(version)),
-                ("mimetype", .string("text/x-dvs")),
-                ("file_extension", .string(".dvs")),
-                // No Pygments lexer knows DVS; CodeMirror's Python mode colours its
-                // `#` comments, strings, numbers and most keywords.
-                ("codemirror_mode", .string("python")),
-            ])),
+            ("language_info", Kernelspec.languageInfo(version: version)),
             ("banner", .string("DVS \(version): a small language for direct vision supervision research. help() lists the built-ins.")),
             ("help_links", .array([])),
             ("debugger", .bool(false)),
@@ -145,15 +137,8 @@ final class KernelRequests {
 
     /// ename, evalue and traceback: the DVS diagnostic (with colours, caret and stack) one line per entry.
     static func errorContent(_ d: Diagnostic) -> [(key: String, value: JSONValue)] {
-        let name: String
-        switch d.phase {
-        case .syntax: name = "SyntaxError"
-        case .interrupt: name = "Interrupted"
-        default: name = "Error"
-        }
-        var lines = d.render(color: true).components(separatedBy: "\n")
-        if lines.last == "" { lines.removeLast() }
-        return [("ename", .string(name)), ("evalue", .string(d.message)), ("traceback", .strings(lines))]
+        guard case .error(let text, let name, let value) = NotebookOutput.error(d, color: true) else { return [] }
+        return MIMEBundle.errorMembers(text: text, name: name, value: value)
     }
 
     // MARK: - complete, inspect, is_complete

@@ -30,12 +30,28 @@ public enum Kernelspec {
         return (base as NSString).appendingPathComponent("kernels/\(name)")
     }
 
+    /// A notebook's `metadata.kernelspec`.
+    static let spec = JSONValue.object([("display_name", .string("DVS")), ("language", .string("dvs")), ("name", .string(name))])
+
+    /// `language_info`, in kernel_info replies and notebooks. No Pygments
+    /// lexer knows DVS; CodeMirror's Python mode colours its `#` comments,
+    /// strings, numbers and most keywords.
+    static func languageInfo(version: String) -> JSONValue {
+        .object([
+            ("name", .string("dvs")),
+            ("version", .string(version)),
+            ("mimetype", .string("text/x-dvs")),
+            ("file_extension", .string(".dvs")),
+            ("codemirror_mode", .string("python")),
+        ])
+    }
+
     /// The text of kernel.json for the `dvs` at `executable`.
     public static func kernelJSON(executable: String) -> String {
         JSONValue.object([
             ("argv", .strings([executable, "kernel", "-f", "{connection_file}"])),
-            ("display_name", .string("DVS")),
-            ("language", .string("dvs")),
+            ("display_name", spec["display_name"]!),
+            ("language", spec["language"]!),
             ("interrupt_mode", .string("signal")),
             ("metadata", .object([("debugger", .bool(false))])),
         ]).text(indent: 2) + "\n"

@@ -28,6 +28,14 @@ public enum MIMEBundle {
         }
     }
 
+    /// ename, evalue and traceback (the text one line per entry) of an error
+    /// message or an .ipynb error output.
+    static func errorMembers(text: String, name: String, value: String) -> [(key: String, value: JSONValue)] {
+        var lines = text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        return [("ename", .string(name)), ("evalue", .string(value)), ("traceback", .strings(lines))]
+    }
+
     /// Whether the output is a picture (display_data) rather than a value (execute_result).
     public static func isPicture(_ output: NotebookOutput) -> Bool {
         switch output {

@@ -40,7 +40,7 @@ final class NotebookRunnerTests: XCTestCase {
         }
         XCTAssertEqual(printed, "a is 20\n")
         XCTAssertEqual(value, "40")
-        guard case .error(let message) = result.0[2].outputs.last else { return XCTFail("expected an error") }
+        guard case .error(let message, _, _) = result.0[2].outputs.last else { return XCTFail("expected an error") }
         XCTAssertTrue(message.hasPrefix("nb.dvs:6:1: error: unknown name 'nope'"), message)
         let all = runOnLargeStack {
             NotebookRunner.run(NotebookRunner.split(script), in: Runtime.makeInterpreter(), sourceName: "nb.dvs",
@@ -76,7 +76,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     private func errorText(_ cell: NotebookCell) -> String {
-        guard case .error(let text)? = cell.outputs.last else { return "" }
+        guard case .error(let text, _, _)? = cell.outputs.last else { return "" }
         return text
     }
 

@@ -84,6 +84,8 @@ public enum NotebookOutput: Sendable {
     case image(png: [UInt8], svg: String? = nil, label: String)
     /// A vector picture (a chart or graph as SVG).
     case svg(String, label: String)
-    /// The diagnostic of a failed cell, as plain text.
-    case error(String)
+    /// The diagnostic of a failed cell, as plain text; `name` is the kind of
+    /// error ("SyntaxError", "Error", "Interrupted") and `value` its message,
+    /// as Jupyter's error outputs have them.
+    case error(String, name: String = "Error", value: String = "")
 }

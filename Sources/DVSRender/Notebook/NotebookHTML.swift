@@ -112,7 +112,7 @@ public enum NotebookHTML {
                 (kind, label, body) = ("dvs-stdout", "", textBlock(text))
             case .value(let text, _):
                 (kind, label, body) = ("dvs-value", "<span class=\"dvs-prompt\">\(prompt("Out", cell.number))</span>", textBlock(text))
-            case .error(let text):
+            case .error(let text, _, _):
                 (kind, label, body) = ("dvs-error", "", textBlock(text))
             case .image(let png, _, let caption):
                 figures += 1

@@ -17,6 +17,13 @@ public enum NotebookRunner {
         public var text: String
         public var firstLine: Int
         public var number: Int? = nil
+
+        public init(kind: NotebookCell.Kind, text: String, firstLine: Int, number: Int? = nil) {
+            self.kind = kind
+            self.text = text
+            self.firstLine = firstLine
+            self.number = number
+        }
     }
 
     public static func split(_ script: String) -> [SourceCell] {
@@ -149,7 +156,7 @@ public enum NotebookRunner {
                 // Stopped from outside: say why (a native call may report its interruption in its own words).
                 let message = stop.map { error.phase == .interrupt ? $0.message : "\($0.message): \(error.message)" }
                 let shown = message.map { Diagnostic(error.phase, $0, at: error.range, stack: error.stack) } ?? error
-                recording.addError(shown.render(color: false))
+                recording.add(.error(shown, color: false))
             }
             recording.close()
             let done = recording.cell(number: number, stop: stop)
