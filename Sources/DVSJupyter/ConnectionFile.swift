@@ -16,7 +16,7 @@ public struct ConnectionFile: Equatable {
         do {
             bytes = try ReadFile.bytes(path)
         } catch {
-            throw KernelError("cannot read the connection file: \(error.message)")
+            throw KernelError("connection file: \(error.message)")
         }
         do {
             return try parse(bytes)

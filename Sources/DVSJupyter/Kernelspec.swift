@@ -34,8 +34,9 @@ public enum Kernelspec {
     static let spec = JSONValue.object([("display_name", .string("DVS")), ("language", .string("dvs")), ("name", .string(name))])
 
     /// `language_info`, in kernel_info replies and notebooks. No Pygments
-    /// lexer knows DVS; CodeMirror's Python mode colours its `#` comments,
-    /// strings, numbers and most keywords.
+    /// lexer or CodeMirror mode knows DVS; Python's colour its `#` comments,
+    /// strings, numbers and most keywords (without a lexer, `jupyter console`
+    /// warns at start and nbconvert shows plain text).
     static func languageInfo(version: String) -> JSONValue {
         .object([
             ("name", .string("dvs")),
@@ -43,6 +44,7 @@ public enum Kernelspec {
             ("mimetype", .string("text/x-dvs")),
             ("file_extension", .string(".dvs")),
             ("codemirror_mode", .string("python")),
+            ("pygments_lexer", .string("python")),
         ])
     }
 

@@ -74,7 +74,7 @@ public enum NotebookFile {
     /// or a notebook for another kernel.
     public static func cells(ofNotebookAt path: String) throws(KernelError) -> [NotebookRunner.SourceCell] {
         let bytes: [UInt8]
-        do { bytes = try ReadFile.bytes(path) } catch { throw KernelError("cannot read '\(path)': \(error.message)") }
+        do { bytes = try ReadFile.bytes(path) } catch { throw KernelError(error.message) }
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch { throw KernelError("'\(path)' is not JSON: \(error)") }
         guard json["nbformat"]?.intValue == 4, let cells = json["cells"]?.arrayValue else {

@@ -15,7 +15,8 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         abstract: "Run a script of # %% cells (or a DVS .ipynb) and write an HTML notebook page or an .ipynb.",
         usage: """
         dvs notebook <file.dvs|file.ipynb> [-o <page.html>] [--ipynb <out.ipynb>]
-                     [--timeout <seconds>] [--allow-errors] [--watch] [-- <arguments> ...]
+                     [--timeout <seconds>] [--allow-errors] [--watch]
+                     [-- <arguments> ...]
         """,
         discussion: """
         Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a
