@@ -13,7 +13,7 @@ struct KernelCommand: ParsableCommand {
         discussion: """
         dvs kernel install --user     make the kernel known to Jupyter (JupyterLab,
                                       VS Code, jupyter console --kernel dvs)
-        dvs kernel -f conn.json       what Jupyter runs: serve the connection file's sockets
+        dvs kernel -f conn.json       what Jupyter runs (serves the file's sockets)
         dvs kernel uninstall --user   remove the kernelspec again
         """,
         subcommands: [KernelStart.self, KernelInstall.self, KernelUninstall.self],

@@ -4,6 +4,7 @@ is interrupted by a signal, messages with bad signatures are dropped, input()
 asks the client, and shutdown ends the process."""
 import os
 import queue
+import tempfile
 import time
 import unittest
 
@@ -14,8 +15,10 @@ from jupyter_client.session import Session
 
 class KernelClientTests(unittest.TestCase):
     def setUp(self):
+        # Where show() would save pictures outside a kernel: it must stay empty.
+        self.display_dir = tempfile.mkdtemp(prefix="dvs-kernel-display-")
         self.km = KernelManager(kernel_name="dvs")
-        self.km.start_kernel()
+        self.km.start_kernel(env={**os.environ, "DVS_DISPLAY_DIR": self.display_dir})
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=30)
@@ -95,6 +98,14 @@ class KernelClientTests(unittest.TestCase):
         content, _ = self.run_cell("forged")
         self.assertEqual(content["status"], "error", "the forged cell did not run")
         self.assertEqual(self.value("1 + 1"), "2")
+
+    def test_pictures_are_display_data_and_never_files(self):
+        content, outputs = self.run_cell('show(text_page([["ink"]], size: 16).image)\nplot([3, 1, 2])')
+        self.assertEqual(content["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs], ["display_data", "display_data"])
+        self.assertEqual(sorted(outputs[0]["content"]["data"]), ["image/png", "text/plain"])
+        self.assertEqual(sorted(outputs[1]["content"]["data"]), ["image/png", "image/svg+xml", "text/plain"])
+        self.assertEqual(os.listdir(self.display_dir), [])
 
     def test_input_asks_the_client(self):
         asked = []
