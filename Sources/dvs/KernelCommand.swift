@@ -65,7 +65,10 @@ struct KernelInstall: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install",
         abstract: "Write the kernelspec (kernel.json and logos) where Jupyter finds it.",
-        discussion: "Without --user or --prefix: the system folder /usr/local/share/jupyter/kernels/dvs."
+        discussion: """
+        Without --user or --prefix: the system folder
+        /usr/local/share/jupyter/kernels/dvs.
+        """
     )
 
     @OptionGroup var location: KernelLocation

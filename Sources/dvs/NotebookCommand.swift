@@ -12,7 +12,7 @@ import Foundation
 struct NotebookCommand: ParsableCommand, StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebook",
-        abstract: "Run a script of # %% cells (or a DVS .ipynb) and write an HTML notebook page or an .ipynb.",
+        abstract: "Run # %% cells (or a DVS .ipynb) into an HTML page or an .ipynb.",
         usage: """
         dvs notebook <file.dvs|file.ipynb> [-o <page.html>] [--ipynb <out.ipynb>]
                      [--timeout <seconds>] [--allow-errors] [--watch]

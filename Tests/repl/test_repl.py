@@ -776,7 +776,8 @@ class TestCommandLine(ReplTestCase):
         self.assertIn("--timeout <seconds>", self.dvs("help", "notebook").stdout)
 
     def test_help_text_is_not_broken_by_wrapping(self):
-        for args in (["--help"], ["notebook", "--help"], ["help", "notebook"], ["run", "--help"], ["repl", "--help"]):
+        for args in (["--help"], ["notebook", "--help"], ["help", "notebook"], ["run", "--help"], ["repl", "--help"],
+                     ["kernel", "--help"], ["kernel", "install", "--help"]):
             narrow = self.dvs(*args, env={"COLUMNS": "80"}).stdout
             wide = self.dvs(*args, env={"COLUMNS": "300"}).stdout
             for line in narrow.split("\n"):
