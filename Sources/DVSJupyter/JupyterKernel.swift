@@ -99,10 +99,13 @@ public final class JupyterKernel: @unchecked Sendable {
         }
     }
 
-    /// busy, the reply (if the request has one), idle.
+    /// busy, the reply (if the request has one), idle. When a cell fails (and
+    /// `stop_on_error` is not false), the execute_requests that arrived while it
+    /// ran — JupyterLab's "Run All" sends every cell at once — are answered
+    /// `aborted` after its reply, without running, as ipykernel does; other
+    /// requests among them are handled as usual.
     private func handle(_ request: JupyterMessage, on socket: ZMQSocket, channel: String) {
         iopub.status("busy", parent: request)
-        defer { iopub.status("idle", parent: request) }
         let content: JSONValue?
         switch (channel, request.type) {
         case (_, "kernel_info_request"): content = requests.kernelInfo()
@@ -116,7 +119,29 @@ public final class JupyterKernel: @unchecked Sendable {
             KernelLog.write("ignored \(request.type) on \(channel)")
             content = nil
         }
+        var waiting: [[[UInt8]]] = []
+        if request.type == "execute_request", content?["status"]?.stringValue == "error",
+           request.content["stop_on_error"]?.boolValue ?? true {
+            while (try? socket.waitForMessage(milliseconds: 0)) == true, let frames = try? socket.receive() {
+                waiting.append(frames)
+            }
+        }
         if let content { send(content, on: socket, to: request) }
+        iopub.status("idle", parent: request)
+        for frames in waiting {
+            do {
+                let queued = try JupyterMessage.decode(frames, signer: signer)
+                guard queued.type == "execute_request" else {
+                    handle(queued, on: socket, channel: channel)
+                    continue
+                }
+                iopub.status("busy", parent: queued)
+                send(.object([("status", .string("aborted"))]), on: socket, to: queued)
+                iopub.status("idle", parent: queued)
+            } catch {
+                KernelLog.write("dropped \(error.description) on \(channel)")
+            }
+        }
     }
 
     /// Sends the reply to `request` (its type with `_reply`) on the socket it came from.

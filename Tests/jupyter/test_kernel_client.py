@@ -88,6 +88,22 @@ class KernelClientTests(unittest.TestCase):
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         self.assertEqual(self.value("kept + 1"), "42")
 
+    def test_cells_queued_behind_a_failing_cell_are_aborted(self):
+        # As JupyterLab's "Run All": every cell is sent before the first reply.
+        codes = ["let a = 1", "var i = 0\nwhile i < 100000 { i += 1 }\n1 / 0", "let b = 2", "a + 1"]
+        ids = [self.kc.execute(code) for code in codes]
+        replies = {}
+        while len(replies) < len(ids):
+            reply = self.kc.get_shell_msg(timeout=30)
+            replies[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+        self.assertEqual([replies[i] for i in ids], ["ok", "error", "aborted", "aborted"])
+        content, _ = self.run_cell("b")
+        self.assertEqual(content["status"], "error", "an aborted cell did not run")
+        self.assertEqual(self.value("a"), "1")
+        ids = [self.kc.execute("1 / 0", stop_on_error=False), self.kc.execute("a + 2")]
+        statuses = [self.kc.get_shell_msg(timeout=30)["content"]["status"] for _ in ids]
+        self.assertEqual(statuses, ["error", "ok"], "stop_on_error false runs the next cell")
+
     def test_messages_with_a_bad_or_no_signature_are_dropped(self):
         socket = self.kc.shell_channel.socket
         for key in (b"not-the-key", b""):
