@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq"),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
         // Tesseract's C API, opened with dlopen on first use (see its header).
         .target(name: "CTesseract", linkerSettings: [.linkedLibrary("dl")]),
         // POSIX file reading and writing shared by every layer (no DVS types).
@@ -49,10 +51,12 @@ let package = Package(
         .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
         .target(name: "DVSRender", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
         .target(name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
+        // The Jupyter kernel and .ipynb files: the messaging protocol over ZeroMQ, signed with HMAC-SHA256.
+        .target(name: "DVSJupyter", dependencies: ["DVSFiles", "DVSLang", "DVSRuntime", "DVSRender", "DVSVision", "DVSTensor", "CZeroMQ", "CLibCrypto"]),
         .executableTarget(
             name: "dvs",
             dependencies: [
-                "DVSRuntime", "DVSLang", "DVSFiles", "CReadline",
+                "DVSRuntime", "DVSLang", "DVSFiles", "DVSJupyter", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +68,7 @@ let package = Package(
         // Snapshots/ holds expected DOT text, read through #filePath.
         .testTarget(name: "DVSRenderTests", dependencies: ["DVSRender", "DVSTensor", "CCairo"], exclude: ["Snapshots"]),
         .testTarget(name: "DVSRuntimeTests", dependencies: ["DVSRuntime", "DVSLang", "DVSRender"]),
+        .testTarget(name: "DVSJupyterTests", dependencies: ["DVSJupyter", "DVSFiles"]),
     ],
     // Swift 5 mode: the interpreter is single-threaded by design and talks to
     // C globals (stdout, readline) that Swift 6's strict checking rejects.

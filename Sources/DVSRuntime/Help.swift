@@ -53,20 +53,27 @@ public enum Help {
         case .function(let f):
             return describe(f, interpreter)
         case .string(let name):
-            if let text = topics[name] { return text }
-            if let k = Keyword(rawValue: name) { return "'\(k.rawValue)' is a keyword.\n" + topics["syntax"]! }
-            if case .function(let f)? = interpreter.global(name) { return describe(f, interpreter) }
-            if let v = interpreter.global(name) { return "\(name) is a \(v.typeName): \(v.repr)" }
-            let methods = interpreter.methods(named: name)
-            if !methods.isEmpty {
-                return methods.map { "method of \($0.type), x.\(name)(…): " + describe($0.method, interpreter) }.joined(separator: "\n")
-            }
+            if let text = entry(for: name, in: interpreter) { return text }
             let known = interpreter.globalNames + Array(topics.keys)
             if let hint = closestName(to: name, in: known) { return "no help for '\(name)'; did you mean '\(hint)'?" }
             return "no help for '\(name)'; help() lists what there is"
         default:
             return "\(topic.typeName): no help for values of this type; try help(\"syntax\")"
         }
+    }
+
+    /// The help on `name` — a topic, keyword, function, variable or method —
+    /// or nil when there is none (the Jupyter kernel's inspect_request).
+    public static func entry(for name: String, in interpreter: Interpreter) -> String? {
+        if let text = topics[name] { return text }
+        if let k = Keyword(rawValue: name) { return "'\(k.rawValue)' is a keyword.\n" + topics["syntax"]! }
+        if case .function(let f)? = interpreter.global(name) { return describe(f, interpreter) }
+        if let v = interpreter.global(name) { return "\(name) is a \(v.typeName): \(v.repr)" }
+        let methods = interpreter.methods(named: name)
+        if !methods.isEmpty {
+            return methods.map { "method of \($0.type), x.\(name)(…): " + describe($0.method, interpreter) }.joined(separator: "\n")
+        }
+        return nil
     }
 
     /// Signature and help text; for a built-in that value types also have as

@@ -55,13 +55,15 @@ struct DVSCommand: ParsableCommand {
         dvs run file.dvs …   run a script; args() gives the arguments after it
         dvs -e 'expr'        evaluate one expression and print its value
         dvs notebook f.dvs   run a # %%-celled script and write an HTML page
-        dvs help [topic]     help on a command (run, repl, notebook), a built-in
-                             or a topic (syntax, operators, errors)
+                             (--ipynb: a Jupyter notebook)
+        dvs kernel install   make the Jupyter kernel known (docs/JUPYTER.md)
+        dvs help [topic]     help on a command (run, repl, notebook, kernel),
+                             a built-in or a topic (syntax, operators, errors)
         Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error
         (dvs help notebook lists the notebook's own).
         """,
         version: version,
-        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, KernelCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

@@ -1,25 +1,33 @@
 import ArgumentParser
 import DVSFiles
+import DVSJupyter
 import DVSLang
 import DVSRuntime
 import Foundation
 
-/// `dvs notebook file.dvs -o out.html`: runs a `# %%`-celled script in one
-/// session and writes one self-contained HTML page — also when a cell fails,
-/// times out, or the run is stopped by SIGINT or SIGTERM.
+/// `dvs notebook file.dvs -o out.html`: runs a `# %%`-celled script (or a
+/// DVS .ipynb) in one session and writes one self-contained HTML page, and/or
+/// a Jupyter notebook (`--ipynb`) — also when a cell fails, times out, or the
+/// run is stopped by SIGINT or SIGTERM.
 struct NotebookCommand: ParsableCommand, StatusCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebook",
-        abstract: "Run a script of # %% cells and write an HTML notebook page.",
+        abstract: "Run # %% cells (or a DVS .ipynb) into an HTML page or an .ipynb.",
         usage: """
-        dvs notebook <file.dvs> [-o <page.html>] [--timeout <seconds>]
-                                [--allow-errors] [--watch] [-- <arguments> ...]
+        dvs notebook <file.dvs|file.ipynb> [-o <page.html>] [--ipynb <out.ipynb>]
+                     [--timeout <seconds>] [--allow-errors] [--watch]
+                     [-- <arguments> ...]
         """,
         discussion: """
         Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a
         Markdown cell whose comment lines are its text. Each cell's printed
         output, value, pictures (show) and errors appear under it; _ and Out[n]
-        work as in the REPL.
+        work as in the REPL. This is jupytext's "percent" format, so jupytext
+        pairs .dvs scripts with notebooks.
+
+        --ipynb writes a Jupyter notebook (nbformat 4.5) with the outputs the
+        DVS kernel sends (docs/JUPYTER.md); without -o, no HTML page then. An
+        .ipynb input runs its code cells (its kernel must be DVS).
 
         The run stops at the first failing cell unless --allow-errors. A cell
         that runs longer than --timeout seconds is stopped as Ctrl-C stops it
@@ -33,9 +41,11 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         """
     )
 
-    @Argument(help: "The script to run.") var file: String
-    @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: the script's name with .html).", valueName: "page.html"))
+    @Argument(help: "The script (or .ipynb) to run.") var file: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The page to write (default: the script's name with .html, unless --ipynb).", valueName: "page.html"))
     var output: String?
+    @Option(help: ArgumentHelp("Also (or only) write the run as a Jupyter notebook.", valueName: "out.ipynb"))
+    var ipynb: String?
     /// `.unconditional`: `--timeout -1` is then a value to reject clearly, not a missing one.
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop a cell that runs longer than this (default: no limit).", valueName: "seconds"))
     var timeout: Double?
@@ -53,7 +63,7 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
 
     mutating func runWithStatus() -> Int32 {
         StopSignals.install()
-        let target = output ?? ((file as NSString).deletingPathExtension + ".html")
+        let target = output ?? (ipynb == nil ? (file as NSString).deletingPathExtension + ".html" : nil)
         var status = runOnce(to: target)
         guard watch else { return status }
         var last = modificationDate()
@@ -88,13 +98,27 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date
     }
 
-    private func runOnce(to target: String) -> Int32 {
-        guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
-        guard Self.canWrite(target) else { return ExitStatus.usage }
+    /// The cells of the script, or of the .ipynb; nil after saying why not.
+    private func sourceCells() -> [NotebookRunner.SourceCell]? {
+        if file.lowercased().hasSuffix(".ipynb") {
+            do {
+                return try NotebookFile.cells(ofNotebookAt: file)
+            } catch {
+                FileHandle.standardError.write("dvs: \(error.message)\n".data(using: .utf8)!)
+                return nil
+            }
+        }
+        return Report.source(file, prefix: "dvs").map(NotebookRunner.split)
+    }
+
+    private func runOnce(to target: String?) -> Int32 {
+        guard let cells = sourceCells() else { return ExitStatus.usage }
+        guard [target, ipynb].allSatisfy({ $0.map(Self.canWrite) ?? true }) else { return ExitStatus.usage }
         let interpreter = Runtime.makeInterpreter(arguments: scriptArguments)
         var options = NotebookRunner.Options(allowErrors: allowErrors, timeout: timeout)
         options.pendingSignal = { StopSignals.pending }
-        let outcome = NotebookRunner.run(NotebookRunner.split(text), in: interpreter, sourceName: file, options: options) { outcome in
+        options.vectors = ipynb != nil
+        let outcome = NotebookRunner.run(cells, in: interpreter, sourceName: file, options: options) { outcome in
             // A stopped cell that did not end (a native call that never checks): save what there is and leave.
             let status = finish(outcome, to: target)
             fflush(stdout)
@@ -103,17 +127,31 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         return finish(outcome, to: target)
     }
 
-    /// Writes the page, reports how the run ended, and returns the exit status.
-    private func finish(_ outcome: NotebookRunner.Outcome, to target: String) -> Int32 {
+    /// Writes the page and/or the .ipynb, reports how the run ended, and returns the exit status.
+    private func finish(_ outcome: NotebookRunner.Outcome, to target: String?) -> Int32 {
         let title = (file as NSString).lastPathComponent
-        do {
-            try NotebookRunner.write(outcome, title: title, generator: "dvs \(DVSCommand.version) notebook \(title)", to: target)
-        } catch {
-            FileHandle.standardError.write("dvs: \(error.message)\n".data(using: .utf8)!)
+        var failure: String?
+        if let target {
+            do {
+                try NotebookRunner.write(outcome, title: title, generator: "dvs \(DVSCommand.version) notebook \(title)", to: target)
+            } catch {
+                failure = error.message
+            }
+        }
+        if let ipynb {
+            do {
+                try NotebookFile.write(outcome.cells, version: DVSCommand.version, to: ipynb)
+            } catch {
+                failure = error.message
+            }
+        }
+        if let failure {
+            FileHandle.standardError.write("dvs: \(failure)\n".data(using: .utf8)!)
             return ExitStatus.runtimeError
         }
         let ran = outcome.cells.filter { $0.kind == .code }
-        var note = "wrote \(target): \(ran.count) code cell\(ran.count == 1 ? "" : "s")"
+        let written = [target, ipynb].compactMap { $0 }.joined(separator: " and ")
+        var note = "wrote \(written): \(ran.count) code cell\(ran.count == 1 ? "" : "s")"
         let stopped = ran.last { $0.outcome != nil }
         if let stopped, let outcome = stopped.outcome {
             note += ", In [\(stopped.number ?? 0)] " + (stopped.stop?.message ?? outcome)
@@ -121,7 +159,7 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         if outcome.cellsNotRun > 0 { note += ", \(outcome.cellsNotRun) not run" }
         print(note)
         fflush(stdout)
-        if let stopped, case .error(let message)? = stopped.outputs.last {
+        if let stopped, case .error(let message, _, _)? = stopped.outputs.last {
             FileHandle.standardError.write(message.data(using: .utf8)!)
         }
         if let signal = outcome.signal { return ExitStatus.stopped(by: signal) }

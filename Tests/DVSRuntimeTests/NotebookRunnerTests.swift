@@ -35,12 +35,12 @@ final class NotebookRunnerTests: XCTestCase {
         }
         XCTAssertTrue(result.1)
         XCTAssertEqual(result.0.count, 3, "the cell after the error does not run")
-        guard case .text(let printed) = result.0[1].outputs[0], case .value(let value) = result.0[1].outputs[1] else {
+        guard case .text(let printed) = result.0[1].outputs[0], case .value(let value, _) = result.0[1].outputs[1] else {
             return XCTFail("expected printed text then a value")
         }
         XCTAssertEqual(printed, "a is 20\n")
         XCTAssertEqual(value, "40")
-        guard case .error(let message) = result.0[2].outputs.last else { return XCTFail("expected an error") }
+        guard case .error(let message, _, _) = result.0[2].outputs.last else { return XCTFail("expected an error") }
         XCTAssertTrue(message.hasPrefix("nb.dvs:6:1: error: unknown name 'nope'"), message)
         let all = runOnLargeStack {
             NotebookRunner.run(NotebookRunner.split(script), in: Runtime.makeInterpreter(), sourceName: "nb.dvs",
@@ -51,7 +51,7 @@ final class NotebookRunnerTests: XCTestCase {
 
     func testInputInANotebookIsNil() {
         let outcome = run("input(\"never asked \") == nil")
-        guard case .value(let value)? = outcome.cells.first?.outputs.last else { return XCTFail("expected a value") }
+        guard case .value(let value, _)? = outcome.cells.first?.outputs.last else { return XCTFail("expected a value") }
         XCTAssertEqual(value, "true")
     }
 
@@ -76,7 +76,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     private func errorText(_ cell: NotebookCell) -> String {
-        guard case .error(let text)? = cell.outputs.last else { return "" }
+        guard case .error(let text, _, _)? = cell.outputs.last else { return "" }
         return text
     }
 
@@ -97,7 +97,7 @@ final class NotebookRunnerTests: XCTestCase {
         let result = run("1 + 1\n# %%\n_ * 10\n# %%\nlet quiet = 5;\n# %%\n_ + Out[1]\n# %% In [7]\n100;\n# %%\nOut[7] + Out[4]\n# %%\nOut.len")
         XCTAssertFalse(result.failed, result.cells.map(errorText).joined())
         let values = result.cells.map { cell -> String in
-            guard case .value(let v)? = cell.outputs.last else { return "-" }
+            guard case .value(let v, _)? = cell.outputs.last else { return "-" }
             return v
         }
         XCTAssertEqual(values, ["2", "20", "-", "22", "-", "122", "9"])

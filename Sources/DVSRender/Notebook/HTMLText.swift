@@ -1,12 +1,12 @@
 /// Escaping for text that goes into an HTML page. Everything a notebook shows
 /// that came from a cell (source, output, labels, Markdown text) passes through
 /// here, so no cell can inject markup.
-enum HTMLText {
+public enum HTMLText {
     /// `text` with `& < > " '` replaced by entities, safe both between tags and
     /// inside a quoted attribute value. Control characters other than tab, line
     /// feed and carriage return (which HTML forbids or drops) become their
     /// visible Control Pictures symbol (ESC shows as ␛).
-    static func escape(_ text: String) -> String { MarkupEscaping.escape(text, .pictures) }
+    public static func escape(_ text: String) -> String { MarkupEscaping.escape(text, .pictures) }
 
     @inline(__always)
     static func append(_ scalar: Unicode.Scalar, to out: inout String) { MarkupEscaping.append(scalar, .pictures, to: &out) }

@@ -76,12 +76,16 @@ public struct NotebookCell: Sendable {
 public enum NotebookOutput: Sendable {
     /// Printed text (stdout of the cell).
     case text(String)
-    /// The echoed value of the cell's last expression.
-    case value(String)
-    /// A picture from `show(x)`: image, chart or graph, as PNG.
-    case image(png: [UInt8], label: String)
+    /// The echoed value of the cell's last expression, and an HTML table of
+    /// it when it reads better as one (a list of records).
+    case value(String, html: String? = nil)
+    /// A picture from `show(x)` or a cell's value: image, chart or graph, as
+    /// PNG, and as SVG too for charts and graphs when the run asked for it.
+    case image(png: [UInt8], svg: String? = nil, label: String)
     /// A vector picture (a chart or graph as SVG).
     case svg(String, label: String)
-    /// The diagnostic of a failed cell, as plain text.
-    case error(String)
+    /// The diagnostic of a failed cell, as plain text; `name` is the kind of
+    /// error ("SyntaxError", "Error", "Interrupted") and `value` its message,
+    /// as Jupyter's error outputs have them.
+    case error(String, name: String = "Error", value: String = "")
 }

@@ -110,11 +110,11 @@ public enum NotebookHTML {
             switch output {
             case .text(let text):
                 (kind, label, body) = ("dvs-stdout", "", textBlock(text))
-            case .value(let text):
+            case .value(let text, _):
                 (kind, label, body) = ("dvs-value", "<span class=\"dvs-prompt\">\(prompt("Out", cell.number))</span>", textBlock(text))
-            case .error(let text):
+            case .error(let text, _, _):
                 (kind, label, body) = ("dvs-error", "", textBlock(text))
-            case .image(let png, let caption):
+            case .image(let png, _, let caption):
                 figures += 1
                 (kind, label, body) = ("dvs-picture", "", NotebookFigure.png(png, label: caption, number: figures))
             case .svg(let svg, let caption):

@@ -24,9 +24,15 @@ public final class CellHistory {
         outputs.items[number] = value
         if case .null = value { return nil }
         interpreter.define("_", value)
-        guard result?.isExpression == true,
-              !source.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(";") else { return nil }
-        return value
+        return result.flatMap { Self.echoed($0, source: source) }
+    }
+
+    /// The value a cell shows: nil for no value, a statement, or a cell whose
+    /// source ends in `;`.
+    public static func echoed(_ result: Interpreter.Result, source: String) -> Value? {
+        if case .null = result.value { return nil }
+        guard result.isExpression, !source.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(";") else { return nil }
+        return result.value
     }
 
     /// Forgets every value (the REPL's `:reset`).

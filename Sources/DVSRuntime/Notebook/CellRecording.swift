@@ -6,7 +6,8 @@ import Foundation
 /// error, in order: the record behind a notebook cell, for `dvs notebook`
 /// and the REPL's `:save`. While open, it captures the interpreter's printed
 /// text and `show`n pictures; `passThrough` lets them reach the terminal too
-/// (the REPL). Safe to read from another thread (`cell`), so a watchdog can
+/// (the REPL); `vectors` asks for SVGs of charts and graphs too (.ipynb).
+/// Safe to read from another thread (`cell`), so a watchdog can
 /// save a cell that never ends.
 public final class CellRecording: @unchecked Sendable {
     public let source: String
@@ -17,7 +18,7 @@ public final class CellRecording: @unchecked Sendable {
     private var printed = ""
     private let start = DispatchTime.now()
 
-    public init(_ interpreter: Interpreter, source: String, passThrough: Bool) {
+    public init(_ interpreter: Interpreter, source: String, passThrough: Bool, vectors: Bool = false) {
         self.source = source
         self.interpreter = interpreter
         let original = interpreter.output
@@ -27,11 +28,13 @@ public final class CellRecording: @unchecked Sendable {
             self.locked { self.printed += text }
         }
         Display.setSink({ [unowned self] item in
-            self.append(.image(png: item.png, label: item.label))
-        }, alsoShow: passThrough, for: interpreter)
+            self.append(.image(png: item.png, svg: item.svg, label: item.label))
+        }, alsoShow: passThrough, vectors: vectors, for: interpreter)
     }
 
     public func addValue(_ text: String) { append(.value(text)) }
+    /// A cell's value as `Display.output(for:svg:)` gives it.
+    public func add(_ output: NotebookOutput) { append(output) }
     public func addError(_ text: String) { append(.error(text)) }
 
     /// Stops capturing: printing and `show` work as before the recording.

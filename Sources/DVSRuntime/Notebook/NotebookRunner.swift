@@ -17,6 +17,13 @@ public enum NotebookRunner {
         public var text: String
         public var firstLine: Int
         public var number: Int? = nil
+
+        public init(kind: NotebookCell.Kind, text: String, firstLine: Int, number: Int? = nil) {
+            self.kind = kind
+            self.text = text
+            self.firstLine = firstLine
+            self.number = number
+        }
     }
 
     public static func split(_ script: String) -> [SourceCell] {
@@ -75,6 +82,8 @@ public enum NotebookRunner {
         /// A stop signal the process received (SIGINT, SIGTERM), if any: it
         /// stops the running cell and ends the run.
         public var pendingSignal: @Sendable () -> Int32? = { nil }
+        /// Render charts and graphs as SVG too (for .ipynb files).
+        public var vectors = false
 
         public init(allowErrors: Bool = false, timeout: Double? = nil) {
             self.allowErrors = allowErrors
@@ -128,14 +137,16 @@ public enum NotebookRunner {
             ran += 1
             // Blank lines in front keep the file's line numbers in diagnostics.
             let source = Source(name: sourceName, text: String(repeating: "\n", count: cell.firstLine - 1) + cell.text)
-            let recording = CellRecording(interpreter, source: cell.text, passThrough: false)
+            let recording = CellRecording(interpreter, source: cell.text, passThrough: false, vectors: options.vectors)
             watchdog.begin(recording, number: number)
             var stop: NotebookCell.Stop?
             var exited = false
             do {
                 let result = try interpreter.run(source)
                 _ = watchdog.end()  // a cell that ended before noticing a stop request ran whole
-                if let value = history.record(result, cell: number, source: cell.text) { recording.addValue(value.repr) }
+                if let value = history.record(result, cell: number, source: cell.text) {
+                    recording.add(Display.output(for: value, svg: options.vectors))
+                }
             } catch where error.phase == .exit {
                 _ = watchdog.end()
                 exited = true  // exit(code): this cell ran; the later ones do not
@@ -145,7 +156,7 @@ public enum NotebookRunner {
                 // Stopped from outside: say why (a native call may report its interruption in its own words).
                 let message = stop.map { error.phase == .interrupt ? $0.message : "\($0.message): \(error.message)" }
                 let shown = message.map { Diagnostic(error.phase, $0, at: error.range, stack: error.stack) } ?? error
-                recording.addError(shown.render(color: false))
+                recording.add(.error(shown, color: false))
             }
             recording.close()
             let done = recording.cell(number: number, stop: stop)

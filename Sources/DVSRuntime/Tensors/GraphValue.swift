@@ -41,11 +41,4 @@ final class GraphValue: DVSObject {
             throw NativeError("save: \(error)")
         }
     }
-
-    /// Renders a PNG into the session's display folder and returns its path.
-    func renderForDisplay() throws(NativeError) -> String {
-        let path = Display.newFilePath(prefix: "graph", ext: "png")
-        try save(to: path)
-        return path
-    }
 }

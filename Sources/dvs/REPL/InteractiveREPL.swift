@@ -1,5 +1,6 @@
 import CReadline
 import DVSLang
+import DVSRuntime
 import Foundation
 
 /// The terminal REPL on GNU readline: line editing, history in `~/.dvs_history`
@@ -11,7 +12,7 @@ struct InteractiveREPL {
     func run() -> Int32 {
         let historyPath = ProcessInfo.processInfo.environment["DVS_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".dvs_history")
-        LineEditor.install(completer: Completer(interpreter: session.interpreter))
+        LineEditor.install(completer: Completer(interpreter: session.interpreter, commands: Session.commands.map(\.name)))
         read_history(historyPath)
         print("DVS \(DVSCommand.version) — :help for help, Ctrl-D to quit")
         var buffer = ""
@@ -59,7 +60,7 @@ enum LineEditor {
         // List the candidates at once when a Tab cannot decide (sor → sort, sorted),
         // instead of ringing the bell until a third Tab.
         rl_variable_bind("show-all-if-ambiguous", "on")
-        dvs_rl_set_word_break_characters(" \t\n\"'`@$><=;|&{}()[],+-*/%!")
+        dvs_rl_set_word_break_characters(Completer.wordBreaks)
         installInterruptHandler()
         // The history file may not exist yet: create it (never replacing
         // anything, and through a link to it) so append_history works.

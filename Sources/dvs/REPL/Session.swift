@@ -10,8 +10,8 @@ final class Session {
     let color: Bool
     /// The number the next cell gets.
     private(set) var cellNumber = 1
-    /// `Out` and `_`, as in notebooks.
-    private let history: CellHistory
+    /// The cells: `Out` and `_` as in notebooks, failed cells rolled back.
+    private let cells: CellSession
     /// Bindings before the first cell, for `:reset`.
     private let initialState: Interpreter.Snapshot
     var wantsQuit = false
@@ -23,7 +23,7 @@ final class Session {
     init(interpreter: Interpreter, color: Bool) {
         self.interpreter = interpreter
         self.color = color
-        history = CellHistory(interpreter)
+        cells = CellSession(interpreter)
         initialState = interpreter.snapshot()
     }
 
@@ -36,12 +36,7 @@ final class Session {
     /// Whether `text` is a complete cell (or needs more lines: open brackets or strings).
     func isComplete(_ text: String) -> Bool {
         if text.trimmingCharacters(in: .whitespaces).hasPrefix(":") { return true }
-        do {
-            _ = try Parser.parse(Source(name: "<cell>", text: text))
-            return true
-        } catch {
-            return !error.isIncompleteInput
-        }
+        return CellSession.completeness(of: text) != .incomplete
     }
 
     /// Runs one cell (DVS code or a `:command`). `prompts` adds the `Out[n]:` label.
@@ -59,25 +54,20 @@ final class Session {
         let n = cellNumber
         cellNumber += 1
         defer { StandardOutput.endProgressLine() }  // the next prompt starts on a fresh line
-        let before = interpreter.snapshot()
-        Interrupt.clear()
         let recording = notebook.begin(interpreter, source: recorded)
-        do {
-            let result = try interpreter.run(Source(name: name, text: code))
-            let value = history.record(result, cell: n, source: code)
+        switch cells.run(code, name: name, number: n) {
+        case .ran(let value):
             if let value { recording.addValue(value.repr) }
             notebook.finish(recording, number: n, succeeded: true)
             if let value { echo(value, cell: n, prompts: prompts) }  // after the recording: the page has it as Out[n]
             return .ok
-        } catch where error.phase == .exit {
+        case .exited(let code):
             notebook.finish(recording, number: n, succeeded: true)
             wantsQuit = true
-            exitCode = error.exitCode
+            exitCode = code
             return .ok
-        } catch {
+        case .failed(let error):
             notebook.finish(recording, number: n, succeeded: false)
-            interpreter.restore(before)
-            history.record(nil, cell: n, source: code)
             report(error)
             return .failed
         }
@@ -182,7 +172,7 @@ final class Session {
         case "reset":
             interpreter.restore(initialState)
             interpreter.forgetModules()
-            history.reset()
+            cells.history.reset()
             notebook.reset()
             cellNumber = 1
             interpreter.output("session reset\n")

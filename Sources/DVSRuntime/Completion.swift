@@ -1,15 +1,25 @@
 import DVSLang
-import DVSRuntime
 import Foundation
 
-/// Tab completion for the REPL: globals and keywords, members after `.`
-/// (of names, record fields, modules, and calls of built-ins whose result type
-/// is known), REPL commands after `:`, file paths after `:load`/`:save` and
-/// inside string literals, and module names after `import "` or `from "`.
-struct Completer {
-    let interpreter: Interpreter
+/// Tab completion for the REPL and the Jupyter kernel: globals and keywords,
+/// members after `.` (of names, record fields, modules, and calls of built-ins
+/// whose result type is known), REPL commands after `:`, file paths after
+/// `:load`/`:save` and inside string literals, and module names after
+/// `import "` or `from "`.
+public struct Completer {
+    public let interpreter: Interpreter
+    /// The REPL's commands (`help`, `load`…), offered after `:`; none in the kernel.
+    public let commands: [String]
 
-    enum Result: Equatable {
+    public init(interpreter: Interpreter, commands: [String] = []) {
+        self.interpreter = interpreter
+        self.commands = commands
+    }
+
+    /// Characters that end the word being completed (readline's word breaks).
+    public static let wordBreaks = " \t\n\"'`@$><=;|&{}()[],+-*/%!"
+
+    public enum Result: Equatable {
         /// Complete the word with these candidates.
         case words([String])
         /// The cursor is inside a string: complete a file path.
@@ -17,7 +27,7 @@ struct Completer {
     }
 
     /// Candidates for `word`, the text being completed, given the line up to it.
-    func complete(word: String, lineBefore: String) -> Result {
+    public func complete(word: String, lineBefore: String) -> Result {
         if insideString(lineBefore) {
             if let module = moduleNames(lineBefore) { return .words(module.filter { $0.hasPrefix(word) }.sorted()) }
             return .path
@@ -25,7 +35,7 @@ struct Completer {
         let trimmed = lineBefore.trimmingCharacters(in: .whitespaces)
         if trimmed == ":load" || trimmed == ":save" { return .path }
         if lineBefore.isEmpty, word.hasPrefix(":") {
-            return .words(Session.commands.map { ":" + $0.name }.filter { $0.hasPrefix(word) }.sorted())
+            return .words(commands.map { ":" + $0 }.filter { $0.hasPrefix(word) }.sorted())
         }
         if let dot = word.lastIndex(of: ".") {
             let written = String(word[..<dot])
@@ -69,6 +79,44 @@ struct Completer {
         return start < i ? String(chars[start..<chars.count]) : nil
     }
 
+    /// Completions of `code` at `cursor` (an offset in Unicode code points, as
+    /// Jupyter counts), as the kernel answers them: the candidates and the
+    /// range of code points they replace. Inside a string, the text after the
+    /// quote is a path (or a module name after `import "`).
+    public func complete(code: String, cursor: Int) -> (matches: [String], start: Int, end: Int) {
+        let before = Array(code.unicodeScalars.prefix(max(0, cursor)))
+        func text(_ part: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(part)) }
+        let end = before.count
+        if insideString(text(before[...])) {
+            var start = end
+            while start > 0, before[start - 1] != "\"" { start -= 1 }
+            let lineBefore = text(before[..<start]), written = text(before[start...])
+            if let modules = moduleNames(lineBefore) { return (modules.filter { $0.hasPrefix(written) }.sorted(), start, end) }
+            return (paths(completing: written), start, end)
+        }
+        var start = end
+        while start > 0, !Self.wordBreaks.unicodeScalars.contains(before[start - 1]) { start -= 1 }
+        guard case .words(let words) = complete(word: text(before[start...]), lineBefore: text(before[..<start])) else {
+            return ([], start, end)
+        }
+        return (words, start, end)
+    }
+
+    /// Files and folders whose path starts with `written` (folders end in "/");
+    /// dot files only when the name written starts with a dot.
+    public func paths(completing written: String) -> [String] {
+        let slash = written.lastIndex(of: "/")
+        let folderPart = slash.map { String(written[...$0]) } ?? ""
+        let namePart = slash.map { String(written[written.index(after: $0)...]) } ?? written
+        let folder = folderPart.isEmpty ? "." : (folderPart as NSString).expandingTildeInPath
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+            return folderPart + name + (isFolder.boolValue ? "/" : "")
+        }
+    }
+
     /// True when the cursor is inside an open string literal.
     func insideString(_ text: String) -> Bool {
         var inString = false, escaped = false
@@ -82,7 +130,7 @@ struct Completer {
 
     /// Members offered after `base.`: a record's fields, an object's members, and
     /// the built-ins that take that type first (method sugar).
-    func members(of base: String) -> [String] {
+    public func members(of base: String) -> [String] {
         guard let value = lookup(base) else { return [] }
         var names: [String] = []
         switch value {
