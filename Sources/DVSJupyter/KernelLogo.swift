@@ -28,7 +28,7 @@ enum KernelLogo {
     }
 
     /// A `side`×`side` RGB PNG.
-    static func png(side: Int) throws(TensorError) -> [UInt8] {
+    static func png(side: Int) throws(VisionError) -> [UInt8] {
         var image = try Image(width: side, height: side, channels: 3)
         let plane = side * side
         var ink = [Bool](repeating: false, count: gridWidth * gridHeight)
