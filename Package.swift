@@ -13,13 +13,14 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas"),
         .systemLibrary(name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq"),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
+        // OpenBLAS's sgemm, opened with dlopen on first use, on one thread (see its header).
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         // Tesseract's C API, opened with dlopen on first use (see its header).
         .target(name: "CTesseract", linkerSettings: [.linkedLibrary("dl")]),
         // POSIX file reading and writing shared by every layer (no DVS types).

@@ -61,9 +61,7 @@ static void open_library(void) {
     DVS_TESSERACT_FUNCTIONS(DVS_RESOLVE)
 }
 
-bool dvs_tesseract_open(char *error, size_t size) {
+const char *dvs_tesseract_open(void) {
     pthread_once(&once, open_library);
-    if (failure[0] == 0) return true;
-    snprintf(error, size, "%s", failure);
-    return false;
+    return failure[0] ? failure : NULL;
 }

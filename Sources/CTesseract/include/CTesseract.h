@@ -7,12 +7,11 @@
 // dlopen and resolves the functions below, each Tesseract's function of the
 // same name without the `dvs_` prefix.
 #include <stdbool.h>
-#include <stddef.h>
 #include <tesseract/capi.h>
 
-/// Loads libtesseract once (thread-safe); true when every function below is
-/// available. On failure writes the reason into `error` (size `size`).
-bool dvs_tesseract_open(char *error, size_t size);
+/// Loads libtesseract once (thread-safe): NULL when every function below is
+/// available, else why not (a string that stays valid).
+const char *dvs_tesseract_open(void);
 
 TessBaseAPI *dvs_TessBaseAPICreate(void);
 void dvs_TessBaseAPIDelete(TessBaseAPI *handle);

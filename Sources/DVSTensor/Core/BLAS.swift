@@ -7,14 +7,9 @@ import Foundation
 /// training below 1-thread speed). The thread count comes from `DVS_THREADS`
 /// (default: all cores) and can be changed at run time.
 public enum BLAS {
-    nonisolated(unsafe) private static var configured = false
-
-    /// Keeps OpenBLAS on the calling thread; done once, before the first product.
-    static func configure() {
-        if configured { return }
-        configured = true
-        openblas_set_num_threads(1)
-    }
+    /// Why OpenBLAS could not be loaded, or nil once it is (COpenBLAS opens it
+    /// on the first product, kept on one thread).
+    private static let loadFailure: String? = dvs_openblas_open().map { String(cString: $0) }
 
     /// The most threads `setThreads` accepts (`WorkerPool.maxSize`).
     public static var maxThreads: Int { WorkerPool.maxSize }
@@ -60,16 +55,15 @@ public enum BLAS {
             }
             return
         }
-        configure()
-        let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
+        if let loadFailure { throw TensorError("matmul: \(loadFailure); install OpenBLAS (Debian: libopenblas0)") }
         // The product of matrix i restricted to a block of C's rows and columns and of the inner dimension.
         func product(_ i: Int, _ rows: Range<Int>, _ cols: Range<Int>, _ inner: Range<Int>) {
             let ai = a + aOffsets[i], bi = b + bOffsets[i], ci = c + cOffsets[i]
             let ab = transposeA ? ai + inner.lowerBound * lda + rows.lowerBound : ai + rows.lowerBound * lda + inner.lowerBound
             let bb = transposeB ? bi + cols.lowerBound * ldb + inner.lowerBound : bi + inner.lowerBound * ldb + cols.lowerBound
-            cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows.count), Int32(cols.count), Int32(inner.count),
-                        alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
-                        ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
+            dvs_sgemm(transposeA, transposeB, Int32(rows.count), Int32(cols.count), Int32(inner.count),
+                      alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
+                      ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
         }
         let pool = WorkerPool.shared, count = cOffsets.count, single = m * n * k
         let blocks = GemmBlocks(m: m, n: n, k: k, work: blockWork)

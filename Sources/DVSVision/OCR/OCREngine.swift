@@ -258,14 +258,11 @@ enum OCRSetup {
     /// reads it; `serialOpenMPOnThisThread()` covers a limit the user set
     /// otherwise, which is kept) and send Tesseract's debug chatter to /dev/null.
     static func prepareProcess() throws(VisionError) {
-        var reason = [CChar](repeating: 0, count: 512)
-        let opened: Bool = lock.withLock {
+        let failure: UnsafePointer<CChar>? = lock.withLock {
             if !prepared { setenv("OMP_THREAD_LIMIT", "1", 0) }
-            return dvs_tesseract_open(&reason, reason.count)
+            return dvs_tesseract_open()
         }
-        guard opened else {
-            throw VisionError("OCR: \(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)); install Tesseract 5 (Debian: libtesseract5)")
-        }
+        if let failure { throw VisionError("OCR: \(String(cString: failure)); install Tesseract 5 (Debian: libtesseract5)") }
         lock.withLock {
             guard !prepared else { return }
             prepared = true
