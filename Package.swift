@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        // OpenSSL's libcrypto: SHA-256 of tokenizer files in shard manifests.
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
         // Tesseract's C API, opened with dlopen on first use (see its header).
         .target(name: "CTesseract", linkerSettings: [.linkedLibrary("dl")]),
         // POSIX file reading and writing shared by every layer (no DVS types).
@@ -46,7 +48,7 @@ let package = Package(
             dependencies: ["DVSFiles", "DVSTensor", "CPNG", "CFreeType", "CTesseract"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
+        .target(name: "DVSData", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CLibCrypto"]),
         .target(name: "DVSRender", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
         .target(name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
         .executableTarget(

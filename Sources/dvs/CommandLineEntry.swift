@@ -46,7 +46,7 @@ protocol StatusCommand {
 }
 
 struct DVSCommand: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = Runtime.version
     static let configuration = CommandConfiguration(
         commandName: "dvs",
         abstract: "DVS: a small language for direct vision supervision research.",
