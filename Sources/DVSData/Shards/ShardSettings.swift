@@ -66,7 +66,8 @@ public struct ShardSettings: Sendable {
                 ("processor", .string("Qwen2-VL (transformers' Qwen2VLImageProcessor)")),
                 ("min_pixels", .int(g.minPixels)), ("max_pixels", .int(g.maxPixels)),
                 ("patch_size", .int(g.patch)), ("merge_size", .int(g.merge)), ("temporal_patch_size", .int(g.temporalPatch)),
-                ("image_mean", .array(g.mean.map { .number($0.description) })), ("image_std", .array(g.std.map { .number($0.description) })),
+                ("image_mean", .array(Qwen2VLGrid.Settings.clipMean.map(JSONValue.double))),
+                ("image_std", .array(Qwen2VLGrid.Settings.clipStd.map(JSONValue.double))),
             ])),
             ("labels", .object([
                 ("rule", .string(rule.rawValue)), ("subtoken", .string(subtoken.rawValue)), ("min_cover", .double(minCover)),
