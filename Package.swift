@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "dvs",
             dependencies: [
-                "DVSRuntime", "DVSLang", "DVSFiles", "CReadline",
+                "DVSRuntime", "DVSLang", "DVSFiles", "DVSData", "DVSVision", "DVSTensor", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -55,13 +55,14 @@ struct DVSCommand: ParsableCommand {
         dvs run file.dvs …   run a script; args() gives the arguments after it
         dvs -e 'expr'        evaluate one expression and print its value
         dvs notebook f.dvs   run a # %%-celled script and write an HTML page
+        dvs label pages/ …   OCR and label a folder of PNG pages into shards
         dvs help [topic]     help on a command (run, repl, notebook), a built-in
                              or a topic (syntax, operators, errors)
         Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error
         (dvs help notebook lists the notebook's own).
         """,
         version: version,
-        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, LabelCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

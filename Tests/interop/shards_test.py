@@ -62,6 +62,16 @@ write_text("{folder}/resume.json", to_json(r))
 """
 
 
+DRAW_SCRIPT = r"""
+let folder = args()[0]
+let words = ["direct", "vision", "supervision", "labels", "tokens", "model", "image", "page"]
+for i in range(7) {
+    let lines = range(2).map(fn(l) { range(3).map(fn(k) { words[(i * 3 + l * 5 + k) % len(words)] }) })
+    save(text_page(lines, width: 336, height: 84, size: 18, seed: i).image.invert(), "{folder}/pages/page-{i}.png")
+}
+"""
+
+
 class Suite:
     def __init__(self):
         self.passed, self.failed = 0, []
@@ -258,6 +268,36 @@ def main():
             assert json.load(t.extractfile("000001-000000.json"))["conversation"][0]["content"] == "q", "the missing shard is made"
         assert len(dvsft.Manifest(r["manifest"]).index_lines()) == PAGES
 
+    def label_command():
+        os.makedirs(os.path.join(folder, "pages"), exist_ok=True)
+        run_dvs(options.dvs, DRAW_SCRIPT, folder, tokenizer)
+        def label(out, *extra):
+            return subprocess.run([options.dvs, "label", os.path.join(folder, "pages"), "--tokenizer", tokenizer, "-o",
+                                   os.path.join(folder, out, "t-%03d.tar"), "--per-shard", "3", "--psm", "6", *extra],
+                                  check=True, capture_output=True, text=True).stdout
+        first = label("label")
+        assert "label: 7 pages in 3 shards (0 kept" in first, first
+        m = dvsft.Manifest(os.path.join(folder, "label", "t-000-002.manifest.json"))
+        got = list(dvsft.samples(m))
+        assert [s["json"]["source"] for s in got] == [f"page-{i}.png" for i in range(7)]
+        answers = [s["json"]["conversation"][1]["content"] for s in got]
+        assert sum(a.split() == [w["text"] for w in s["json"]["words"] if w["level"] == "word"] for a, s in zip(answers, got)) == 7
+        assert sum(s["json"]["labelled"] > 0 for s in got) == 7
+        # An interrupted run leaves whole shards only; running again keeps them and makes the rest.
+        shards = [os.path.join(folder, "label", f"t-00{k}.tar") for k in range(3)]
+        before = open(shards[0], "rb").read()
+        os.remove(shards[2])
+        again = label("label")
+        assert "(2 kept from an earlier run)" in again and open(shards[0], "rb").read() == before and os.path.exists(shards[2])
+        # Two parts label disjoint shard ranges with the same bytes as one run.
+        label("parts", "--part", "0/2")
+        label("parts", "--part", "1/2")
+        names = sorted(os.listdir(os.path.join(folder, "parts")))
+        assert names == ["t-000-000.index.jsonl", "t-000-000.manifest.json", "t-000.tar", "t-001-002.index.jsonl",
+                         "t-001-002.manifest.json", "t-001.tar", "t-002.tar"], names
+        for k in range(3):
+            assert open(os.path.join(folder, "parts", f"t-00{k}.tar"), "rb").read() == open(shards[k], "rb").read()
+
     for name, fn in [("shard names", shard_names), ("tarfile reads every shard", tarfile_reads),
                      ("webdataset reads every sample", webdataset_reads), ("index offsets point at samples", index_points_at_samples),
                      ("manifest contents", manifest_contents), ("sample JSON matches DVS", sample_json_matches_dvs),
@@ -266,7 +306,8 @@ def main():
                      ("collator chat template", collator_chat_template),
                      ("collator never cuts an image span", collator_never_cuts_an_image),
                      ("collator refuses another tokenizer", collator_refuses_wrong_tokenizer),
-                     ("resume keeps finished shards", resume_keeps_existing_shards)]:
+                     ("resume keeps finished shards", resume_keeps_existing_shards),
+                     ("dvs label: OCR, resume, parts", label_command)]:
         suite.check(name, fn)
     total = suite.passed + len(suite.failed)
     print(f"shards: {suite.passed} of {total} passed")
