@@ -12,19 +12,15 @@ settings. Each check below is one test; the last line is
 `shards: N of M passed`. Exit status 0 when all pass.
 """
 
-import argparse, hashlib, io, json, os, subprocess, sys, tarfile, tempfile, traceback
+import hashlib, io, json, os, subprocess, sys, tarfile, traceback
 
 import numpy as np
 import webdataset as wds
 from PIL import Image
 from safetensors.numpy import load_file
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "python"))
-sys.path.insert(0, os.path.join(ROOT, "Tests", "tokenizers"))
-import dvsft  # noqa: E402
-import fixtures  # noqa: E402
+from shard_setup import run_dvs, start
+import dvsft  # noqa: E402  (python/, put on the path by shard_setup)
 
 PAGES = 7
 PER_SHARD = 3
@@ -86,21 +82,8 @@ class Suite:
             print(f"FAIL {name}\n" + "".join("     " + l for l in traceback.format_exc().splitlines(True)))
 
 
-def run_dvs(dvs, script, folder, tokenizer):
-    path = os.path.join(folder, "script.dvs")
-    with open(path, "w") as f:
-        f.write(script)
-    subprocess.run([dvs, "run", path, folder, tokenizer], check=True)
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("dvs")
-    parser.add_argument("--keep")
-    options = parser.parse_args()
-    folder = options.keep or tempfile.mkdtemp(prefix="dvs-shards-")
-    os.makedirs(folder, exist_ok=True)
-    tokenizer = fixtures.qwen2_tokenizer(fixtures.DEFAULT_CACHE)
+    options, folder, tokenizer = start("dvs-shards-")
     run_dvs(options.dvs, DVS_SCRIPT, folder, tokenizer)
     result = json.load(open(os.path.join(folder, "result.json")))
     expected = json.load(open(os.path.join(folder, "expected.json")))

@@ -71,7 +71,8 @@ def chat_segments(conversation, image_tokens, system=DEFAULT_SYSTEM):
 class DVSFTCollator:
     """Turns a list of samples (dicts with "json" and "png", as `dvsft.samples`
     yields them) into a batch: input_ids, attention_mask, labels (B × L, right
-    padded), pixel_values (Σ patches × 1176) and image_grid_thw (B × 3).
+    padded), mm_token_type_ids (B × L: 1 at image pads, as transformers 5's
+    processor gives it), pixel_values (Σ patches × 1176) and image_grid_thw (B × 3).
 
     mode: "dvsft" (image pads carry the DV-SFT labels) or "sft" (they are -100).
     max_length: sequences longer are cut after the image span (the end of the
@@ -170,6 +171,8 @@ class DVSFTCollator:
             "input_ids": input_ids,
             "attention_mask": attention,
             "labels": labels,
+            # transformers 5's processors return it and Qwen2-VL's M-RoPE needs it: 1 at image tokens, 0 at text.
+            "mm_token_type_ids": (input_ids == self.image_pad).astype(np.int64),
             "pixel_values": np.concatenate([p for p, _ in pixels], axis=0),
             "image_grid_thw": np.array([thw for _, thw in pixels], dtype=np.int64),
         }
