@@ -56,11 +56,11 @@ def main():
     options, folder, tokenizer = start("dvs-interop-")
     print(f"torch {torch.__version__}, transformers {transformers.__version__}")
 
-    start = time.time()
+    began = time.time()
     run_dvs(options.dvs, DVS_SCRIPT, folder, tokenizer)
     result = json.load(open(os.path.join(folder, "result.json")))
     manifest = dvsft.Manifest(result["manifest"])
-    print(f"DVS exported {result['samples']} pages into {len(result['shards'])} shards in {time.time() - start:.1f} s")
+    print(f"DVS exported {result['samples']} pages into {len(result['shards'])} shards in {time.time() - began:.1f} s")
 
     model = tiny_model(vocab=151936)
     print(f"tiny Qwen2VLForConditionalGeneration: {sum(p.numel() for p in model.parameters()):,} parameters, random weights")
