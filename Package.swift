@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq"),
+        // OpenSSL's libcrypto: HMAC-SHA256 for Jupyter messages, SHA-256 of tokenizer files in shard manifests.
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
         // OpenBLAS's sgemm, opened with dlopen on first use, on one thread (see its header).
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
@@ -49,7 +50,7 @@ let package = Package(
             dependencies: ["DVSFiles", "DVSTensor", "CPNG", "CFreeType", "CTesseract"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "DVSData", dependencies: ["DVSTensor", "DVSVision"]),
+        .target(name: "DVSData", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CLibCrypto"]),
         .target(name: "DVSRender", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
         .target(name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
         // The Jupyter kernel and .ipynb files: the messaging protocol over ZeroMQ, signed with HMAC-SHA256.
@@ -57,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "dvs",
             dependencies: [
-                "DVSRuntime", "DVSLang", "DVSFiles", "DVSJupyter", "CReadline",
+                "DVSRuntime", "DVSLang", "DVSFiles", "DVSData", "DVSVision", "DVSTensor", "DVSJupyter", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

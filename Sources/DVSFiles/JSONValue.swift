@@ -14,6 +14,13 @@ public enum JSONValue {
     case bool(Bool)
     case null
 
+    /// A whole number.
+    public static func int(_ n: Int) -> JSONValue { .number(String(n)) }
+
+    /// A finite number in its shortest round-trip text (`0.5`, `1e-05`);
+    /// NaN and infinities, which JSON lacks, become null.
+    public static func double(_ x: Double) -> JSONValue { x.isFinite ? .number(x.description) : .null }
+
     /// "an object", "a string", … for messages.
     public var kindDescription: String {
         switch self {

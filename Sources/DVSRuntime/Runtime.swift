@@ -6,6 +6,9 @@ import Foundation
 /// The built-in library of DVS: opens every library table into an interpreter
 /// and points `import` at the stdlib. Adding a built-in touches one library file.
 public enum Runtime {
+    /// DVS's version (`dvs --version`, shard manifests).
+    public static let version = "0.1.0"
+
     /// Every library, in the order they are opened.
     public static let libraries: [(name: String, functions: [NativeFunction])] = [
         ("core", CoreLibrary.functions),
@@ -18,7 +21,7 @@ public enum Runtime {
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),
         ("plot", ChartLibrary.functions),
-        ("vision", ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions + Qwen2VLLibrary.functions),
+        ("vision", ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions + Qwen2VLLibrary.functions + ShardLibrary.functions),
         ("files", SaveLoadLibrary.functions),
     ]
 

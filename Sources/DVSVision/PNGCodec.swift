@@ -193,18 +193,11 @@ extension Image {
 
     /// The image as an 8-bit PNG (gray, RGB or RGBA by channel count).
     public func pngData() throws(VisionError) -> [UInt8] {
-        let pixelCount = width * height
-        var samples = [UInt8](repeating: 0, count: pixelCount * channels)
-        pixels.withUnsafeBufferPointer { p in
-            samples.withUnsafeMutableBufferPointer { s in
-                for c in 0..<channels {
-                    let plane = c * pixelCount
-                    for i in 0..<pixelCount {
-                        s[i * channels + c] = ByteImage.quantize(p[plane + i])
-                    }
-                }
-            }
-        }
+        try ByteImage(self).pngData()
+    }
+
+    /// An 8-bit PNG of interleaved samples (gray, RGB or RGBA by channel count).
+    static func encodePNG(_ samples: [UInt8], width: Int, height: Int, channels: Int) throws(VisionError) -> [UInt8] {
         var png = png_image()
         png.version = UInt32(PNG_IMAGE_VERSION)
         png.width = UInt32(width)

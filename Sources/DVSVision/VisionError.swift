@@ -39,7 +39,7 @@ public struct VisionError: Error, CustomStringConvertible {
 }
 
 /// Runs tensor work inside vision code, reporting its errors as `VisionError`s.
-func tensorWork<T>(_ body: () throws(TensorError) -> T) throws(VisionError) -> T {
+public func tensorWork<T>(_ body: () throws(TensorError) -> T) throws(VisionError) -> T {
     do {
         return try body()
     } catch {
@@ -48,7 +48,7 @@ func tensorWork<T>(_ body: () throws(TensorError) -> T) throws(VisionError) -> T
 }
 
 /// Runs file reading or writing, reporting its errors as `VisionError`s.
-func visionFileIO<T>(_ context: String? = nil, _ body: () throws(FileError) -> T) throws(VisionError) -> T {
+public func visionFileIO<T>(_ context: String? = nil, _ body: () throws(FileError) -> T) throws(VisionError) -> T {
     do {
         return try body()
     } catch {

@@ -46,7 +46,7 @@ protocol StatusCommand {
 }
 
 struct DVSCommand: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = Runtime.version
     static let configuration = CommandConfiguration(
         commandName: "dvs",
         abstract: "DVS: a small language for direct vision supervision research.",
@@ -57,13 +57,14 @@ struct DVSCommand: ParsableCommand {
         dvs notebook f.dvs   run a # %%-celled script and write an HTML page
                              (--ipynb: a Jupyter notebook)
         dvs kernel install   make the Jupyter kernel known (docs/JUPYTER.md)
-        dvs help [topic]     help on a command (run, repl, notebook, kernel),
+        dvs label pages/ …   OCR and label a folder of PNG pages into shards
+        dvs help [topic]     help on a command (run, repl, notebook, kernel, label),
                              a built-in or a topic (syntax, operators, errors)
         Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error
         (dvs help notebook lists the notebook's own).
         """,
         version: version,
-        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, KernelCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, KernelCommand.self, LabelCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

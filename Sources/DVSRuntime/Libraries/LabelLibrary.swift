@@ -8,18 +8,24 @@ enum LabelLibrary {
 
     /// Word boxes from a list of boxes (or the record text_page returns).
     static func boxes(_ a: Arguments, _ i: Int) throws(NativeError) -> [Box] {
+        guard let boxes = try boxes(a[i], a.function.name) else { throw a.bad(i, wordBoxes) }
+        return boxes
+    }
+
+    /// The boxes of a list of boxes or a text_page record; nil for other values.
+    static func boxes(_ v: Value, _ what: String) throws(NativeError) -> [Box]? {
         var items: [Value]
-        switch a[i] {
+        switch v {
         case .list(let l): items = l.items
         case .record(let r):
-            guard case .list(let l)? = r["boxes"] else { throw NativeError("\(a.function.name): the record has no 'boxes' list") }
+            guard case .list(let l)? = r["boxes"] else { throw NativeError("\(what): the record has no 'boxes' list") }
             items = l.items
-        default: throw a.bad(i, wordBoxes)
+        default: return nil
         }
         var out: [Box] = []
         for (k, item) in items.enumerated() {
             guard case .object(let o as BoxValue) = item else {
-                throw NativeError("\(a.function.name): item \(k) of the boxes is \(item.typeName), not a box")
+                throw NativeError("\(what): item \(k) of the boxes is \(item.typeName), not a box")
             }
             out.append(o.box)
         }

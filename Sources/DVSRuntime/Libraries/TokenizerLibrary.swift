@@ -26,7 +26,8 @@ enum TokenizerLibrary {
             }
             let path = try a.string(0)
             do {
-                return .object(TokenizerValue(try TokenizerFile.load(path, lowercase: try a.bool(1))))
+                let loaded = try ShardTokenizer.load(path, lowercase: try a.bool(1))
+                return .object(TokenizerValue(loaded.tokenizer, file: loaded.file))
             } catch let e as NativeError {
                 throw e
             } catch {

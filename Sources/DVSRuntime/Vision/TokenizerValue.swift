@@ -5,7 +5,15 @@ import DVSLang
 /// `tok.id("word")`, `tok.token(id)`, `tok.vocab_size`, `tok.specials`.
 final class TokenizerValue: DVSObject {
     let tokenizer: any TextTokenizer
-    init(_ tokenizer: any TextTokenizer) { self.tokenizer = tokenizer }
+    /// The file it was read from, with its SHA-256 (what shard manifests record); nil when made in memory.
+    let file: (name: String, sha256: String)?
+    init(_ tokenizer: any TextTokenizer, file: (name: String, sha256: String)? = nil) {
+        self.tokenizer = tokenizer
+        self.file = file
+    }
+
+    /// The tokenizer with its file's identity, for `export_shards`.
+    var shardTokenizer: ShardTokenizer { ShardTokenizer(tokenizer, fileName: file?.name, sha256: file?.sha256) }
 
     var typeName: String { "tokenizer" }
     var summary: String { "<\(tokenizer.kindDescription): \(tokenizer.vocabSize) tokens>" }

@@ -26,9 +26,12 @@ public struct Qwen2VLGrid: Equatable, Sendable {
         public let patch = 14
         public let merge = 2
         public let temporalPatch = 2
-        /// CLIP's normalization (transformers' `OPENAI_CLIP_MEAN` / `OPENAI_CLIP_STD`), per RGB channel.
-        public let mean: [Float] = [0.48145466, 0.4578275, 0.40821073]
-        public let std: [Float] = [0.26862954, 0.26130258, 0.27577711]
+        /// CLIP's normalization (transformers' `OPENAI_CLIP_MEAN` / `OPENAI_CLIP_STD`), per RGB channel,
+        /// as transformers writes them (the values DVS computes with are their Floats).
+        public static let clipMean = [0.48145466, 0.4578275, 0.40821073]
+        public static let clipStd = [0.26862954, 0.26130258, 0.27577711]
+        public let mean: [Float] = clipMean.map(Float.init)
+        public let std: [Float] = clipStd.map(Float.init)
 
         /// The largest `maxPixels` accepted: 16384 image tokens, what Qwen2-VL's
         /// released processor configs allow (a guard against absurd resizes).

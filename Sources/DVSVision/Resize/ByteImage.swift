@@ -40,6 +40,17 @@ public struct ByteImage: Equatable, Sendable {
         try Image(width: width, height: height, channels: channels, pixels: bytes.map { Float($0) / 255 })
     }
 
+    /// The image as an 8-bit PNG (gray, RGB or RGBA by channel count), its
+    /// bytes unchanged.
+    public func pngData() throws(VisionError) -> [UInt8] {
+        let pixelCount = width * height
+        var samples = [UInt8](repeating: 0, count: pixelCount * channels)
+        for c in 0..<channels {
+            for i in 0..<pixelCount { samples[i * channels + c] = bytes[c * pixelCount + i] }
+        }
+        return try Image.encodePNG(samples, width: width, height: height, channels: channels)
+    }
+
     /// The `width × height` bytes of channel `c`.
     public func plane(_ c: Int) -> ArraySlice<UInt8> {
         bytes[(c * width * height) ..< ((c + 1) * width * height)]
