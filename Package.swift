@@ -6,10 +6,10 @@ import PackageDescription
 let package = Package(
     name: "DVS",
     products: [
-        .executable(name: "dvs", targets: ["dvs"]),
+        .executable(name: "dvs", targets: ["dvs"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),

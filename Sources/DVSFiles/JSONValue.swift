@@ -64,14 +64,18 @@ public enum JSONValue {
         }
         switch self {
         case .object(let members):
-            open("{", members.count, { i, out in
-                out += JSONValue.quoted(members[i].key) + (indent > 0 ? ": " : ":")
-                members[i].value.render(into: &out, indent: indent, level: level + 1, limit: limit)
-            }, "}")
+            open(
+                "{", members.count,
+                { i, out in
+                    out += JSONValue.quoted(members[i].key) + (indent > 0 ? ": " : ":")
+                    members[i].value.render(into: &out, indent: indent, level: level + 1, limit: limit)
+                }, "}")
         case .array(let items):
-            open("[", items.count, { i, out in
-                items[i].render(into: &out, indent: indent, level: level + 1, limit: limit)
-            }, "]")
+            open(
+                "[", items.count,
+                { i, out in
+                    items[i].render(into: &out, indent: indent, level: level + 1, limit: limit)
+                }, "]")
         case .string(let s): out += JSONValue.quoted(s)
         case .number(let text): out += text
         case .bool(let b): out += b ? "true" : "false"

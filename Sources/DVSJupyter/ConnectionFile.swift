@@ -49,8 +49,9 @@ public struct ConnectionFile: Equatable {
             }
             ports[channel] = port
         }
-        return ConnectionFile(transport: transport, ip: json["ip"]?.stringValue ?? "127.0.0.1", ports: ports,
-                              key: json["key"]?.stringValue ?? "")
+        return ConnectionFile(
+            transport: transport, ip: json["ip"]?.stringValue ?? "127.0.0.1", ports: ports,
+            key: json["key"]?.stringValue ?? "")
     }
 
     /// The ZeroMQ endpoint of `channel`: "tcp://127.0.0.1:5555" or "ipc://kernel-ipc-5".

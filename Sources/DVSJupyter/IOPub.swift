@@ -19,8 +19,9 @@ final class IOPub: @unchecked Sendable {
 
     /// Publishes a message of `type` caused by `parent` (the topic is the type, as ipykernel does).
     func publish(_ type: String, _ content: JSONValue, parent: JupyterMessage?) {
-        let message = JupyterMessage.make(type, content: content, parent: parent, session: session,
-                                          identities: [Array("kernel.\(type)".utf8)])
+        let message = JupyterMessage.make(
+            type, content: content, parent: parent, session: session,
+            identities: [Array("kernel.\(type)".utf8)])
         lock.lock()
         defer { lock.unlock() }
         do {

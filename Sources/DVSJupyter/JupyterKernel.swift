@@ -41,8 +41,10 @@ public final class JupyterKernel: @unchecked Sendable {
             stdin = try context.socket(ZMQ_ROUTER)
             heartbeat = try context.socket(ZMQ_REP)
             let publisher = try context.socket(ZMQ_PUB)
-            for (socket, channel) in [(shell, ConnectionFile.Channel.shell), (control, .control), (stdin, .stdin),
-                                      (heartbeat, .hb), (publisher, .iopub)] {
+            for (socket, channel) in [
+                (shell, ConnectionFile.Channel.shell), (control, .control), (stdin, .stdin),
+                (heartbeat, .hb), (publisher, .iopub),
+            ] {
                 try socket.bind(connection.endpoint(channel))
             }
             iopub = IOPub(socket: publisher, signer: signer, session: session)
@@ -121,7 +123,8 @@ public final class JupyterKernel: @unchecked Sendable {
         }
         var waiting: [[[UInt8]]] = []
         if request.type == "execute_request", content?["status"]?.stringValue == "error",
-           request.content["stop_on_error"]?.boolValue ?? true {
+            request.content["stop_on_error"]?.boolValue ?? true
+        {
             while (try? socket.waitForMessage(milliseconds: 0)) == true, let frames = try? socket.receive() {
                 waiting.append(frames)
             }

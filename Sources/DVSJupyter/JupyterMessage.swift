@@ -49,8 +49,9 @@ public struct JupyterMessage {
             guard case .object = value else { throw WireError(description: "a message whose \(name) is \(value.kindDescription), expected an object") }
             json.append(value)
         }
-        return JupyterMessage(identities: Array(frames[..<split]), header: json[0], parentHeader: json[1],
-                              metadata: json[2], content: json[3], buffers: Array(rest.dropFirst(5)))
+        return JupyterMessage(
+            identities: Array(frames[..<split]), header: json[0], parentHeader: json[1],
+            metadata: json[2], content: json[3], buffers: Array(rest.dropFirst(5)))
     }
 
     /// The frames to send, signed.
@@ -60,8 +61,10 @@ public struct JupyterMessage {
     }
 
     /// A new message of `type` in `session`, in reply to (or caused by) `parent`.
-    public static func make(_ type: String, content: JSONValue, parent: JupyterMessage?, session: String,
-                            identities: [[UInt8]] = [], metadata: JSONValue = .emptyObject) -> JupyterMessage {
+    public static func make(
+        _ type: String, content: JSONValue, parent: JupyterMessage?, session: String,
+        identities: [[UInt8]] = [], metadata: JSONValue = .emptyObject
+    ) -> JupyterMessage {
         let header = JSONValue.object([
             ("msg_id", .string(UUID().uuidString.lowercased())),
             ("session", .string(session)),
@@ -70,8 +73,9 @@ public struct JupyterMessage {
             ("msg_type", .string(type)),
             ("version", .string(protocolVersion)),
         ])
-        return JupyterMessage(identities: identities, header: header, parentHeader: parent?.header ?? .emptyObject,
-                              metadata: metadata, content: content)
+        return JupyterMessage(
+            identities: identities, header: header, parentHeader: parent?.header ?? .emptyObject,
+            metadata: metadata, content: content)
     }
 
     /// Now in ISO 8601 with microseconds, UTC: "2026-12-01T10:20:30.123456Z".
@@ -81,7 +85,8 @@ public struct JupyterMessage {
         var parts = tm()
         var seconds = now.tv_sec
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1000))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1000))
     }
 }

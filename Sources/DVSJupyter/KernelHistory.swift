@@ -33,10 +33,11 @@ final class KernelHistory {
         default:
             found = Array(entries.suffix(max(0, request["n"]?.intValue ?? 10)))
         }
-        return .array(found.map { entry in
-            let input: JSONValue = .string(entry.input)
-            let item = wantOutput ? JSONValue.array([input, entry.output.map { .string($0) } ?? .null]) : input
-            return .array([.int(Self.session), .int(entry.line), item])
-        })
+        return .array(
+            found.map { entry in
+                let input: JSONValue = .string(entry.input)
+                let item = wantOutput ? JSONValue.array([input, entry.output.map { .string($0) } ?? .null]) : input
+                return .array([.int(Self.session), .int(entry.line), item])
+            })
     }
 }

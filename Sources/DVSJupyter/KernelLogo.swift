@@ -1,6 +1,6 @@
 import DVSTensor
-import Foundation
 import DVSVision
+import Foundation
 
 /// The kernelspec's logo, drawn here rather than shipped: "DVS" in a 3×5
 /// pixel font, white on dark blue, as PNGs of any size and as an SVG (the

@@ -48,10 +48,11 @@ final class KernelRequests {
             output.flush()
             return stdin.readLine(for: running.request)
         }
-        Display.setSink({ [unowned self] item in
-            guard let running else { return }
-            publish(.image(png: item.png, svg: item.svg, label: item.label), count: nil, parent: running.request)
-        }, vectors: true, for: interpreter)
+        Display.setSink(
+            { [unowned self] item in
+                guard let running else { return }
+                publish(.image(png: item.png, svg: item.svg, label: item.label), count: nil, parent: running.request)
+            }, vectors: true, for: interpreter)
     }
 
     /// The reply's content for a shell request; nil for messages without a reply (comms).
@@ -147,8 +148,10 @@ final class KernelRequests {
         let code = content["code"]?.stringValue ?? ""
         let cursor = content["cursor_pos"]?.intValue ?? code.unicodeScalars.count
         let found = Completer(interpreter: interpreter).complete(code: code, cursor: cursor)
-        return ok([("matches", .strings(found.matches)), ("cursor_start", .int(found.start)),
-                   ("cursor_end", .int(found.end)), ("metadata", .emptyObject)])
+        return ok([
+            ("matches", .strings(found.matches)), ("cursor_start", .int(found.start)),
+            ("cursor_end", .int(found.end)), ("metadata", .emptyObject),
+        ])
     }
 
     /// The help text of the name at (or just before) the cursor.

@@ -17,14 +17,15 @@ public enum NotebookFile {
             case .markdown:
                 json.append(.object([("cell_type", .string("markdown")), id, ("metadata", .emptyObject), ("source", lines(cell.source))]))
             case .code:
-                json.append(.object([
-                    ("cell_type", .string("code")),
-                    ("execution_count", cell.number.map { .int($0) } ?? .null),
-                    id,
-                    ("metadata", .emptyObject),
-                    ("outputs", .array(cell.outputs.map { output(for: $0, count: cell.number) })),
-                    ("source", lines(cell.source)),
-                ]))
+                json.append(
+                    .object([
+                        ("cell_type", .string("code")),
+                        ("execution_count", cell.number.map { .int($0) } ?? .null),
+                        id,
+                        ("metadata", .emptyObject),
+                        ("outputs", .array(cell.outputs.map { output(for: $0, count: cell.number) })),
+                        ("source", lines(cell.source)),
+                    ]))
             }
         }
         return JSONValue.object([
@@ -50,8 +51,10 @@ public enum NotebookFile {
         default:
             let data = MIMEBundle.data(output) ?? .emptyObject
             if !MIMEBundle.isPicture(output), let count {
-                return .object([("data", data), ("execution_count", .int(count)), ("metadata", .emptyObject),
-                                ("output_type", .string("execute_result"))])
+                return .object([
+                    ("data", data), ("execution_count", .int(count)), ("metadata", .emptyObject),
+                    ("output_type", .string("execute_result")),
+                ])
             }
             return .object([("data", data), ("metadata", .emptyObject), ("output_type", .string("display_data"))])
         }
@@ -81,11 +84,13 @@ public enum NotebookFile {
             throw KernelError("'\(path)' is not an nbformat 4 notebook (no \"nbformat\": 4 and \"cells\" list)")
         }
         let kernel = json["metadata"]?["kernelspec"]?["name"]?.stringValue
-        let language = json["metadata"]?["language_info"]?["name"]?.stringValue
+        let language =
+            json["metadata"]?["language_info"]?["name"]?.stringValue
             ?? json["metadata"]?["kernelspec"]?["language"]?.stringValue
         guard kernel == Kernelspec.name || language == "dvs" else {
-            throw KernelError("'\(path)' is a notebook for the \(kernel.map { "'\($0)' kernel" } ?? "an unnamed kernel"), not DVS "
-                + "(its metadata.kernelspec.name must be \"dvs\")")
+            throw KernelError(
+                "'\(path)' is a notebook for the \(kernel.map { "'\($0)' kernel" } ?? "an unnamed kernel"), not DVS "
+                    + "(its metadata.kernelspec.name must be \"dvs\")")
         }
         var out: [NotebookRunner.SourceCell] = []
         for (index, cell) in cells.enumerated() {

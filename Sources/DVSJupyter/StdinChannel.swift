@@ -18,8 +18,9 @@ final class StdinChannel {
 
     /// The line the user typed for `request`'s cell; nil when interrupted.
     func readLine(for request: JupyterMessage) -> String? {
-        let ask = JupyterMessage.make("input_request", content: .object([("prompt", .string("")), ("password", .bool(false))]),
-                                      parent: request, session: session, identities: request.identities)
+        let ask = JupyterMessage.make(
+            "input_request", content: .object([("prompt", .string("")), ("password", .bool(false))]),
+            parent: request, session: session, identities: request.identities)
         do {
             try socket.send(ask.encode(signer: signer))
             while !Interrupt.isRequested {

@@ -1,4 +1,5 @@
 import DVSHeap
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +66,8 @@ public enum AddressSpace {
     public static func check() throws(OutOfMemory) {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,  // RLIM_INFINITY
-              let used = usedBytes() else { return }
+            let used = usedBytes()
+        else { return }
         let cap = Int(clamping: limit.rlim_cur)
         if used > cap - headroom {
             throw OutOfMemory(message: "out of memory: the program's data uses \(byteText(used)) of the process's \(byteText(cap)) limit")

@@ -154,7 +154,8 @@ public struct Completer {
     /// value of that type, so its members can be offered.
     private func lookup(_ path: String) -> Value? {
         if path.hasSuffix(")"), let open = path.firstIndex(of: "("),
-           case .function(let f)? = interpreter.global(String(path[..<open])), let native = f as? NativeFunction {
+            case .function(let f)? = interpreter.global(String(path[..<open])), let native = f as? NativeFunction
+        {
             return Runtime.exampleValue(ofType: native.returns)
         }
         let parts = path.split(separator: ".").map(String.init)

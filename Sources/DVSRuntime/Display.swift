@@ -101,7 +101,8 @@ public enum Display {
 
     /// A fresh file path in `$DVS_DISPLAY_DIR` (default: a `dvs-show` folder in the temporary directory).
     static func newFilePath(prefix: String, ext: String) -> String {
-        let base = ProcessInfo.processInfo.environment["DVS_DISPLAY_DIR"]
+        let base =
+            ProcessInfo.processInfo.environment["DVS_DISPLAY_DIR"]
             ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("dvs-show")
         try? Folders.make(base)  // if this fails, saving into it names the problem
         counter += 1

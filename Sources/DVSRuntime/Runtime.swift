@@ -21,7 +21,11 @@ public enum Runtime {
         ("train", TrainLibrary.functions),
         ("graph", GraphLibrary.functions),
         ("plot", ChartLibrary.functions),
-        ("vision", ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions + Qwen2VLLibrary.functions + ShardLibrary.functions),
+        (
+            "vision",
+            ImageLibrary.functions + TextLibrary.functions + OCRLibrary.functions + BoxLibrary.functions + TokenizerLibrary.functions + LabelLibrary.functions
+                + Qwen2VLLibrary.functions + ShardLibrary.functions
+        ),
         ("files", SaveLoadLibrary.functions),
     ]
 

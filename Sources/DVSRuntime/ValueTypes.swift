@@ -5,13 +5,14 @@ import DVSLang
 extension ParameterType {
     /// A tensor, or a number, bool, range or nested list of numbers, which the
     /// native converts (`Arguments.tensor`).
-    static let tensor = ParameterType.value(ValueType("tensor") { value in
-        switch value {
-        case .object(let o): return o is TensorValue
-        case .number, .bool, .list, .range: return true
-        default: return false
-        }
-    })
+    static let tensor = ParameterType.value(
+        ValueType("tensor") { value in
+            switch value {
+            case .object(let o): return o is TensorValue
+            case .number, .bool, .list, .range: return true
+            default: return false
+            }
+        })
     static let image = ParameterType.value(.objects(of: ImageValue.self, "image"))
     static let box = ParameterType.value(.objects(of: BoxValue.self, "box"))
     static let grid = ParameterType.value(.objects(of: GridValue.self, "grid"))

@@ -40,8 +40,9 @@ public struct Image: Equatable, Sendable {
             throw VisionError("image: \(values) values do not fill \(width)×\(height)×\(channels)")
         }
         try tensorWork { () throws(TensorError) in
-            try ensureAllocatable(bytes: width * height * channels * MemoryLayout<Float>.stride,
-                                  for: "an image of \(width)×\(height)×\(channels)")
+            try ensureAllocatable(
+                bytes: width * height * channels * MemoryLayout<Float>.stride,
+                for: "an image of \(width)×\(height)×\(channels)")
         }
     }
 
@@ -68,6 +69,8 @@ public struct Image: Equatable, Sendable {
         case 3: (c, h, w) = (shape[0], shape[1], shape[2])
         default: throw VisionError("image: needs a tensor [H, W] or [C, H, W], got \(shapeText(shape))")
         }
-        try self.init(width: w, height: h, channels: c, pixels: tensorWork { () throws(TensorError) in try t.toArray() }.map { $0.isNaN ? 0 : Swift.min(1, Swift.max(0, $0)) })
+        try self.init(
+            width: w, height: h, channels: c,
+            pixels: tensorWork { () throws(TensorError) in try t.toArray() }.map { $0.isNaN ? 0 : Swift.min(1, Swift.max(0, $0)) })
     }
 }

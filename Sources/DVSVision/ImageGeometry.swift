@@ -11,14 +11,15 @@ extension Image {
             throw VisionError("crop: width and height must be ≥ 1, got w=\(w) h=\(h)")
         }
         guard x >= 0, y >= 0, x <= width - w, y <= height - h else {
-            throw VisionError("crop: region x=\(x) y=\(y) w=\(w) h=\(h) is outside the \(width)×\(height) image (needs x ≥ 0, y ≥ 0, x + w ≤ \(width), y + h ≤ \(height))")
+            throw VisionError(
+                "crop: region x=\(x) y=\(y) w=\(w) h=\(h) is outside the \(width)×\(height) image (needs x ≥ 0, y ≥ 0, x + w ≤ \(width), y + h ≤ \(height))")
         }
         var out = [Float]()
         out.reserveCapacity(channels * w * h)
         for c in 0..<channels {
-            for row in y ..< y + h {
+            for row in y..<y + h {
                 let start = index(c, row, x)
-                out += pixels[start ..< start + w]
+                out += pixels[start..<start + w]
             }
         }
         return try Image(width: w, height: h, channels: channels, pixels: out)
@@ -130,7 +131,7 @@ extension Image {
     /// Sets every value of channel `c`.
     mutating func fillPlane(_ c: Int, with value: Float) {
         let n = width * height
-        pixels.replaceSubrange(c * n ..< (c + 1) * n, with: repeatElement(value, count: n))
+        pixels.replaceSubrange(c * n..<(c + 1) * n, with: repeatElement(value, count: n))
     }
 
     /// Copies `other` (same channel count, fits inside) with its top-left at (x, y).
@@ -138,7 +139,7 @@ extension Image {
         for c in 0..<channels {
             for row in 0..<other.height {
                 let from = other.index(c, row, 0), to = index(c, y + row, x)
-                pixels.replaceSubrange(to ..< to + other.width, with: other.pixels[from ..< from + other.width])
+                pixels.replaceSubrange(to..<to + other.width, with: other.pixels[from..<from + other.width])
             }
         }
     }

@@ -91,9 +91,9 @@ extension Image {
         let n = width * height
         var out = [Float](repeating: 1, count: target * n)  // a new alpha plane stays 1
         if channels == 1 {
-            for c in 0..<3 { out.replaceSubrange(c * n ..< (c + 1) * n, with: pixels) }
+            for c in 0..<3 { out.replaceSubrange(c * n..<(c + 1) * n, with: pixels) }
         } else if channels == 3 {  // → RGBA
-            out.replaceSubrange(0 ..< 3 * n, with: pixels)
+            out.replaceSubrange(0..<3 * n, with: pixels)
         } else {  // RGBA → RGB over white
             pixels.withUnsafeBufferPointer { p in
                 for c in 0..<3 {

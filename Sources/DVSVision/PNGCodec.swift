@@ -1,11 +1,12 @@
+import CPNG
+import DVSFiles
+import DVSTensor
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CPNG
-import DVSFiles
-import DVSTensor
 
 /// PNG reading and writing through libpng's simplified API (`png_image_*`).
 ///
@@ -89,8 +90,9 @@ extension Image {
             do throws(VisionError) {
                 let sampleBytes = is16Bit ? 2 : 1
                 try tensorWork { () throws(TensorError) in
-                    try ensureAllocatable(bytes: width * height * channels * (MemoryLayout<Float>.stride + sampleBytes),
-                                          for: "\(prefix) (\(width)×\(height) pixels)")
+                    try ensureAllocatable(
+                        bytes: width * height * channels * (MemoryLayout<Float>.stride + sampleBytes),
+                        for: "\(prefix) (\(width)×\(height) pixels)")
                 }
             } catch {
                 return .failure(error)
@@ -164,9 +166,9 @@ extension Image {
             let length = Int(bytes[position]) << 24 | Int(bytes[position + 1]) << 16 | Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
             let end = position + 12 + length
             guard length <= 0x7FFF_FFFF, end <= bytes.count else { break }
-            let kind = String(decoding: bytes[position + 4 ..< position + 8], as: UTF8.self)
+            let kind = String(decoding: bytes[position + 4..<position + 8], as: UTF8.self)
             if kind == "IDAT" { break }
-            if kind == "gAMA" || kind == "cHRM" || kind == "sRGB" || kind == "iCCP" { drop.append(position ..< end) }
+            if kind == "gAMA" || kind == "cHRM" || kind == "sRGB" || kind == "iCCP" { drop.append(position..<end) }
             position = end
         }
         guard !drop.isEmpty else { return bytes }
@@ -174,7 +176,7 @@ extension Image {
         kept.reserveCapacity(bytes.count)
         var from = 0
         for range in drop {
-            kept += bytes[from ..< range.lowerBound]
+            kept += bytes[from..<range.lowerBound]
             from = range.upperBound
         }
         kept += bytes[from...]

@@ -51,18 +51,18 @@ struct DVSCommand: ParsableCommand {
         commandName: "dvs",
         abstract: "DVS: a small language for direct vision supervision research.",
         discussion: """
-        dvs                  start the REPL (reads cells from stdin if not a terminal)
-        dvs run file.dvs …   run a script; args() gives the arguments after it
-        dvs -e 'expr'        evaluate one expression and print its value
-        dvs notebook f.dvs   run a # %%-celled script and write an HTML page
-                             (--ipynb: a Jupyter notebook)
-        dvs kernel install   make the Jupyter kernel known (docs/JUPYTER.md)
-        dvs label pages/ …   OCR and label a folder of PNG pages into shards
-        dvs help [topic]     help on a command (run, repl, notebook, kernel, label),
-                             a built-in or a topic (syntax, operators, errors)
-        Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error
-        (dvs help notebook lists the notebook's own).
-        """,
+            dvs                  start the REPL (reads cells from stdin if not a terminal)
+            dvs run file.dvs …   run a script; args() gives the arguments after it
+            dvs -e 'expr'        evaluate one expression and print its value
+            dvs notebook f.dvs   run a # %%-celled script and write an HTML page
+                                 (--ipynb: a Jupyter notebook)
+            dvs kernel install   make the Jupyter kernel known (docs/JUPYTER.md)
+            dvs label pages/ …   OCR and label a folder of PNG pages into shards
+            dvs help [topic]     help on a command (run, repl, notebook, kernel, label),
+                                 a built-in or a topic (syntax, operators, errors)
+            Exit codes: 0 success, 1 runtime error, 2 usage error, 65 parse error
+            (dvs help notebook lists the notebook's own).
+            """,
         version: version,
         subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, KernelCommand.self, LabelCommand.self],
         defaultSubcommand: ReplCommand.self
@@ -109,7 +109,7 @@ struct RunCommand: ParsableCommand, StatusCommand {
         do {
             try interpreter.run(Source(name: file, text: text))
             return ExitStatus.success
-        } catch where error.phase == .exit {
+        } catch  where error.phase == .exit {
             return error.exitCode
         } catch {
             Report.diagnostic(error, color: Report.stderrIsTerminal)

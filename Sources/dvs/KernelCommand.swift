@@ -11,11 +11,11 @@ struct KernelCommand: ParsableCommand {
         commandName: "kernel",
         abstract: "The Jupyter kernel for DVS (docs/JUPYTER.md).",
         discussion: """
-        dvs kernel install --user     make the kernel known to Jupyter (JupyterLab,
-                                      VS Code, jupyter console --kernel dvs)
-        dvs kernel -f conn.json       what Jupyter runs (serves the file's sockets)
-        dvs kernel uninstall --user   remove the kernelspec again
-        """,
+            dvs kernel install --user     make the kernel known to Jupyter (JupyterLab,
+                                          VS Code, jupyter console --kernel dvs)
+            dvs kernel -f conn.json       what Jupyter runs (serves the file's sockets)
+            dvs kernel uninstall --user   remove the kernelspec again
+            """,
         subcommands: [KernelStart.self, KernelInstall.self, KernelUninstall.self],
         defaultSubcommand: KernelStart.self
     )
@@ -66,9 +66,9 @@ struct KernelInstall: ParsableCommand {
         commandName: "install",
         abstract: "Write the kernelspec (kernel.json and logos) where Jupyter finds it.",
         discussion: """
-        Without --user or --prefix: the system folder
-        /usr/local/share/jupyter/kernels/dvs.
-        """
+            Without --user or --prefix: the system folder
+            /usr/local/share/jupyter/kernels/dvs.
+            """
     )
 
     @OptionGroup var location: KernelLocation

@@ -14,17 +14,17 @@ struct LabelCommand: ParsableCommand, StatusCommand {
         commandName: "label",
         abstract: "Label a folder of PNG pages into DV-SFT WebDataset shards.",
         discussion: """
-        Pages are read in file-name order; shard k holds pages k·per-shard onwards.
-        Each page is read by Tesseract (one engine per core), resized and cut as
-        Qwen2-VL's processor does, and its image tokens are labelled with the
-        first token of the word over them; the sample's answer is the page's
-        OCR text. Shards are written atomically, so an interrupted run leaves
-        only whole shards, and running the same command again keeps them and
-        labels the rest (--no-resume rewrites everything). --part i/N labels
-        the i-th of N contiguous shard ranges (0-based): N processes, on any
-        machines, label one folder with no overlap; each writes its own index
-        and manifest, named by its shard range.
-        """
+            Pages are read in file-name order; shard k holds pages k·per-shard onwards.
+            Each page is read by Tesseract (one engine per core), resized and cut as
+            Qwen2-VL's processor does, and its image tokens are labelled with the
+            first token of the word over them; the sample's answer is the page's
+            OCR text. Shards are written atomically, so an interrupted run leaves
+            only whole shards, and running the same command again keeps them and
+            labels the rest (--no-resume rewrites everything). --part i/N labels
+            the i-th of N contiguous shard ranges (0-based): N processes, on any
+            machines, label one folder with no overlap; each writes its own index
+            and manifest, named by its shard range.
+            """
     )
 
     @Argument(help: "The folder of PNG pages.") var folder: String
@@ -50,12 +50,15 @@ struct LabelCommand: ParsableCommand, StatusCommand {
             let started = Date()
             let result = try labeler.run(dvsVersion: Runtime.version) { p in
                 let seconds = Date().timeIntervalSince(started)
-                LabelCommand.report("label: shard \(p.shardsDone)/\(p.shards), page \(p.samplesDone)/\(p.samples)"
-                                    + (p.shardsSkipped > 0 ? ", \(p.shardsSkipped) shard\(p.shardsSkipped == 1 ? "" : "s") kept" : "")
-                                    + String(format: ", %.1f s", seconds))
+                LabelCommand.report(
+                    "label: shard \(p.shardsDone)/\(p.shards), page \(p.samplesDone)/\(p.samples)"
+                        + (p.shardsSkipped > 0 ? ", \(p.shardsSkipped) shard\(p.shardsSkipped == 1 ? "" : "s") kept" : "")
+                        + String(format: ", %.1f s", seconds))
             }
             StandardOutput.endProgressLine()
-            print("label: \(result.samples) pages in \(result.shards.count) shards (\(result.shardsSkipped) kept from an earlier run); index \(result.index), manifest \(result.manifest)")
+            print(
+                "label: \(result.samples) pages in \(result.shards.count) shards (\(result.shardsSkipped) kept from an earlier run); index \(result.index), manifest \(result.manifest)"
+            )
             return ExitStatus.success
         } catch let error as ValidationError {
             FileHandle.standardError.write("dvs label: \(error.message)\n".data(using: .utf8)!)
@@ -82,8 +85,9 @@ struct LabelCommand: ParsableCommand, StatusCommand {
         guard let mode = SubtokenMode(rawValue: subtoken) else { throw ValidationError("--subtoken takes first or span, got '\(subtoken)'") }
         guard perShard >= 1 else { throw ValidationError("--per-shard must be at least 1, got \(perShard)") }
         guard minPixels >= 1, maxPixels >= 1 else { throw ValidationError("--min-pixels and --max-pixels must be at least 1") }
-        let settings = ShardSettings(tokenizer: try ShardTokenizer.load(tokenizer), grid: .init(minPixels: minPixels, maxPixels: maxPixels),
-                                     rule: rule, subtoken: mode)
+        let settings = ShardSettings(
+            tokenizer: try ShardTokenizer.load(tokenizer), grid: .init(minPixels: minPixels, maxPixels: maxPixels),
+            rule: rule, subtoken: mode)
         var labeler = FolderLabeler(folder: folder, pattern: output, perShard: perShard, settings: settings)
         (labeler.part, labeler.parts, labeler.question, labeler.psm, labeler.language) = (i, n, question, psm, lang)
         labeler.darkText = !lightText

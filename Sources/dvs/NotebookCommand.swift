@@ -14,31 +14,31 @@ struct NotebookCommand: ParsableCommand, StatusCommand {
         commandName: "notebook",
         abstract: "Run # %% cells (or a DVS .ipynb) into an HTML page or an .ipynb.",
         usage: """
-        dvs notebook <file.dvs|file.ipynb> [-o <page.html>] [--ipynb <out.ipynb>]
-                     [--timeout <seconds>] [--allow-errors] [--watch]
-                     [-- <arguments> ...]
-        """,
+            dvs notebook <file.dvs|file.ipynb> [-o <page.html>] [--ipynb <out.ipynb>]
+                         [--timeout <seconds>] [--allow-errors] [--watch]
+                         [-- <arguments> ...]
+            """,
         discussion: """
-        Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a
-        Markdown cell whose comment lines are its text. Each cell's printed
-        output, value, pictures (show) and errors appear under it; _ and Out[n]
-        work as in the REPL. This is jupytext's "percent" format, so jupytext
-        pairs .dvs scripts with notebooks.
+            Cells start at lines beginning with "# %%"; "# %% [markdown]" starts a
+            Markdown cell whose comment lines are its text. Each cell's printed
+            output, value, pictures (show) and errors appear under it; _ and Out[n]
+            work as in the REPL. This is jupytext's "percent" format, so jupytext
+            pairs .dvs scripts with notebooks.
 
-        --ipynb writes a Jupyter notebook (nbformat 4.5) with the outputs the
-        DVS kernel sends (docs/JUPYTER.md); without -o, no HTML page then. An
-        .ipynb input runs its code cells (its kernel must be DVS).
+            --ipynb writes a Jupyter notebook (nbformat 4.5) with the outputs the
+            DVS kernel sends (docs/JUPYTER.md); without -o, no HTML page then. An
+            .ipynb input runs its code cells (its kernel must be DVS).
 
-        The run stops at the first failing cell unless --allow-errors. A cell
-        that runs longer than --timeout seconds is stopped as Ctrl-C stops it
-        (no limit by default). SIGINT and SIGTERM stop the running cell and end
-        the run. The page is written in every case, with the stopped cell
-        marked "failed", "timed out" or "interrupted"; its folder is created,
-        and checked to be writable, before the first cell runs.
+            The run stops at the first failing cell unless --allow-errors. A cell
+            that runs longer than --timeout seconds is stopped as Ctrl-C stops it
+            (no limit by default). SIGINT and SIGTERM stop the running cell and end
+            the run. The page is written in every case, with the stopped cell
+            marked "failed", "timed out" or "interrupted"; its folder is created,
+            and checked to be writable, before the first cell runs.
 
-        Exit status: 0 every cell ran, 1 a cell failed (or the page could not be
-        written), 2 usage error, 124 a cell timed out, 130 SIGINT, 143 SIGTERM.
-        """
+            Exit status: 0 every cell ran, 1 a cell failed (or the page could not be
+            written), 2 usage error, 124 a cell timed out, 130 SIGINT, 143 SIGTERM.
+            """
     )
 
     @Argument(help: "The script (or .ipynb) to run.") var file: String

@@ -8,8 +8,9 @@ struct ReplCommand: ParsableCommand, StatusCommand {
     static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the interactive REPL (the default).")
 
     /// `.unconditional`: the value may start with "-" (`dvs -e '-2 ** 2'`).
-    @Option(name: [.customShort("e"), .customLong("eval")], parsing: .unconditional,
-            help: ArgumentHelp("Evaluate one expression (or cell) and print its value.", valueName: "expr"))
+    @Option(
+        name: [.customShort("e"), .customLong("eval")], parsing: .unconditional,
+        help: ArgumentHelp("Evaluate one expression (or cell) and print its value.", valueName: "expr"))
     var expression: String?
 
     mutating func run() throws { throw ExitCode(runWithStatus()) }
@@ -21,7 +22,7 @@ struct ReplCommand: ParsableCommand, StatusCommand {
                 let result = try interpreter.run(Source(name: "<-e>", text: expression))
                 if result.isExpression, !isNil(result.value) { interpreter.output(result.value.repr + "\n") }
                 return ExitStatus.success
-            } catch where error.phase == .exit {
+            } catch  where error.phase == .exit {
                 return error.exitCode
             } catch {
                 Report.diagnostic(error, color: Report.stderrIsTerminal)

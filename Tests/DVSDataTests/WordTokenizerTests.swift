@@ -1,5 +1,6 @@
-@testable import DVSData
 import XCTest
+
+@testable import DVSData
 
 final class WordTokenizerTests: XCTestCase {
     func testEncodeDecodeWithSpecialsAndUnknowns() throws {

@@ -1,11 +1,12 @@
+import DVSFiles
+import Foundation
+import XCTest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DVSFiles
-import Foundation
-import XCTest
 
 /// `AtomicFile`: what writing does for each kind of path (issue 9, "never
 /// replace what is not ours").
@@ -61,8 +62,9 @@ final class AtomicFileTests: FileTestCase {
         // A loop of links is an error, not a hang.
         XCTAssertEqual(symlink("loop2", folder + "/loop1"), 0)
         XCTAssertEqual(symlink("loop1", folder + "/loop2"), 0)
-        XCTAssertEqual(errorText { try AtomicFile.write([1], to: self.folder + "/loop1") },
-                       "cannot write '\(folder)/loop1': too many levels of symbolic links")
+        XCTAssertEqual(
+            errorText { try AtomicFile.write([1], to: self.folder + "/loop1") },
+            "cannot write '\(folder)/loop1': too many levels of symbolic links")
     }
 
     func testModeAndOwnerAreKept() throws {
@@ -89,16 +91,19 @@ final class AtomicFileTests: FileTestCase {
     func testPathsThatAreNotRegularFilesAreRefused() throws {
         let fifo = folder + "/pipe"
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
-        XCTAssertEqual(errorText { try AtomicFile.write([1], to: fifo) },
-                       "cannot write '\(fifo)': it is a named pipe (FIFO), not a regular file (only /dev/stdout, /dev/stderr and /dev/fd/N are written as streams)")
+        XCTAssertEqual(
+            errorText { try AtomicFile.write([1], to: fifo) },
+            "cannot write '\(fifo)': it is a named pipe (FIFO), not a regular file (only /dev/stdout, /dev/stderr and /dev/fd/N are written as streams)")
         XCTAssertEqual(fileMode(fifo) & S_IFMT, S_IFIFO, "still a FIFO")
 
         // A character device: root makes one like /dev/full here (so a regression
         // cannot replace the real one); others use /dev/full itself.
         var device = "/dev/full"
-        if geteuid() == 0, mknod(folder + "/full", S_IFCHR | 0o666, dev_t(1 << 8 | 7) /* makedev(1, 7) */) == 0 { device = folder + "/full" }
-        XCTAssertEqual(errorText { try AtomicFile.write(Array("a".utf8), to: device) },
-                       "cannot write '\(device)': it is a character device, not a regular file (only /dev/stdout, /dev/stderr and /dev/fd/N are written as streams)")
+        let full = dev_t(1 << 8 | 7)  // makedev(1, 7)
+        if geteuid() == 0, mknod(folder + "/full", S_IFCHR | 0o666, full) == 0 { device = folder + "/full" }
+        XCTAssertEqual(
+            errorText { try AtomicFile.write(Array("a".utf8), to: device) },
+            "cannot write '\(device)': it is a character device, not a regular file (only /dev/stdout, /dev/stderr and /dev/fd/N are written as streams)")
         XCTAssertEqual(fileMode(device) & S_IFMT, S_IFCHR, "still a character device")
 
         // Through a link the refusal names the path given.
@@ -106,8 +111,9 @@ final class AtomicFileTests: FileTestCase {
         XCTAssertTrue(errorText { try AtomicFile.write([1], to: self.folder + "/to-device") }.contains("it is a character device"))
 
         XCTAssertEqual(errorText { try AtomicFile.write([1], to: self.folder) }, "cannot write '\(folder)': it is a folder")
-        XCTAssertEqual(errorText { try AtomicFile.write([1], to: self.folder + "/new/") },
-                       "cannot write '\(folder)/new/': a file name cannot end with '/'")
+        XCTAssertEqual(
+            errorText { try AtomicFile.write([1], to: self.folder + "/new/") },
+            "cannot write '\(folder)/new/': a file name cannot end with '/'")
         XCTAssertEqual(errorText { try AtomicFile.write([1], to: "") }, "cannot write: the file path is empty")
         XCTAssertEqual(names().filter { $0.contains(".tmp-") }, [], "no temporary files stay behind")
     }
@@ -129,11 +135,13 @@ final class AtomicFileTests: FileTestCase {
         let full = open("/dev/full", O_WRONLY)
         if full >= 0 {
             defer { close(full) }
-            XCTAssertEqual(errorText { try AtomicFile.write([1], to: "/dev/fd/\(full)") },
-                           "cannot write '/dev/fd/\(full)': write failed: no space left on the device")
+            XCTAssertEqual(
+                errorText { try AtomicFile.write([1], to: "/dev/fd/\(full)") },
+                "cannot write '/dev/fd/\(full)': write failed: no space left on the device")
         }
-        XCTAssertEqual(errorText { try AtomicFile.write([1], to: "/dev/fd/987") },
-                       "cannot write '/dev/fd/987': file descriptor 987 is not open")
+        XCTAssertEqual(
+            errorText { try AtomicFile.write([1], to: "/dev/fd/987") },
+            "cannot write '/dev/fd/987': file descriptor 987 is not open")
         XCTAssertEqual(StreamPath.descriptor("/dev/stdout"), 1)
         XCTAssertEqual(StreamPath.descriptor("/dev/stderr"), 2)
         XCTAssertNil(StreamPath.descriptor("/dev/null"))
@@ -163,20 +171,24 @@ final class AtomicFileTests: FileTestCase {
         writeFile(locked + "/kept.txt", "old", mode: 0o444)
         chmod(locked, 0o555)
         try withoutRoot {
-            XCTAssertEqual(errorText { try AtomicFile.write([1], to: locked + "/new.txt") },
-                           "cannot write '\(locked)/new.txt': permission denied (cannot create files in folder '\(locked)')")
-            XCTAssertEqual(errorText { try AtomicFile.write([1], to: locked + "/kept.txt") },
-                           "cannot write '\(locked)/kept.txt': permission denied (the file is not writable, and folder '\(locked)' takes no new files)")
+            XCTAssertEqual(
+                errorText { try AtomicFile.write([1], to: locked + "/new.txt") },
+                "cannot write '\(locked)/new.txt': permission denied (cannot create files in folder '\(locked)')")
+            XCTAssertEqual(
+                errorText { try AtomicFile.write([1], to: locked + "/kept.txt") },
+                "cannot write '\(locked)/kept.txt': permission denied (the file is not writable, and folder '\(locked)' takes no new files)")
         }
         XCTAssertEqual(contents(locked + "/kept.txt"), "old")
     }
 
     func testMissingFoldersAndFilesInThePath() throws {
-        XCTAssertEqual(errorText { try AtomicFile.write([1], to: self.folder + "/results/results.md") },
-                       "cannot write '\(folder)/results/results.md': folder '\(folder)/results' does not exist")
+        XCTAssertEqual(
+            errorText { try AtomicFile.write([1], to: self.folder + "/results/results.md") },
+            "cannot write '\(folder)/results/results.md': folder '\(folder)/results' does not exist")
         writeFile(folder + "/plain", "x")
-        XCTAssertEqual(errorText { try AtomicFile.write([1], to: self.folder + "/plain/x.txt") },
-                       "cannot write '\(folder)/plain/x.txt': '\(folder)/plain' is not a folder")
+        XCTAssertEqual(
+            errorText { try AtomicFile.write([1], to: self.folder + "/plain/x.txt") },
+            "cannot write '\(folder)/plain/x.txt': '\(folder)/plain' is not a folder")
     }
 
     func testFoldersAreMadeWithTheirParents() throws {
@@ -185,15 +197,18 @@ final class AtomicFileTests: FileTestCase {
         try Folders.make(folder + "/a/b/c/")
         XCTAssertEqual(fileMode(folder + "/a/b/c") & S_IFMT, S_IFDIR)
         writeFile(folder + "/file", "x")
-        XCTAssertEqual(errorText { try Folders.make(self.folder + "/file/sub") },
-                       "cannot create folder '\(folder)/file/sub': '\(folder)/file' is a file, not a folder")
-        XCTAssertEqual(errorText { try Folders.make(self.folder + "/file") },
-                       "cannot create folder '\(folder)/file': it is a file, not a folder")
+        XCTAssertEqual(
+            errorText { try Folders.make(self.folder + "/file/sub") },
+            "cannot create folder '\(folder)/file/sub': '\(folder)/file' is a file, not a folder")
+        XCTAssertEqual(
+            errorText { try Folders.make(self.folder + "/file") },
+            "cannot create folder '\(folder)/file': it is a file, not a folder")
         XCTAssertEqual(errorText { try Folders.make("") }, "cannot create a folder: the path is empty")
         chmod(folder + "/a", 0o555)
         try withoutRoot {
-            XCTAssertEqual(errorText { try Folders.make(self.folder + "/a/new/deeper") },
-                           "cannot create folder '\(folder)/a/new/deeper': permission denied (cannot create folders in '\(folder)/a')")
+            XCTAssertEqual(
+                errorText { try Folders.make(self.folder + "/a/new/deeper") },
+                "cannot create folder '\(folder)/a/new/deeper': permission denied (cannot create folders in '\(folder)/a')")
         }
     }
 }

@@ -1,11 +1,12 @@
+import DVSFiles
+import Foundation
+import XCTest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DVSFiles
-import Foundation
-import XCTest
 
 /// A test case with a fresh scratch `folder`, removed afterwards.
 class FileTestCase: XCTestCase {

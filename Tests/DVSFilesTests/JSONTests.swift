@@ -25,7 +25,9 @@ final class JSONTests: XCTestCase {
     func testCompactAndIndentedText() throws {
         let value = try parse(#" {"a": [1, {"é": "x\ny"}], "e": {}, "n": null, "t": true} "#)
         XCTAssertEqual(value.text(), #"{"a":[1,{"é":"x\ny"}],"e":{},"n":null,"t":true}"#)
-        XCTAssertEqual(value.text(indent: 2), """
+        XCTAssertEqual(
+            value.text(indent: 2),
+            """
             {
               "a": [
                 1,
@@ -54,7 +56,8 @@ final class JSONTests: XCTestCase {
     func testNestingIsLimited() throws {
         let depth = JSONParser.maxDepth
         XCTAssertNoThrow(try parse(String(repeating: "[", count: depth) + String(repeating: "]", count: depth)))
-        XCTAssertEqual(syntaxError(String(repeating: "[", count: depth + 1))?.description,
-                       "values nested more than \(depth) deep at byte \(depth)")
+        XCTAssertEqual(
+            syntaxError(String(repeating: "[", count: depth + 1))?.description,
+            "values nested more than \(depth) deep at byte \(depth)")
     }
 }

@@ -1,11 +1,12 @@
+import DVSFiles
+import Foundation
+import XCTest
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DVSFiles
-import Foundation
-import XCTest
 
 /// `ReadFile`: reading errors say why (permission denied is not "no such file").
 final class ReadFileTests: FileTestCase {
@@ -13,8 +14,9 @@ final class ReadFileTests: FileTestCase {
         writeFile(folder + "/a.txt", "héllo\n")
         XCTAssertEqual(try ReadFile.text(folder + "/a.txt"), "héllo\n")
         XCTAssertEqual(try ReadFile(path: folder + "/a.txt").size, 7)
-        XCTAssertEqual(errorText { _ = try ReadFile.bytes(self.folder + "/a.txt", limit: 3) },
-                       "cannot read '\(folder)/a.txt': it is 7 bytes, more than the 3-byte limit")
+        XCTAssertEqual(
+            errorText { _ = try ReadFile.bytes(self.folder + "/a.txt", limit: 3) },
+            "cannot read '\(folder)/a.txt': it is 7 bytes, more than the 3-byte limit")
         _ = FileManager.default.createFile(atPath: folder + "/bin", contents: Data([0xff, 0xfe, 0x00]))
         XCTAssertEqual(errorText { _ = try ReadFile.text(self.folder + "/bin") }, "cannot read '\(folder)/bin': it is not UTF-8 text")
         XCTAssertEqual(symlink("a.txt", folder + "/link"), 0)
@@ -26,14 +28,17 @@ final class ReadFileTests: FileTestCase {
         XCTAssertEqual(errorText { _ = try ReadFile.text(self.folder) }, "cannot read '\(folder)': it is a folder")
         XCTAssertEqual(errorText { _ = try ReadFile.text("") }, "cannot read: the file path is empty")
         writeFile(folder + "/plain", "x")
-        XCTAssertEqual(errorText { _ = try ReadFile.text(self.folder + "/plain/x.dvs") },
-                       "cannot read '\(folder)/plain/x.dvs': '\(folder)/plain' is not a folder")
+        XCTAssertEqual(
+            errorText { _ = try ReadFile.text(self.folder + "/plain/x.dvs") },
+            "cannot read '\(folder)/plain/x.dvs': '\(folder)/plain' is not a folder")
         // A FIFO would block until a writer comes: refused at once.
         XCTAssertEqual(mkfifo(folder + "/pipe", 0o644), 0)
-        XCTAssertEqual(errorText { _ = try ReadFile.text(self.folder + "/pipe") },
-                       "cannot read '\(folder)/pipe': it is a named pipe (FIFO), not a regular file")
-        XCTAssertEqual(errorText { _ = try ReadFile.bytes("/dev/zero") },
-                       "cannot read '/dev/zero': it is a character device, not a regular file")
+        XCTAssertEqual(
+            errorText { _ = try ReadFile.text(self.folder + "/pipe") },
+            "cannot read '\(folder)/pipe': it is a named pipe (FIFO), not a regular file")
+        XCTAssertEqual(
+            errorText { _ = try ReadFile.bytes("/dev/zero") },
+            "cannot read '/dev/zero': it is a character device, not a regular file")
     }
 
     func testUnreadableFileIsPermissionDenied() throws {

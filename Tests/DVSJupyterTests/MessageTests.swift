@@ -1,20 +1,23 @@
 import DVSFiles
-@testable import DVSJupyter
 import XCTest
+
+@testable import DVSJupyter
 
 final class MessageTests: XCTestCase {
     /// RFC 4231, test case 2: the digest Python's `hmac.new(b"Jefe", …, "sha256")` gives.
     func testSignatureIsHMACSHA256InHex() {
         let signer = MessageSigner(key: "Jefe")
-        XCTAssertEqual(signer.signature([Array("what do ya want ".utf8), Array("for nothing?".utf8)]),
-                       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        XCTAssertEqual(
+            signer.signature([Array("what do ya want ".utf8), Array("for nothing?".utf8)]),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         XCTAssertEqual(MessageSigner(key: "").signature([[1, 2]]), "", "no key, no signature")
     }
 
     func testDecodeChecksTheSignatureOverTheFourFrames() throws {
         let signer = MessageSigner(key: "secret")
-        let message = JupyterMessage.make("kernel_info_request", content: .emptyObject, parent: nil, session: "s",
-                                          identities: [Array("client".utf8)])
+        let message = JupyterMessage.make(
+            "kernel_info_request", content: .emptyObject, parent: nil, session: "s",
+            identities: [Array("client".utf8)])
         let frames = message.encode(signer: signer)
         XCTAssertEqual(frames[1], Array("<IDS|MSG>".utf8))
         let decoded = try JupyterMessage.decode(frames, signer: signer)
@@ -31,7 +34,8 @@ final class MessageTests: XCTestCase {
     }
 
     func testConnectionFile() throws {
-        let text = #"{"shell_port": 5001, "iopub_port": 5002, "stdin_port": 5003, "control_port": 5004, "hb_port": 5005,"#
+        let text =
+            #"{"shell_port": 5001, "iopub_port": 5002, "stdin_port": 5003, "control_port": 5004, "hb_port": 5005,"#
             + #" "ip": "127.0.0.1", "key": "k", "transport": "tcp", "signature_scheme": "hmac-sha256", "kernel_name": "dvs"}"#
         let file = try ConnectionFile.parse(Array(text.utf8))
         XCTAssertEqual(file.endpoint(.shell), "tcp://127.0.0.1:5001")

@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 /// The evaluator without the runtime library: a bare interpreter and one
 /// native `out` that collects values.
@@ -8,10 +9,11 @@ final class EvaluatorTests: XCTestCase {
         runOnLargeStack {
             let interpreter = Interpreter()
             var seen: [String] = []
-            interpreter.define(NativeFunction("out", variadic: .init("values"), help: "test") { a in
-                seen.append(a.rest.map(\.repr).joined(separator: " "))
-                return .null
-            })
+            interpreter.define(
+                NativeFunction("out", variadic: .init("values"), help: "test") { a in
+                    seen.append(a.rest.map(\.repr).joined(separator: " "))
+                    return .null
+                })
             do throws(Diagnostic) {
                 let result = try interpreter.run(Source(name: "t", text: text))
                 if result.isExpression, case .null = result.value {} else if result.isExpression { seen.append(result.value.repr) }
@@ -52,14 +54,16 @@ final class EvaluatorTests: XCTestCase {
     }
 
     func testClosuresShareMutableCaptures() {
-        XCTAssertEqual(values("""
-        fn counter() { var n = 0
-          fn() { n += 1
-          n } }
-        let c = counter()
-        c(); c()
-        c()
-        """), ["3"])
+        XCTAssertEqual(
+            values(
+                """
+                fn counter() { var n = 0
+                  fn() { n += 1
+                  n } }
+                let c = counter()
+                c(); c()
+                c()
+                """), ["3"])
     }
 
     func testLoopClosuresCaptureEachIteration() {
@@ -78,17 +82,19 @@ final class EvaluatorTests: XCTestCase {
     }
 
     func testBreakContinueInNestedLoops() {
-        XCTAssertEqual(values("""
-        var s = 0
-        for i in 0..<5 {
-          if i == 1 { continue }
-          var j = 0
-          while true { j += 1
-            if j > i { break } }
-          s += j
-        }
-        s
-        """), ["13"])
+        XCTAssertEqual(
+            values(
+                """
+                var s = 0
+                for i in 0..<5 {
+                  if i == 1 { continue }
+                  var j = 0
+                  while true { j += 1
+                    if j > i { break } }
+                  s += j
+                }
+                s
+                """), ["13"])
     }
 
     func testIndexingSlicingAndMembers() {
@@ -120,8 +126,9 @@ final class EvaluatorTests: XCTestCase {
     }
 
     func testDeepRecursionIsADVSError() {
-        XCTAssertEqual(failure("fn f(n) { f(n + 1) }\nf(0)"),
-                       "1:11: call stack too deep (more than 10000 nested calls): is there a recursion without a base case?")
+        XCTAssertEqual(
+            failure("fn f(n) { f(n + 1) }\nf(0)"),
+            "1:11: call stack too deep (more than 10000 nested calls): is there a recursion without a base case?")
         XCTAssertEqual(values("fn d(n) { if n == 0 { 0 } else { 1 + d(n - 1) } }\nd(9000)"), ["9000"])
     }
 
@@ -141,4 +148,3 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertNil(interpreter.global("b"))
     }
 }
-

@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 final class FormattingTests: XCTestCase {
     func testNumbersPrintPlainly() {

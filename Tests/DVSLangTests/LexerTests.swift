@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 final class LexerTests: XCTestCase {
     func lex(_ text: String) throws(Diagnostic) -> [TokenKind] {
@@ -17,10 +18,12 @@ final class LexerTests: XCTestCase {
     }
 
     func testKeywordsIdentifiersAndSymbols() throws {
-        XCTAssertEqual(try lex("let x = a |> f ** 2"), [
-            .keyword(.let), .identifier("x"), .symbol(.assign), .identifier("a"), .symbol(.pipe),
-            .identifier("f"), .symbol(.power), .number(2), .eof,
-        ])
+        XCTAssertEqual(
+            try lex("let x = a |> f ** 2"),
+            [
+                .keyword(.let), .identifier("x"), .symbol(.assign), .identifier("a"), .symbol(.pipe),
+                .identifier("f"), .symbol(.power), .number(2), .eof,
+            ])
     }
 
     func testNewlinesAreTokensExceptInsideParensAndBrackets() throws {
@@ -35,9 +38,11 @@ final class LexerTests: XCTestCase {
 
     func testStringEscapesAndInterpolation() throws {
         XCTAssertEqual(try lex(#""a\n\t\"\{\u{41}""#), [.string([.text("a\n\t\"{A")]), .eof])
-        XCTAssertEqual(try lex(#""n is {n + 1}!""#), [
-            .string([.text("n is "), .interpolation(source: "n + 1", spec: nil, line: 1, column: 8), .text("!")]), .eof,
-        ])
+        XCTAssertEqual(
+            try lex(#""n is {n + 1}!""#),
+            [
+                .string([.text("n is "), .interpolation(source: "n + 1", spec: nil, line: 1, column: 8), .text("!")]), .eof,
+            ])
         XCTAssertEqual(try lex(#""{x:.3f}""#), [.string([.interpolation(source: "x", spec: ".3f", line: 1, column: 3)]), .eof])
     }
 

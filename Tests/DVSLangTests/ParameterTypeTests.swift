@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 /// Declared parameter types: what each accepts, how help and errors word it,
 /// and that the interpreter checks arguments before a native's body runs.
@@ -14,12 +15,15 @@ final class ParameterTypeTests: XCTestCase {
         XCTAssertEqual(byte.name, "int 0…255")
         XCTAssertEqual(ParameterType.whole(atLeast: 1).name, "int ≥ 1")
         XCTAssertEqual(ParameterType.whole.name, "int")
-        XCTAssertEqual(byte.rejection(function: "exit", parameter: "code", .number(300)).message,
-                       "exit: argument 'code' must be a whole number from 0 to 255, got 300")
-        XCTAssertEqual(ParameterType.whole.rejection(function: "seed", parameter: "n", .number(1e300)).message,
-                       "seed: argument 'n' must be a whole number in [-2^53, 2^53], got 1e+300")
-        XCTAssertEqual(ParameterType.whole.rejection(function: "seed", parameter: "n", .number(0.5)).message,
-                       "seed: argument 'n' must be a whole number, got 0.5")
+        XCTAssertEqual(
+            byte.rejection(function: "exit", parameter: "code", .number(300)).message,
+            "exit: argument 'code' must be a whole number from 0 to 255, got 300")
+        XCTAssertEqual(
+            ParameterType.whole.rejection(function: "seed", parameter: "n", .number(1e300)).message,
+            "seed: argument 'n' must be a whole number in [-2^53, 2^53], got 1e+300")
+        XCTAssertEqual(
+            ParameterType.whole.rejection(function: "seed", parameter: "n", .number(0.5)).message,
+            "seed: argument 'n' must be a whole number, got 0.5")
     }
 
     func testListsChoicesAndUnions() {
@@ -28,16 +32,19 @@ final class ParameterTypeTests: XCTestCase {
         XCTAssertTrue(ids.accepts(.list([])))
         XCTAssertFalse(ids.accepts(.list([.number(0), .number(-3)])))
         XCTAssertEqual(ids.name, "list of int ≥ 0")
-        XCTAssertEqual(ids.rejection(function: "decode", parameter: "ids", .list([.number(1), .string("x")])).message,
-                       "decode: argument 'ids' must be a list of whole numbers ≥ 0, got a list whose item 1 is string")
-        XCTAssertEqual(ids.rejection(function: "decode", parameter: "ids", .string("x")).message,
-                       "decode: argument 'ids' must be a list of whole numbers ≥ 0, got string")
+        XCTAssertEqual(
+            ids.rejection(function: "decode", parameter: "ids", .list([.number(1), .string("x")])).message,
+            "decode: argument 'ids' must be a list of whole numbers ≥ 0, got a list whose item 1 is string")
+        XCTAssertEqual(
+            ids.rejection(function: "decode", parameter: "ids", .string("x")).message,
+            "decode: argument 'ids' must be a list of whole numbers ≥ 0, got string")
         let mode = ParameterType.choice(["mean", "sum"])
         XCTAssertTrue(mode.accepts(.string("sum")))
         XCTAssertFalse(mode.accepts(.string("Sum")))
         XCTAssertEqual(mode.name, #""mean"|"sum""#)
-        XCTAssertEqual(mode.rejection(function: "f", parameter: "m", .string("avg")).message,
-                       #"f: argument 'm' must be one of "mean", "sum", got "avg""#)
+        XCTAssertEqual(
+            mode.rejection(function: "f", parameter: "m", .string("avg")).message,
+            #"f: argument 'm' must be one of "mean", "sum", got "avg""#)
         let text = ParameterType.oneOf([.list, .string, .bool])
         XCTAssertTrue(text.accepts(.bool(true)))
         XCTAssertFalse(text.accepts(.number(1)))
@@ -61,8 +68,10 @@ final class ParameterTypeTests: XCTestCase {
     /// the body counts its runs, so a rejected call must not have run it.
     private func call(_ text: String) -> (String, Int) {
         var runs = 0
-        let f = NativeFunction("f", [.init("n", .whole(in: 1...3)), .init("tag", .string, default: .null)],
-                               variadic: .init("rest", .number), help: "test") { _ in
+        let f = NativeFunction(
+            "f", [.init("n", .whole(in: 1...3)), .init("tag", .string, default: .null)],
+            variadic: .init("rest", .number), help: "test"
+        ) { _ in
             runs += 1
             return .null
         }
@@ -86,8 +95,11 @@ final class ParameterTypeTests: XCTestCase {
         XCTAssertEqual(call("f(1, 2)").0, "f: argument 'tag' must be a string, got number")
         XCTAssertEqual(call("f(1, \"a\", 1, \"b\")").0, "f: argument 'rest' must be a number, got string")
         XCTAssertEqual(call("f(n: 0)").0, "f: argument 'n' must be a whole number from 1 to 3, got 0")
-        XCTAssertEqual(NativeFunction("f", [.init("n", .whole(in: 1...3)), .init("tag", .string, default: .null)],
-                                      variadic: .init("rest", .number), help: "") { _ in .null }.signature,
-                       "f(n: int 1…3, tag: string = nil, rest…: number) -> any")
+        XCTAssertEqual(
+            NativeFunction(
+                "f", [.init("n", .whole(in: 1...3)), .init("tag", .string, default: .null)],
+                variadic: .init("rest", .number), help: ""
+            ) { _ in .null }.signature,
+            "f(n: int 1…3, tag: string = nil, rest…: number) -> any")
     }
 }

@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 /// Parser tests print the tree in a compact prefix form.
 final class ParserTests: XCTestCase {
@@ -9,9 +10,11 @@ final class ParserTests: XCTestCase {
         switch e.kind {
         case .number(let n): return formatNumber(n)
         case .string(let s): return quote(s)
-        case .interpolated(let parts): return "(str " + parts.map { p in
-            if case .expr(let x, _) = p { return show(x) } else if case .text(let t) = p { return quote(t) } else { return "" }
-        }.joined(separator: " ") + ")"
+        case .interpolated(let parts):
+            return "(str "
+                + parts.map { p in
+                    if case .expr(let x, _) = p { return show(x) } else if case .text(let t) = p { return quote(t) } else { return "" }
+                }.joined(separator: " ") + ")"
         case .bool(let b): return b ? "true" : "false"
         case .null: return "nil"
         case .name(let n): return n
@@ -115,7 +118,8 @@ final class ParserTests: XCTestCase {
     func testErrorsAreClearAndPlaced() {
         XCTAssertEqual(error("1 +"), "1:4: unexpected end of input: expected an expression")
         XCTAssertEqual(error("a < b < c"), "1:7: comparisons cannot be chained: write 'a < b and b < c'")
-        XCTAssertEqual(error("1 = 2"), "1:1: cannot assign to this expression: the left side of '=' must be a name, an index like xs[0], or a field like r.name")
+        XCTAssertEqual(
+            error("1 = 2"), "1:1: cannot assign to this expression: the left side of '=' must be a name, an index like xs[0], or a field like r.name")
         XCTAssertEqual(error("let = 3"), "1:5: expected a name after 'let', found '='")
         XCTAssertEqual(error("let x"), "1:6: expected '=' after 'let x': a let binding needs a value")
         XCTAssertEqual(error("f(a: 1, 2)"), "1:9: positional argument after a named argument: put positional arguments first")

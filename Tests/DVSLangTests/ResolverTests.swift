@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 final class ResolverTests: XCTestCase {
     func resolve(_ text: String) throws(Diagnostic) -> FunctionProto {
@@ -25,7 +26,8 @@ final class ResolverTests: XCTestCase {
     func testCapturedVariablesLiveInCells() throws {
         let chunk = try resolve("fn outer(x, y) { let z = 1\nfn() { x + z } }")
         guard let global = (chunk.body as? BlockNode)?.statements.first as? GlobalDeclare,
-              let fnNode = global.value as? FunctionNode else {
+            let fnNode = global.value as? FunctionNode
+        else {
             return XCTFail("unexpected shape")
         }
         let params = fnNode.proto.parameters

@@ -1,5 +1,6 @@
-@testable import DVSLang
 import XCTest
+
+@testable import DVSLang
 
 /// `Value.walk`: shared data is visited once per path, a container inside
 /// itself is an error, and the error names the argument as written at the call.
@@ -78,8 +79,9 @@ final class WalkTests: XCTestCase {
         XCTAssertEqual(failure(cycle + "walk_first([r][0])"), "walk_first: the record data contains itself at data.x.y")
         // Locals, captured locals and upvalues are named too.
         XCTAssertEqual(failure("fn f() { let m = {}\nm.m = m\nwalk_first(m) }\nf()"), "walk_first: the record m contains itself at m.m")
-        XCTAssertEqual(failure("fn f() { let m = {}\nm.m = m\nlet g = fn() { m }\nwalk_first(m) }\nf()"),
-                       "walk_first: the record m contains itself at m.m")
+        XCTAssertEqual(
+            failure("fn f() { let m = {}\nm.m = m\nlet g = fn() { m }\nwalk_first(m) }\nf()"),
+            "walk_first: the record m contains itself at m.m")
         XCTAssertEqual(failure("fn f() { let m = {}\nm.m = m\nfn() { walk_first(m) } }\nf()()"), "walk_first: the record m contains itself at m.m")
     }
 }

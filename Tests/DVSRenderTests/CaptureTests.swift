@@ -1,7 +1,8 @@
-@testable import DVSTensor
 import DVSRender
 import Foundation
 import XCTest
+
+@testable import DVSTensor
 
 final class CaptureTests: XCTestCase {
     func testCaptureRecordsOpsLeavesAndShapes() throws {
@@ -210,12 +211,13 @@ final class CollapseScaleTests: XCTestCase {
                     let attn = try GradMode.withScope("attn") {
                         var outs: [Tensor] = []
                         for i in 0..<heads {
-                            outs.append(try GradMode.withScope("head\(i)") {
-                                let q = try x.matmul(param("lm.block\(b).attn.head\(i).wq", [width, d]))
-                                let k = try x.matmul(param("lm.block\(b).attn.head\(i).wk", [width, d]))
-                                let v = try x.matmul(param("lm.block\(b).attn.head\(i).wv", [width, d]))
-                                return try q.matmul(k.transpose(0, 1)).mul(Tensor(scalar: 0.5)).tanh().matmul(v)
-                            })
+                            outs.append(
+                                try GradMode.withScope("head\(i)") {
+                                    let q = try x.matmul(param("lm.block\(b).attn.head\(i).wq", [width, d]))
+                                    let k = try x.matmul(param("lm.block\(b).attn.head\(i).wk", [width, d]))
+                                    let v = try x.matmul(param("lm.block\(b).attn.head\(i).wv", [width, d]))
+                                    return try q.matmul(k.transpose(0, 1)).mul(Tensor(scalar: 0.5)).tanh().matmul(v)
+                                })
                         }
                         return try Tensor.concat(outs, axis: 1).matmul(param("lm.block\(b).attn.wo", [width, width]))
                     }
@@ -237,7 +239,8 @@ final class CollapseScaleTests: XCTestCase {
         XCTAssertEqual(Set(g.repeatedScopes.map(\.label)), ["block0 … block3 (×4)", "head0 … head3 (×4)"])
         XCTAssertEqual(g.repeatedScopes.first { $0.names.count == 4 && $0.path.last == "head0" }?.path, ["lm", "block0", "attn", "head0"])
         let names = Set(g.nodes.compactMap(\.name))
-        XCTAssertTrue(names.isSuperset(of: ["tokens", "lm.block{0…3}.attn.head{0…3}.wq", "lm.block{0…3}.attn.wo", "lm.block{0…3}.mlp.w2"]), "\(names.sorted())")
+        XCTAssertTrue(
+            names.isSuperset(of: ["tokens", "lm.block{0…3}.attn.head{0…3}.wq", "lm.block{0…3}.attn.wo", "lm.block{0…3}.mlp.w2"]), "\(names.sorted())")
         XCTAssertFalse(g.nodes.contains { $0.scope.contains("block1") || $0.scope.contains("head2") })
         // The concat still has four inputs (one per head); the residual path survives.
         let concat = try XCTUnwrap(g.nodes.first { $0.op == "concat" })

@@ -1,11 +1,13 @@
 import CCairo
-@testable import DVSRender
 import DVSTensor
 import Foundation
+import XCTest
+
+@testable import DVSRender
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import XCTest
 
 final class ChartTests: XCTestCase {
     // MARK: - Every kind, both formats
@@ -35,11 +37,14 @@ final class ChartTests: XCTestCase {
         var histogram = Chart.histogram(values: samples, bins: 40, name: "logits")
         histogram.title = "Histogram"
 
-        var heatmap = Chart.heatmap((0..<8).map { r in (0..<12).map { c in sin(Double(r) / 2) * cos(Double(c) / 3) } },
-                                    rowLabels: (0..<8).map { "head \($0)" })
+        var heatmap = Chart.heatmap(
+            (0..<8).map { r in (0..<12).map { c in sin(Double(r) / 2) * cos(Double(c) / 3) } },
+            rowLabels: (0..<8).map { "head \($0)" })
         heatmap.title = "Attention"
-        return [("line", line, ["train", "valid"]), ("scatter", scatter, ["spiral"]), ("bar", bar, ["SFT", "DV-SFT"]),
-                ("histogram", histogram, ["logits"]), ("heatmap", heatmap, [])]
+        return [
+            ("line", line, ["train", "valid"]), ("scatter", scatter, ["spiral"]), ("bar", bar, ["SFT", "DV-SFT"]),
+            ("histogram", histogram, ["logits"]), ("heatmap", heatmap, []),
+        ]
     }
 
     func testEveryKindRendersPNG() throws {
@@ -138,10 +143,12 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
         let svg = try Data(contentsOf: dir.appendingPathComponent("a.svg"))
         XCTAssertTrue(String(decoding: svg, as: UTF8.self).contains("<svg"))
-        assertChartError(try chart.write(to: dir.appendingPathComponent("a.jpg").path),
-                         "chart: cannot tell the format of '\(dir.path)/a.jpg': '.jpg' is not supported; use a .png or .svg file name")
-        assertChartError(try chart.write(to: dir.appendingPathComponent("noext").path),
-                         "chart: cannot tell the format of '\(dir.path)/noext': it has no extension; use a .png or .svg file name")
+        assertChartError(
+            try chart.write(to: dir.appendingPathComponent("a.jpg").path),
+            "chart: cannot tell the format of '\(dir.path)/a.jpg': '.jpg' is not supported; use a .png or .svg file name")
+        assertChartError(
+            try chart.write(to: dir.appendingPathComponent("noext").path),
+            "chart: cannot tell the format of '\(dir.path)/noext': it has no extension; use a .png or .svg file name")
         XCTAssertThrowsError(try chart.write(to: dir.appendingPathComponent("missing/a.png").path)) { error in
             XCTAssertTrue("\(error)".hasPrefix("chart: cannot write '\(dir.path)/missing/a.png': folder"), "\(error)")
         }
@@ -156,7 +163,7 @@ final class ChartTests: XCTestCase {
         for i in 45...55 { ys[i] = .nan }
         ys[50] = .infinity
         var chart = Chart.line(ys: ys)
-        chart.addSeries(ys: [0, 2])   // sets the y range to 0…2, line at 1 in the middle
+        chart.addSeries(ys: [0, 2])  // sets the y range to 0…2, line at 1 in the middle
         let image = try XCTUnwrap(DecodedPNG(chart.render(format: .png)))
         func blueInColumn(_ x: Int) -> Int { image.count(x: x..<(x + 1), y: 0..<400) { $0.near(ChartPalette.colors[0]) } }
         // x = 0…100 maps onto the plot; find the plot's columns from the blue line.
@@ -234,9 +241,14 @@ final class ChartTests: XCTestCase {
         // More columns than cairo's 32,767-pixel image limit: averaged down.
         let wide = Chart.heatmap(values: (0..<40_000).map { Double($0 % 7) }, rows: 1, cols: 40_000)
         XCTAssertNotNil(DecodedPNG(try wide.render(format: .png)))
-        let pooled = HeatmapContent.pooled(Chart.Matrix(rows: 3, cols: 5, values: [1, 2, 3, 4, .nan,
-                                                                                     5, 6, 7, 8, .nan,
-                                                                                     9, 9, 9, 9, 9]), maxSide: 2)
+        let pooled = HeatmapContent.pooled(
+            Chart.Matrix(
+                rows: 3, cols: 5,
+                values: [
+                    1, 2, 3, 4, .nan,
+                    5, 6, 7, 8, .nan,
+                    9, 9, 9, 9, 9,
+                ]), maxSide: 2)
         XCTAssertEqual(pooled.rows, 2)
         XCTAssertEqual(pooled.cols, 2)
         XCTAssertEqual(Array(pooled.values.prefix(3)), [4, 6, 9])
@@ -265,53 +277,70 @@ final class ChartTests: XCTestCase {
     // MARK: - Bad input
 
     func testBadInputsGiveClearErrors() {
-        assertChartError(try Chart.line(ys: []).render(format: .png),
-                         "chart: series #1 is empty; give at least one point")
-        assertChartError(try Chart.line(xs: [1, 2, 3], ys: [1, 2], name: "loss").render(format: .png),
-                         "chart: series 'loss' has 3 x values but 2 y values; they must have the same length")
-        assertChartError(try Chart.line(ys: [.nan, .nan, .infinity], name: "loss").render(format: .svg),
-                         "chart: series 'loss' has no finite points (all 3 have a NaN or infinite x or y)")
+        assertChartError(
+            try Chart.line(ys: []).render(format: .png),
+            "chart: series #1 is empty; give at least one point")
+        assertChartError(
+            try Chart.line(xs: [1, 2, 3], ys: [1, 2], name: "loss").render(format: .png),
+            "chart: series 'loss' has 3 x values but 2 y values; they must have the same length")
+        assertChartError(
+            try Chart.line(ys: [.nan, .nan, .infinity], name: "loss").render(format: .svg),
+            "chart: series 'loss' has no finite points (all 3 have a NaN or infinite x or y)")
         var two = Chart.line(ys: [1, 2])
         two.addSeries(ys: [.nan])
         assertChartError(try two.render(format: .png), "chart: series #2 has no finite points (all 1 have a NaN or infinite x or y)")
-        assertChartError(try Chart(kind: .scatter).render(format: .png),
-                         "chart: nothing to draw: the scatter chart has no series")
+        assertChartError(
+            try Chart(kind: .scatter).render(format: .png),
+            "chart: nothing to draw: the scatter chart has no series")
 
         var log = Chart.line(ys: [0, -1, .nan])
         log.logY = true
-        assertChartError(try log.render(format: .png),
-                         "chart: the log-scale y axis has nothing to draw: no series has a finite y value above 0 (values ≤ 0 are skipped on a log axis)")
+        assertChartError(
+            try log.render(format: .png),
+            "chart: the log-scale y axis has nothing to draw: no series has a finite y value above 0 (values ≤ 0 are skipped on a log axis)")
 
-        assertChartError(try Chart.histogram(values: []).render(format: .png),
-                         "chart: series #1 is empty; give at least one sample")
-        assertChartError(try Chart.histogram(values: [.nan, .nan]).render(format: .png),
-                         "chart: series #1 has no finite samples (all 2 are NaN or infinite)")
-        assertChartError(try Chart.histogram(values: [1, 2], bins: 0).render(format: .png),
-                         "chart: a histogram needs 1…10000 bins; got 0")
-        assertChartError(try Chart.bar(labels: ["a", "b"], heights: [1, 2, 3]).render(format: .png),
-                         "chart: 2 bar labels for 3 bars; give one label per bar")
+        assertChartError(
+            try Chart.histogram(values: []).render(format: .png),
+            "chart: series #1 is empty; give at least one sample")
+        assertChartError(
+            try Chart.histogram(values: [.nan, .nan]).render(format: .png),
+            "chart: series #1 has no finite samples (all 2 are NaN or infinite)")
+        assertChartError(
+            try Chart.histogram(values: [1, 2], bins: 0).render(format: .png),
+            "chart: a histogram needs 1…10000 bins; got 0")
+        assertChartError(
+            try Chart.bar(labels: ["a", "b"], heights: [1, 2, 3]).render(format: .png),
+            "chart: 2 bar labels for 3 bars; give one label per bar")
 
-        assertChartError(try Chart.heatmap([]).render(format: .png),
-                         "chart: the heatmap is empty (0×0); give at least one row and one column")
-        assertChartError(try Chart.heatmap([[1, 2, 3], [4, 5]]).render(format: .png),
-                         "chart: heatmap rows have different lengths (3, 2); every row must have 3 values")
-        assertChartError(try Chart.heatmap(values: [1, 2, 3, 4, 5], rows: 2, cols: 3).render(format: .png),
-                         "chart: the heatmap has 5 values but 2×3 = 6 cells")
-        assertChartError(try Chart.heatmap([[.nan, .nan]]).render(format: .png),
-                         "chart: the heatmap has no finite values (all 2 cells are NaN or infinite)")
-        assertChartError(try Chart.heatmap([[1], [2]], rowLabels: ["a"]).render(format: .png),
-                         "chart: the heatmap has 1 row labels for 2 rows; give one per row or none")
-        assertChartError(try Chart(kind: .heatmap).render(format: .png),
-                         "chart: the heatmap has no cells; make it with Chart.heatmap(matrix)")
+        assertChartError(
+            try Chart.heatmap([]).render(format: .png),
+            "chart: the heatmap is empty (0×0); give at least one row and one column")
+        assertChartError(
+            try Chart.heatmap([[1, 2, 3], [4, 5]]).render(format: .png),
+            "chart: heatmap rows have different lengths (3, 2); every row must have 3 values")
+        assertChartError(
+            try Chart.heatmap(values: [1, 2, 3, 4, 5], rows: 2, cols: 3).render(format: .png),
+            "chart: the heatmap has 5 values but 2×3 = 6 cells")
+        assertChartError(
+            try Chart.heatmap([[.nan, .nan]]).render(format: .png),
+            "chart: the heatmap has no finite values (all 2 cells are NaN or infinite)")
+        assertChartError(
+            try Chart.heatmap([[1], [2]], rowLabels: ["a"]).render(format: .png),
+            "chart: the heatmap has 1 row labels for 2 rows; give one per row or none")
+        assertChartError(
+            try Chart(kind: .heatmap).render(format: .png),
+            "chart: the heatmap has no cells; make it with Chart.heatmap(matrix)")
 
         var small = Chart.line(ys: [1, 2])
         small.width = 10
-        assertChartError(try small.render(format: .png),
-                         "chart: size 10×400 pixels is out of range; width must be 100…8192 and height 80…8192")
+        assertChartError(
+            try small.render(format: .png),
+            "chart: size 10×400 pixels is out of range; width must be 100…8192 and height 80…8192")
         var smooth = Chart.line(ys: [1, 2])
         smooth.smoothing = 1
-        assertChartError(try smooth.render(format: .png),
-                         "chart: smoothing must be at least 0 and below 1 (0 = off, 0.9 = strong); got 1.0")
+        assertChartError(
+            try smooth.render(format: .png),
+            "chart: smoothing must be at least 0 and below 1 (0 = off, 0.9 = strong); got 1.0")
     }
 
     // MARK: - Performance
@@ -324,7 +353,7 @@ final class ChartTests: XCTestCase {
         }
         var chart = Chart.line(ys: ys, name: "loss")
         chart.title = "100k points"
-        _ = try chart.render(format: .png)   // warm up fonts
+        _ = try chart.render(format: .png)  // warm up fonts
         var start = Date()
         let png = try chart.render(format: .png)
         let pngTime = Date().timeIntervalSince(start)
@@ -339,8 +368,10 @@ final class ChartTests: XCTestCase {
         start = Date()
         _ = try scatter.render(format: .png)
         let scatterTime = Date().timeIntervalSince(start)
-        print(String(format: "chart timing, 100k points: line png %.3f s, svg %.3f s (%d bytes), smoothed png %.3f s, scatter png %.3f s",
-                     pngTime, svgTime, svg.count, smoothTime, scatterTime))
+        print(
+            String(
+                format: "chart timing, 100k points: line png %.3f s, svg %.3f s (%d bytes), smoothed png %.3f s, scatter png %.3f s",
+                pngTime, svgTime, svg.count, smoothTime, scatterTime))
         // A guard against quadratic drawing on a loaded machine, not a speed target.
         let limit = 15.0
         XCTAssertLessThan(pngTime, limit)
@@ -435,7 +466,8 @@ struct DecodedPNG {
             r.offset += n
             return CAIRO_STATUS_SUCCESS
         }
-        guard let surface = withExtendedLifetime(reader, { cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(reader).toOpaque()) }) else { return nil }
+        guard let surface = withExtendedLifetime(reader, { cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(reader).toOpaque()) })
+        else { return nil }
         defer { cairo_surface_destroy(surface) }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return nil }
         width = Int(cairo_image_surface_get_width(surface))

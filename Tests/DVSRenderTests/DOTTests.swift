@@ -1,6 +1,7 @@
-@testable import DVSRender
 import DVSTensor
 import XCTest
+
+@testable import DVSRender
 
 final class DOTTests: XCTestCase {
     func testMatmulLossSnapshot() throws {

@@ -83,7 +83,8 @@ func assertSnapshot(_ text: String, named name: String, file: StaticString = #fi
         let firstDiff = (0..<Swift.min(a.count, b.count)).first { a[$0] != b[$0] } ?? Swift.min(a.count, b.count)
         let want = firstDiff < a.count ? String(a[firstDiff]) : "<end>"
         let got = firstDiff < b.count ? String(b[firstDiff]) : "<end>"
-        XCTFail("""
+        XCTFail(
+            """
             DOT differs from snapshot \(name) at line \(firstDiff + 1):
               expected: \(want)
               actual:   \(got)

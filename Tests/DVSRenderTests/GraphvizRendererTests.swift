@@ -1,10 +1,11 @@
 import DVSRender
 import DVSTensor
 import Foundation
+import XCTest
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import XCTest
 
 final class GraphvizRendererTests: XCTestCase {
     func testRendersPNG() throws {

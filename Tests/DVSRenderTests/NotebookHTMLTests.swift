@@ -1,7 +1,8 @@
 import DVSVision
-@testable import DVSRender
 import Foundation
 import XCTest
+
+@testable import DVSRender
 
 final class NotebookHTMLTests: XCTestCase {
     /// A 2×2 RGB PNG (red, green / blue, white), fixed bytes so the snapshot
@@ -31,20 +32,27 @@ final class NotebookHTMLTests: XCTestCase {
 
     /// Every kind of cell and output, in a fixed order.
     static func fixture(generator: String = "dvs 0.1.0 (test)") -> NotebookDocument {
-        NotebookDocument(title: "Training <run> & notes", cells: [
-            NotebookCell(kind: .markdown, source: "# Loss curves\nA *first* look at `sgd`, see [the docs](https://example.com/dvs?a=1&b=2).\n\n- one\n- two"),
-            NotebookCell(kind: .code, source: "let xs = [1, 2, 3]\nprint(\"n is {xs.len}\")  # count",
-                         outputs: [.text("n is 3\n")], duration: 0.012, number: 1),
-            NotebookCell(kind: .code, source: "fn sq(x) { x * x }\nxs.map(sq)",
-                         outputs: [.value("[1, 4, 9]")], duration: 0.0004, number: 2),
-            NotebookCell(kind: .code, source: "show(img)\nshow(chart)",
-                         outputs: [.image(png: tinyPNG, label: "pixels \"2×2\""), .svg(chartSVG, label: "loss")],
-                         duration: 1.5, number: 3),
-            NotebookCell(kind: .code, source: "1 / 0", outputs: [.error(divisionError)], duration: 0.001, number: 4),
-            NotebookCell(kind: .code, source: "for i in 0..<100 { print(i) }",
-                         outputs: [.text((0..<100).map { "\($0)\n" }.joined())], duration: 0.2, number: 5),
-            NotebookCell(kind: .code, source: "print(\"\(scriptText)\")", outputs: [.text(scriptText + "\n")], number: 6),
-        ], generator: generator)
+        NotebookDocument(
+            title: "Training <run> & notes",
+            cells: [
+                NotebookCell(
+                    kind: .markdown, source: "# Loss curves\nA *first* look at `sgd`, see [the docs](https://example.com/dvs?a=1&b=2).\n\n- one\n- two"),
+                NotebookCell(
+                    kind: .code, source: "let xs = [1, 2, 3]\nprint(\"n is {xs.len}\")  # count",
+                    outputs: [.text("n is 3\n")], duration: 0.012, number: 1),
+                NotebookCell(
+                    kind: .code, source: "fn sq(x) { x * x }\nxs.map(sq)",
+                    outputs: [.value("[1, 4, 9]")], duration: 0.0004, number: 2),
+                NotebookCell(
+                    kind: .code, source: "show(img)\nshow(chart)",
+                    outputs: [.image(png: tinyPNG, label: "pixels \"2×2\""), .svg(chartSVG, label: "loss")],
+                    duration: 1.5, number: 3),
+                NotebookCell(kind: .code, source: "1 / 0", outputs: [.error(divisionError)], duration: 0.001, number: 4),
+                NotebookCell(
+                    kind: .code, source: "for i in 0..<100 { print(i) }",
+                    outputs: [.text((0..<100).map { "\($0)\n" }.joined())], duration: 0.2, number: 5),
+                NotebookCell(kind: .code, source: "print(\"\(scriptText)\")", outputs: [.text(scriptText + "\n")], number: 6),
+            ], generator: generator)
     }
 
     func testPageMatchesSnapshot() {
@@ -85,20 +93,26 @@ final class NotebookHTMLTests: XCTestCase {
     func testErrorCellKeepsTheDiagnosticAndCaretColumns() {
         let page = NotebookHTML.render(Self.fixture())
         XCTAssertTrue(page.contains("<section class=\"dvs-cell dvs-code dvs-failed\" id=\"cell-5\">"))
-        XCTAssertTrue(page.contains("<div class=\"dvs-output dvs-error\"><div class=\"dvs-gutter\"></div><div class=\"dvs-body\"><pre>"
-            + "cell 4:1:3: error: division by zero\n  1 / 0\n    ^</pre></div></div>"))
+        XCTAssertTrue(
+            page.contains(
+                "<div class=\"dvs-output dvs-error\"><div class=\"dvs-gutter\"></div><div class=\"dvs-body\"><pre>"
+                    + "cell 4:1:3: error: division by zero\n  1 / 0\n    ^</pre></div></div>"))
         XCTAssertTrue(page.contains("failed: <a href=\"#cell-5\">In [4]</a>"), "the summary links the failed cell")
         XCTAssertEqual(page.components(separatedBy: "dvs-failed\"").count - 1, 1, "only the failing cell is marked")
     }
 
     func testStoppedCellsAreMarkedInThePageAndSummary() {
-        let doc = NotebookDocument(title: "run", cells: [
-            NotebookCell(kind: .code, source: "1", outputs: [.value("1")], duration: 0.001, number: 1),
-            NotebookCell(kind: .code, source: "train()", outputs: [.text("epoch 1\n"), .error("x.dvs:2:1: error: timed out after 2 s\n")],
-                         duration: 2.01, number: 2, stop: .timedOut(limit: 2)),
-            NotebookCell(kind: .code, source: "spin()", outputs: [.error("x.dvs:3:1: error: interrupted by SIGTERM\n")],
-                         duration: 0.5, number: 3, stop: .interrupted(signal: "SIGTERM")),
-        ], generator: "test", cellsNotRun: 2)
+        let doc = NotebookDocument(
+            title: "run",
+            cells: [
+                NotebookCell(kind: .code, source: "1", outputs: [.value("1")], duration: 0.001, number: 1),
+                NotebookCell(
+                    kind: .code, source: "train()", outputs: [.text("epoch 1\n"), .error("x.dvs:2:1: error: timed out after 2 s\n")],
+                    duration: 2.01, number: 2, stop: .timedOut(limit: 2)),
+                NotebookCell(
+                    kind: .code, source: "spin()", outputs: [.error("x.dvs:3:1: error: interrupted by SIGTERM\n")],
+                    duration: 0.5, number: 3, stop: .interrupted(signal: "SIGTERM")),
+            ], generator: "test", cellsNotRun: 2)
         let page = NotebookHTML.render(doc)
         XCTAssertTrue(page.contains("<section class=\"dvs-cell dvs-code\" id=\"cell-1\">"), "a cell that ran is not marked")
         XCTAssertTrue(page.contains("<section class=\"dvs-cell dvs-code dvs-failed dvs-stopped\" id=\"cell-2\">"))
@@ -136,14 +150,19 @@ final class NotebookHTMLTests: XCTestCase {
     }
 
     func testEverythingFromCellsIsEscaped() {
-        let doc = NotebookDocument(title: "<b>t</b>", cells: [
-            NotebookCell(kind: .markdown, source: "<script>alert(1)</script> and <img src=x onerror=alert(1)>"),
-            NotebookCell(kind: .code, source: "print(\"</code></pre><script>alert(1)</script>\")",
-                         outputs: [.text(Self.scriptText), .value(Self.scriptText), .error(Self.scriptText),
-                                   .image(png: Self.tinyPNG, label: "\" onerror=\"alert(1)"),
-                                   .svg(Self.chartSVG, label: "<script>")],
-                         number: 1),
-        ], generator: "<script>gen</script>")
+        let doc = NotebookDocument(
+            title: "<b>t</b>",
+            cells: [
+                NotebookCell(kind: .markdown, source: "<script>alert(1)</script> and <img src=x onerror=alert(1)>"),
+                NotebookCell(
+                    kind: .code, source: "print(\"</code></pre><script>alert(1)</script>\")",
+                    outputs: [
+                        .text(Self.scriptText), .value(Self.scriptText), .error(Self.scriptText),
+                        .image(png: Self.tinyPNG, label: "\" onerror=\"alert(1)"),
+                        .svg(Self.chartSVG, label: "<script>"),
+                    ],
+                    number: 1),
+            ], generator: "<script>gen</script>")
         let page = NotebookHTML.render(doc)
         XCTAssertFalse(page.lowercased().contains("<script"), "the page has no script element at all")
         XCTAssertFalse(page.contains("<b>t"))
@@ -165,8 +184,9 @@ final class NotebookHTMLTests: XCTestCase {
         let page = NotebookHTML.render(Self.fixture())
         let png = try XCTUnwrap(attribute("src", after: "id=\"fig-1\"", in: page))
         XCTAssertEqual(Data(base64Encoded: String(png.dropFirst("data:image/png;base64,".count))).map { [UInt8]($0) }, Self.tinyPNG)
-        XCTAssertTrue(page.contains("alt=\"pixels &quot;2×2&quot;\" class=\"dvs-pixelated\" width=\"32\" height=\"32\">"),
-                      "a tiny image is enlarged, at most ×16, pixels kept sharp")
+        XCTAssertTrue(
+            page.contains("alt=\"pixels &quot;2×2&quot;\" class=\"dvs-pixelated\" width=\"32\" height=\"32\">"),
+            "a tiny image is enlarged, at most ×16, pixels kept sharp")
         XCTAssertTrue(page.contains("<figcaption>pixels &quot;2×2&quot; <span class=\"dvs-dim\">2×2 px, shown ×16</span></figcaption>"))
         let svg = try XCTUnwrap(attribute("src", after: "id=\"fig-2\"", in: page))
         let decoded = Data(base64Encoded: String(svg.dropFirst("data:image/svg+xml;base64,".count))).map { String(decoding: $0, as: UTF8.self) }
@@ -197,30 +217,37 @@ final class NotebookHTMLTests: XCTestCase {
     }
 
     func testHighlighter() {
-        XCTAssertEqual(DVSHighlighter.html("let n = 4  # four"),
-                       "<span class=\"hl-kw\">let</span> n = <span class=\"hl-num\">4</span>  <span class=\"hl-com\"># four</span>")
-        XCTAssertEqual(DVSHighlighter.html("fn area(w, h = 1.5e-3) { w * h }"),
-                       "<span class=\"hl-kw\">fn</span> <span class=\"hl-fn\">area</span>(w, h = <span class=\"hl-num\">1.5e-3</span>) { w * h }")
-        XCTAssertEqual(DVSHighlighter.html("\"n is {len(xs):>4}\\n\""),
-                       "<span class=\"hl-str\">&quot;n is </span><span class=\"hl-ip\">{</span><span class=\"hl-fn\">len</span>(xs)"
-                       + "<span class=\"hl-ip\">:</span><span class=\"hl-spec\">&gt;4</span><span class=\"hl-ip\">}</span>"
-                       + "<span class=\"hl-str\"><span class=\"hl-esc\">\\n</span>&quot;</span>")
-        XCTAssertEqual(DVSHighlighter.html("\"{a}{b}\""),
-                       "<span class=\"hl-str\">&quot;</span><span class=\"hl-ip\">{</span>a<span class=\"hl-ip\">}</span>"
-                       + "<span class=\"hl-ip\">{</span>b<span class=\"hl-ip\">}</span><span class=\"hl-str\">&quot;</span>")
-        XCTAssertEqual(DVSHighlighter.html("\"{} \\{x\\} {:.2f}\""),
-                       "<span class=\"hl-str\">&quot;{} <span class=\"hl-esc\">\\{</span>x<span class=\"hl-esc\">\\}</span> {:.2f}&quot;</span>",
-                       "format placeholders and escaped braces are string text")
+        XCTAssertEqual(
+            DVSHighlighter.html("let n = 4  # four"),
+            "<span class=\"hl-kw\">let</span> n = <span class=\"hl-num\">4</span>  <span class=\"hl-com\"># four</span>")
+        XCTAssertEqual(
+            DVSHighlighter.html("fn area(w, h = 1.5e-3) { w * h }"),
+            "<span class=\"hl-kw\">fn</span> <span class=\"hl-fn\">area</span>(w, h = <span class=\"hl-num\">1.5e-3</span>) { w * h }")
+        XCTAssertEqual(
+            DVSHighlighter.html("\"n is {len(xs):>4}\\n\""),
+            "<span class=\"hl-str\">&quot;n is </span><span class=\"hl-ip\">{</span><span class=\"hl-fn\">len</span>(xs)"
+                + "<span class=\"hl-ip\">:</span><span class=\"hl-spec\">&gt;4</span><span class=\"hl-ip\">}</span>"
+                + "<span class=\"hl-str\"><span class=\"hl-esc\">\\n</span>&quot;</span>")
+        XCTAssertEqual(
+            DVSHighlighter.html("\"{a}{b}\""),
+            "<span class=\"hl-str\">&quot;</span><span class=\"hl-ip\">{</span>a<span class=\"hl-ip\">}</span>"
+                + "<span class=\"hl-ip\">{</span>b<span class=\"hl-ip\">}</span><span class=\"hl-str\">&quot;</span>")
+        XCTAssertEqual(
+            DVSHighlighter.html("\"{} \\{x\\} {:.2f}\""),
+            "<span class=\"hl-str\">&quot;{} <span class=\"hl-esc\">\\{</span>x<span class=\"hl-esc\">\\}</span> {:.2f}&quot;</span>",
+            "format placeholders and escaped braces are string text")
         XCTAssertEqual(DVSHighlighter.html("0..<n"), "<span class=\"hl-num\">0</span>..&lt;n")
         XCTAssertEqual(DVSHighlighter.html("1...5"), "<span class=\"hl-num\">1</span>...<span class=\"hl-num\">5</span>")
         XCTAssertEqual(DVSHighlighter.html("2.sqrt()"), "<span class=\"hl-num\">2</span>.<span class=\"hl-fn\">sqrt</span>()")
-        XCTAssertEqual(DVSHighlighter.html("x = nil or not true"),
-                       "x = <span class=\"hl-lit\">nil</span> <span class=\"hl-kw\">or</span> <span class=\"hl-kw\">not</span> <span class=\"hl-lit\">true</span>")
+        XCTAssertEqual(
+            DVSHighlighter.html("x = nil or not true"),
+            "x = <span class=\"hl-lit\">nil</span> <span class=\"hl-kw\">or</span> <span class=\"hl-kw\">not</span> <span class=\"hl-lit\">true</span>")
         XCTAssertEqual(DVSHighlighter.html("größe1 = \"a # b\""), "größe1 = <span class=\"hl-str\">&quot;a # b&quot;</span>")
         XCTAssertEqual(DVSHighlighter.html("\"open {x"), "<span class=\"hl-str\">&quot;open {x</span>", "unterminated input is shown as is")
-        XCTAssertEqual(DVSHighlighter.html("\"{f(\"<b>\")}\""),
-                       "<span class=\"hl-str\">&quot;</span><span class=\"hl-ip\">{</span><span class=\"hl-fn\">f</span>(<span class=\"hl-str\">&quot;&lt;b&gt;&quot;</span>)"
-                       + "<span class=\"hl-ip\">}</span><span class=\"hl-str\">&quot;</span>")
+        XCTAssertEqual(
+            DVSHighlighter.html("\"{f(\"<b>\")}\""),
+            "<span class=\"hl-str\">&quot;</span><span class=\"hl-ip\">{</span><span class=\"hl-fn\">f</span>(<span class=\"hl-str\">&quot;&lt;b&gt;&quot;</span>)"
+                + "<span class=\"hl-ip\">}</span><span class=\"hl-str\">&quot;</span>")
         let deep = String(repeating: "\"{", count: 200) + "x" + String(repeating: "}\"", count: 200)
         XCTAssertFalse(DVSHighlighter.html(deep).isEmpty, "deeply nested interpolation does not recurse without bound")
     }
@@ -258,23 +285,38 @@ final class NotebookHTMLTests: XCTestCase {
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect x="2" y="2" width="96" height="46" rx="6" \
             fill="#2da44e"/><circle cx="25" cy="25" r="15" fill="#ffd33d"/></svg>
             """
-        let doc = NotebookDocument(title: "Sample notebook", cells: [
-            NotebookCell(kind: .markdown, source: "# Sample\nPictures drawn by **DVSVision** and inline SVG charts.\n\n```dvs\nshow(img)\n```"),
-            NotebookCell(kind: .code, source: "let img = gradient(160, 120)\nshow(img)",
-                         outputs: [.image(png: try photo.pngData(), label: "gradient with a disc, 160×120"),
-                                   .image(png: try stripes.pngData(), label: "a page of stripes, 700×420")], duration: 0.034, number: 1),
-            NotebookCell(kind: .code, source: "show(checker(12))\nshow(overlay)",
-                         outputs: [.image(png: try glyph.pngData(), label: "checkerboard"),
-                                   .image(png: try overlay.pngData(), label: "RGBA, half transparent")], duration: 0.002, number: 2),
-            NotebookCell(kind: .code, source: "plot(losses)",
-                         outputs: [.svg(Self.chartSVG, label: "loss"), .svg(bareSVG, label: "SVG with a viewBox only")], duration: 0.05, number: 3),
-            NotebookCell(kind: .markdown, source: "## Errors and long output\n> A failing cell keeps its diagnostic.\n\n1. caret under the column\n2. see [LANGUAGE.md](docs/LANGUAGE.md)"),
-            NotebookCell(kind: .code, source: "1 / 0", outputs: [.error(Self.divisionError)], duration: 0.001, number: 4),
-            NotebookCell(kind: .code, source: "for i in 0..<100 { print(i) }",
-                         outputs: [.text((0..<100).map { "\($0)\n" }.joined())], duration: 0.2, number: 5),
-            NotebookCell(kind: .code, source: "let widths = [\(Array(repeating: "128", count: 30).joined(separator: ", "))]  # one long line\nwidths",
-                         outputs: [.value("[\(Array(repeating: "128", count: 30).joined(separator: ", "))]")], duration: 0.0001, number: 6),
-        ], generator: "dvs sample")
+        let doc = NotebookDocument(
+            title: "Sample notebook",
+            cells: [
+                NotebookCell(kind: .markdown, source: "# Sample\nPictures drawn by **DVSVision** and inline SVG charts.\n\n```dvs\nshow(img)\n```"),
+                NotebookCell(
+                    kind: .code, source: "let img = gradient(160, 120)\nshow(img)",
+                    outputs: [
+                        .image(png: try photo.pngData(), label: "gradient with a disc, 160×120"),
+                        .image(png: try stripes.pngData(), label: "a page of stripes, 700×420"),
+                    ], duration: 0.034, number: 1),
+                NotebookCell(
+                    kind: .code, source: "show(checker(12))\nshow(overlay)",
+                    outputs: [
+                        .image(png: try glyph.pngData(), label: "checkerboard"),
+                        .image(png: try overlay.pngData(), label: "RGBA, half transparent"),
+                    ], duration: 0.002, number: 2),
+                NotebookCell(
+                    kind: .code, source: "plot(losses)",
+                    outputs: [.svg(Self.chartSVG, label: "loss"), .svg(bareSVG, label: "SVG with a viewBox only")], duration: 0.05, number: 3),
+                NotebookCell(
+                    kind: .markdown,
+                    source:
+                        "## Errors and long output\n> A failing cell keeps its diagnostic.\n\n1. caret under the column\n2. see [LANGUAGE.md](docs/LANGUAGE.md)"
+                ),
+                NotebookCell(kind: .code, source: "1 / 0", outputs: [.error(Self.divisionError)], duration: 0.001, number: 4),
+                NotebookCell(
+                    kind: .code, source: "for i in 0..<100 { print(i) }",
+                    outputs: [.text((0..<100).map { "\($0)\n" }.joined())], duration: 0.2, number: 5),
+                NotebookCell(
+                    kind: .code, source: "let widths = [\(Array(repeating: "128", count: 30).joined(separator: ", "))]  # one long line\nwidths",
+                    outputs: [.value("[\(Array(repeating: "128", count: 30).joined(separator: ", "))]")], duration: 0.0001, number: 6),
+            ], generator: "dvs sample")
         let page = NotebookHTML.render(doc)
         XCTAssertEqual(page.components(separatedBy: "<figure class=\"dvs-figure\"").count - 1, 6)
         guard let path = ProcessInfo.processInfo.environment["DVS_NOTEBOOK_SAMPLE"], !path.isEmpty else { return }
@@ -297,8 +339,9 @@ private func preTexts(_ html: String) -> [String] {
 /// The value of attribute `name` in the first tag after `marker`.
 private func attribute(_ name: String, after marker: String, in page: String) -> String? {
     guard let start = page.range(of: marker),
-          let open = page.range(of: " \(name)=\"", range: start.upperBound..<page.endIndex),
-          let close = page.range(of: "\"", range: open.upperBound..<page.endIndex) else { return nil }
+        let open = page.range(of: " \(name)=\"", range: start.upperBound..<page.endIndex),
+        let close = page.range(of: "\"", range: open.upperBound..<page.endIndex)
+    else { return nil }
     return String(page[open.upperBound..<close.lowerBound])
 }
 
@@ -325,7 +368,8 @@ func assertPageSnapshot(_ page: String, named name: String, file: StaticString =
     let got = maskingGenerator(page).split(separator: "\n", omittingEmptySubsequences: false)
     guard want != got else { return }
     let k = (0..<min(want.count, got.count)).first { want[$0] != got[$0] } ?? min(want.count, got.count)
-    XCTFail("""
+    XCTFail(
+        """
         page differs from snapshot \(name) at line \(k + 1):
           expected: \(k < want.count ? String(want[k].prefix(300)) : "<end>")
           actual:   \(k < got.count ? String(got[k].prefix(300)) : "<end>")
@@ -341,16 +385,19 @@ final class NotebookFigureTests: XCTestCase {
         XCTAssertTrue(NotebookFigure.viewBoxOnlySize("<svg stroke-width=\"2\" viewBox=\"0 0 10 10\">")! == (10, 10), "stroke-width is not width")
         XCTAssertNil(NotebookFigure.viewBoxOnlySize("<svg>"))
         XCTAssertNil(NotebookFigure.viewBoxOnlySize("<svg viewBox=\"0 0 nan 3\">"))
-        XCTAssertTrue(NotebookFigure.svg("<svg viewBox=\"0 0 100 50\"/>", label: "", number: 7)
-            .hasPrefix("<figure class=\"dvs-figure\" id=\"fig-7\"><img src=\"data:image/svg+xml;base64,"))
-        XCTAssertTrue(NotebookFigure.svg("<svg viewBox=\"0 0 100 50\"/>", label: "", number: 7)
-            .hasSuffix("\" alt=\"figure 7\" width=\"100\" height=\"50\"></figure>"), "no label: alt says which figure, no caption")
+        XCTAssertTrue(
+            NotebookFigure.svg("<svg viewBox=\"0 0 100 50\"/>", label: "", number: 7)
+                .hasPrefix("<figure class=\"dvs-figure\" id=\"fig-7\"><img src=\"data:image/svg+xml;base64,"))
+        XCTAssertTrue(
+            NotebookFigure.svg("<svg viewBox=\"0 0 100 50\"/>", label: "", number: 7)
+                .hasSuffix("\" alt=\"figure 7\" width=\"100\" height=\"50\"></figure>"), "no label: alt says which figure, no caption")
     }
 
     func testPNGSize() {
         XCTAssertTrue(NotebookFigure.pngSize(NotebookHTMLTests.tinyPNG)! == (2, 2))
         XCTAssertNil(NotebookFigure.pngSize([1, 2, 3]))
-        XCTAssertTrue(NotebookFigure.png([0x42], label: "x", number: 1).contains("<img src=\"data:image/png;base64,Qg==\" alt=\"x\">"),
-                      "bytes that are no PNG are still embedded, without a size")
+        XCTAssertTrue(
+            NotebookFigure.png([0x42], label: "x", number: 1).contains("<img src=\"data:image/png;base64,Qg==\" alt=\"x\">"),
+            "bytes that are no PNG are still embedded, without a size")
     }
 }

@@ -1,10 +1,12 @@
-@testable import DVSRender
 import XCTest
+
+@testable import DVSRender
 
 final class NotebookMarkdownTests: XCTestCase {
     func testHeadingsAndParagraphs() {
-        XCTAssertEqual(Markdown.render("# Title\n## Sub ##\n###### Six\n####### seven"),
-                       "<h1>Title</h1>\n<h2>Sub</h2>\n<h6>Six</h6>\n<p>####### seven</p>\n")
+        XCTAssertEqual(
+            Markdown.render("# Title\n## Sub ##\n###### Six\n####### seven"),
+            "<h1>Title</h1>\n<h2>Sub</h2>\n<h6>Six</h6>\n<p>####### seven</p>\n")
         XCTAssertEqual(Markdown.render("#hashtag"), "<p>#hashtag</p>\n", "a heading needs a space")
         XCTAssertEqual(Markdown.render("one\ntwo\n\n\nthree"), "<p>one\ntwo</p>\n<p>three</p>\n")
         XCTAssertEqual(Markdown.render("para\n# head"), "<p>para</p>\n<h1>head</h1>\n")
@@ -12,8 +14,9 @@ final class NotebookMarkdownTests: XCTestCase {
     }
 
     func testEmphasisAndCode() {
-        XCTAssertEqual(Markdown.inline("*em* and **strong** and ***both***"),
-                       "<em>em</em> and <strong>strong</strong> and <strong><em>both</em></strong>")
+        XCTAssertEqual(
+            Markdown.inline("*em* and **strong** and ***both***"),
+            "<em>em</em> and <strong>strong</strong> and <strong><em>both</em></strong>")
         XCTAssertEqual(Markdown.inline("_em_ __strong__ snake_case_name"), "<em>em</em> <strong>strong</strong> snake_case_name")
         XCTAssertEqual(Markdown.inline("**bold *and em* inside**"), "<strong>bold <em>and em</em> inside</strong>")
         XCTAssertEqual(Markdown.inline("2 * 3 * 4"), "2 * 3 * 4", "a delimiter before a space opens nothing")
@@ -26,10 +29,12 @@ final class NotebookMarkdownTests: XCTestCase {
     }
 
     func testLinks() {
-        XCTAssertEqual(Markdown.inline("[DVS *docs*](https://example.com/a_(b)?x=1&y=2)"),
-                       "<a href=\"https://example.com/a_(b)?x=1&amp;y=2\">DVS <em>docs</em></a>")
-        XCTAssertEqual(Markdown.inline("[mail](mailto:a@b.c) [rel](docs/LANGUAGE.md#strings) [top](#cell-3)"),
-                       "<a href=\"mailto:a@b.c\">mail</a> <a href=\"docs/LANGUAGE.md#strings\">rel</a> <a href=\"#cell-3\">top</a>")
+        XCTAssertEqual(
+            Markdown.inline("[DVS *docs*](https://example.com/a_(b)?x=1&y=2)"),
+            "<a href=\"https://example.com/a_(b)?x=1&amp;y=2\">DVS <em>docs</em></a>")
+        XCTAssertEqual(
+            Markdown.inline("[mail](mailto:a@b.c) [rel](docs/LANGUAGE.md#strings) [top](#cell-3)"),
+            "<a href=\"mailto:a@b.c\">mail</a> <a href=\"docs/LANGUAGE.md#strings\">rel</a> <a href=\"#cell-3\">top</a>")
         XCTAssertEqual(Markdown.inline("[x](javascript:alert(1))"), "[x](javascript:alert(1))", "unsafe links stay text")
         XCTAssertEqual(Markdown.inline("[x](JavaScript:alert(1))"), "[x](JavaScript:alert(1))")
         XCTAssertEqual(Markdown.inline("[x](data:text/html,<b>)"), "[x](data:text/html,&lt;b&gt;)")
@@ -39,32 +44,39 @@ final class NotebookMarkdownTests: XCTestCase {
     }
 
     func testLists() {
-        XCTAssertEqual(Markdown.render("- one\n- two\n  continued\n* three"),
-                       "<ul>\n<li>one</li>\n<li>two\ncontinued</li>\n<li>three</li>\n</ul>\n")
+        XCTAssertEqual(
+            Markdown.render("- one\n- two\n  continued\n* three"),
+            "<ul>\n<li>one</li>\n<li>two\ncontinued</li>\n<li>three</li>\n</ul>\n")
         XCTAssertEqual(Markdown.render("3. three\n4) four"), "<ol start=\"3\">\n<li>three</li>\n<li>four</li>\n</ol>\n")
-        XCTAssertEqual(Markdown.render("1. a\n   - a1\n   - a2\n2. b\n\nafter"),
-                       "<ol>\n<li>a\n<ul>\n<li>a1</li>\n<li>a2</li>\n</ul>\n</li>\n<li>b</li>\n</ol>\n<p>after</p>\n")
-        XCTAssertEqual(Markdown.render("- a\n\n  more about a\n- b"),
-                       "<ul>\n<li>a\n<p>more about a</p>\n</li>\n<li>b</li>\n</ul>\n")
+        XCTAssertEqual(
+            Markdown.render("1. a\n   - a1\n   - a2\n2. b\n\nafter"),
+            "<ol>\n<li>a\n<ul>\n<li>a1</li>\n<li>a2</li>\n</ul>\n</li>\n<li>b</li>\n</ol>\n<p>after</p>\n")
+        XCTAssertEqual(
+            Markdown.render("- a\n\n  more about a\n- b"),
+            "<ul>\n<li>a\n<p>more about a</p>\n</li>\n<li>b</li>\n</ul>\n")
         XCTAssertEqual(Markdown.render("- a\n1. b"), "<ul>\n<li>a</li>\n</ul>\n<ol>\n<li>b</li>\n</ol>\n")
         XCTAssertEqual(Markdown.render("text\n- item"), "<p>text</p>\n<ul>\n<li>item</li>\n</ul>\n")
         XCTAssertEqual(Markdown.render("2024. was a year"), "<ol start=\"2024\">\n<li>was a year</li>\n</ol>\n")
-        XCTAssertEqual(Markdown.render("It ended in\n2024. Then\n1. one"), "<p>It ended in\n2024. Then</p>\n<ol>\n<li>one</li>\n</ol>\n",
-                       "only \"1.\" starts a list inside a paragraph")
+        XCTAssertEqual(
+            Markdown.render("It ended in\n2024. Then\n1. one"), "<p>It ended in\n2024. Then</p>\n<ol>\n<li>one</li>\n</ol>\n",
+            "only \"1.\" starts a list inside a paragraph")
         XCTAssertEqual(Markdown.render("-not a list"), "<p>-not a list</p>\n")
     }
 
     func testFencedCodeRulesAndQuotes() {
-        XCTAssertEqual(Markdown.render("```dvs\nlet x = \"<{x}>\"\n```"),
-                       "<pre class=\"dvs-source\"><code><span class=\"hl-kw\">let</span> x = <span class=\"hl-str\">&quot;&lt;</span>"
-                       + "<span class=\"hl-ip\">{</span>x<span class=\"hl-ip\">}</span><span class=\"hl-str\">&gt;&quot;</span></code></pre>\n")
-        XCTAssertEqual(Markdown.render("```\n<b>*x*</b>\n\n# no heading\n```\nafter"),
-                       "<pre><code>&lt;b&gt;*x*&lt;/b&gt;\n\n# no heading</code></pre>\n<p>after</p>\n")
+        XCTAssertEqual(
+            Markdown.render("```dvs\nlet x = \"<{x}>\"\n```"),
+            "<pre class=\"dvs-source\"><code><span class=\"hl-kw\">let</span> x = <span class=\"hl-str\">&quot;&lt;</span>"
+                + "<span class=\"hl-ip\">{</span>x<span class=\"hl-ip\">}</span><span class=\"hl-str\">&gt;&quot;</span></code></pre>\n")
+        XCTAssertEqual(
+            Markdown.render("```\n<b>*x*</b>\n\n# no heading\n```\nafter"),
+            "<pre><code>&lt;b&gt;*x*&lt;/b&gt;\n\n# no heading</code></pre>\n<p>after</p>\n")
         XCTAssertEqual(Markdown.render("~~~~ python extra\nx\n~~~\n~~~~"), "<pre><code>x\n~~~</code></pre>\n")
         XCTAssertEqual(Markdown.render("```\nunclosed"), "<pre><code>unclosed</code></pre>\n")
         XCTAssertEqual(Markdown.render("---\n* * *\n___"), "<hr>\n<hr>\n<hr>\n")
-        XCTAssertEqual(Markdown.render("> quoted *text*\n> - item\n\nafter"),
-                       "<blockquote>\n<p>quoted <em>text</em></p>\n<ul>\n<li>item</li>\n</ul>\n</blockquote>\n<p>after</p>\n")
+        XCTAssertEqual(
+            Markdown.render("> quoted *text*\n> - item\n\nafter"),
+            "<blockquote>\n<p>quoted <em>text</em></p>\n<ul>\n<li>item</li>\n</ul>\n</blockquote>\n<p>after</p>\n")
         XCTAssertEqual(Markdown.render("> > nested"), "<blockquote>\n<blockquote>\n<p>nested</p>\n</blockquote>\n</blockquote>\n")
     }
 
@@ -91,9 +103,10 @@ final class NotebookMarkdownTests: XCTestCase {
     /// link to anything but http(s), mailto or a relative URL.
     func testRandomInputGivesOnlyKnownBalancedTags() throws {
         let alphabet = Array("<>&\"'*_`[]()#->\\ \n\n  1.:/ajvscript:http")
-        let allowed = try NSRegularExpression(pattern:
-            "</?(p|h[1-6]|em|strong|code|pre|ul|ol|li|blockquote)>|<hr>|<br>|<ol start=\"\\d+\">|<a href=\"[^\"<>]*\">|</a>"
-            + "|<pre class=\"dvs-source\">|<span class=\"hl-[a-z]+\">|</span>")
+        let allowed = try NSRegularExpression(
+            pattern:
+                "</?(p|h[1-6]|em|strong|code|pre|ul|ol|li|blockquote)>|<hr>|<br>|<ol start=\"\\d+\">|<a href=\"[^\"<>]*\">|</a>"
+                + "|<pre class=\"dvs-source\">|<span class=\"hl-[a-z]+\">|</span>")
         var seed = XorShift()
         for _ in 0..<3000 {
             var text = ""

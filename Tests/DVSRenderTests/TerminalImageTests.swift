@@ -1,6 +1,7 @@
 import DVSVision
-@testable import DVSRender
 import XCTest
+
+@testable import DVSRender
 
 final class TerminalImageTests: XCTestCase {
     func testDetection() {

@@ -23,15 +23,16 @@ final class InterruptTests: XCTestCase {
     }
 
     func testLongNativeCallsReportTheInterrupt() {
-        interrupted("randn([3000, 3000])")         // a fill of 9·10⁶ values: checks between chunks
-        interrupted("zeros([3000, 3000]) + 1")     // an operator on a tensor object
+        interrupted("randn([3000, 3000])")  // a fill of 9·10⁶ values: checks between chunks
+        interrupted("zeros([3000, 3000]) + 1")  // an operator on a tensor object
         interrupted("exp(zeros([3000, 3000]))")
     }
 
     func testShortCallsAreUnaffected() throws {
         let interpreter = Runtime.makeInterpreter()
         Interrupt.request()
-        XCTAssertNoThrow(try interpreter.run(Source(name: "t.dvs", text: "sum(exp(ones([1000])) @ ones([1000, 10]))")),
-                         "small tensor work never asks (the interpreter notices at the next call or loop)")
+        XCTAssertNoThrow(
+            try interpreter.run(Source(name: "t.dvs", text: "sum(exp(ones([1000])) @ ones([1000, 10]))")),
+            "small tensor work never asks (the interpreter notices at the next call or loop)")
     }
 }

@@ -62,32 +62,37 @@ final class LoadNamesTests: XCTestCase {
             let prefix = names.contains("a") ? "a" : "a.b"
             let longer = names.contains("a.b.c") ? "a.b.c" : "a.b"
             XCTAssertEqual(run("load(p)", path: p), nestError(prefix, longer, p), "\(names)")
-            XCTAssertEqual(run("let r = load(p, nested: false)\nprint(keys(r), keys(r).map(fn(k) { r[k].item() }))", path: p),
-                           "\(Value.list(names.map { .string($0) }).repr) \(Value.list(names.indices.map { .number(Double($0 + 1)) }).repr)")
+            XCTAssertEqual(
+                run("let r = load(p, nested: false)\nprint(keys(r), keys(r).map(fn(k) { r[k].item() }))", path: p),
+                "\(Value.list(names.map { .string($0) }).repr) \(Value.list(names.indices.map { .number(Double($0 + 1)) }).repr)")
         }
     }
 
     func testEmptyPartsAreAnErrorNestedAndKeptFlat() throws {
         for name in ["", "a..b", ".a", "a."] {
             let p = try file(["w", name])
-            XCTAssertEqual(run("load(p)", path: p),
-                           "error: load: the name \(Value.string(name).repr) cannot be nested: it has an empty part between dots; "
-                           + "load('\(p)', nested: false) gives every tensor under its name as written")
-            XCTAssertEqual(run("let r = load(p, nested: false)\nprint(keys(r), r[\(Value.string(name).repr)].item())", path: p),
-                           "[\"w\", \(Value.string(name).repr)] 2")
+            XCTAssertEqual(
+                run("load(p)", path: p),
+                "error: load: the name \(Value.string(name).repr) cannot be nested: it has an empty part between dots; "
+                    + "load('\(p)', nested: false) gives every tensor under its name as written")
+            XCTAssertEqual(
+                run("let r = load(p, nested: false)\nprint(keys(r), r[\(Value.string(name).repr)].item())", path: p),
+                "[\"w\", \(Value.string(name).repr)] 2")
         }
     }
 
     func testNumericPartsNestAsRecordFields() throws {
         let p = try file(["0.1", "layers.0.w", "layers.1.w"])
-        XCTAssertEqual(run("let r = load(p)\nprint(keys(r), keys(r.layers), r[\"0\"][\"1\"].item(), r.layers[\"1\"].w.item())", path: p),
-                       "[\"0\", \"layers\"] [\"0\", \"1\"] 1 3")
+        XCTAssertEqual(
+            run("let r = load(p)\nprint(keys(r), keys(r.layers), r[\"0\"][\"1\"].item(), r.layers[\"1\"].w.item())", path: p),
+            "[\"0\", \"layers\"] [\"0\", \"1\"] 1 3")
     }
 
     func testMetadataClashesWithANestedNameButNotAFlatOne() throws {
         let p = try file(["__metadata__.x"], metadata: "{\"step\":\"3\"}")
         XCTAssertEqual(run("load(p)", path: p), nestError("__metadata__", "__metadata__.x", p))
-        XCTAssertEqual(run("let r = load(p, nested: false)\nprint(keys(r), r.__metadata__.step)", path: p),
-                       "[\"__metadata__.x\", \"__metadata__\"] 3")
+        XCTAssertEqual(
+            run("let r = load(p, nested: false)\nprint(keys(r), r.__metadata__.step)", path: p),
+            "[\"__metadata__.x\", \"__metadata__\"] 3")
     }
 }

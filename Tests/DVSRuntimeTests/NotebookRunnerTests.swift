@@ -1,24 +1,25 @@
 import DVSLang
 import DVSRender
-@testable import DVSRuntime
 import Foundation
 import Synchronization
 import XCTest
 
+@testable import DVSRuntime
+
 final class NotebookRunnerTests: XCTestCase {
     func testSplitsCellsAndMarkdown() {
         let script = """
-        let a = 1
+            let a = 1
 
-        # %% [markdown]
-        # # Title
-        # Some *text*.
-        # %%
-        print(a)
-        # %%
+            # %% [markdown]
+            # # Title
+            # Some *text*.
+            # %%
+            print(a)
+            # %%
 
-        a + 1
-        """
+            a + 1
+            """
         let cells = NotebookRunner.split(script)
         XCTAssertEqual(cells.map(\.kind), [.code, .markdown, .code, .code])
         XCTAssertEqual(cells[1].text, "# Title\nSome *text*.")
@@ -43,8 +44,10 @@ final class NotebookRunnerTests: XCTestCase {
         guard case .error(let message, _, _) = result.0[2].outputs.last else { return XCTFail("expected an error") }
         XCTAssertTrue(message.hasPrefix("nb.dvs:6:1: error: unknown name 'nope'"), message)
         let all = runOnLargeStack {
-            NotebookRunner.run(NotebookRunner.split(script), in: Runtime.makeInterpreter(), sourceName: "nb.dvs",
-                               options: .init(allowErrors: true)).cells
+            NotebookRunner.run(
+                NotebookRunner.split(script), in: Runtime.makeInterpreter(), sourceName: "nb.dvs",
+                options: .init(allowErrors: true)
+            ).cells
         }
         XCTAssertEqual(all.count, 4, "allowErrors runs every cell")
     }
@@ -66,8 +69,10 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     /// Runs `script` on a large stack, as `dvs notebook` does.
-    private func run(_ script: String, options: NotebookRunner.Options = .init(), prepare: (Interpreter) -> Void = { _ in },
-                     abandon: @escaping (NotebookRunner.Outcome) -> Void = { _ in }) -> NotebookRunner.Outcome {
+    private func run(
+        _ script: String, options: NotebookRunner.Options = .init(), prepare: (Interpreter) -> Void = { _ in },
+        abandon: @escaping (NotebookRunner.Outcome) -> Void = { _ in }
+    ) -> NotebookRunner.Outcome {
         let interpreter = Runtime.makeInterpreter()
         prepare(interpreter)
         return runOnLargeStack {
@@ -82,10 +87,11 @@ final class NotebookRunnerTests: XCTestCase {
 
     /// `sleep_native(s)`: a native call that never checks for interruption.
     private func defineSleep(_ interpreter: Interpreter) {
-        interpreter.define(NativeFunction("sleep_native", [.init("seconds", .number)], help: "") { args in
-            Thread.sleep(forTimeInterval: try args.number(0))
-            return .null
-        })
+        interpreter.define(
+            NativeFunction("sleep_native", [.init("seconds", .number)], help: "") { args in
+                Thread.sleep(forTimeInterval: try args.number(0))
+                return .null
+            })
     }
 
     func testCellMarkersCarryNumbers() {
@@ -128,23 +134,26 @@ final class NotebookRunnerTests: XCTestCase {
     func testACellThatEndsBeforeNoticingTheLimitRanWhole() {
         // The native call outlives the limit but returns before the grace ends;
         // the stop request it never saw must not stop the next cell.
-        let result = run("sleep_native(0.15)\n7\n# %%\nvar n = 0\nwhile n < 1000 { n += 1 }\nn",
-                         options: .init(timeout: 0.05), prepare: defineSleep)
+        let result = run(
+            "sleep_native(0.15)\n7\n# %%\nvar n = 0\nwhile n < 1000 { n += 1 }\nn",
+            options: .init(timeout: 0.05), prepare: defineSleep)
         XCTAssertFalse(result.failed, result.cells.map(errorText).joined())
         XCTAssertEqual(result.cells.count, 2)
     }
 
     func testANativeCallThatReportsItsInterruptionIsMarkedTimedOut() {
         let result = run("wait_checking()", options: .init(timeout: 0.05)) { interpreter in
-            interpreter.define(NativeFunction("wait_checking", help: "") { _ in
-                while !Interrupt.isRequested { Thread.sleep(forTimeInterval: 0.005) }
-                Interrupt.clear()
-                throw NativeError("wait_checking: interrupted")
-            })
+            interpreter.define(
+                NativeFunction("wait_checking", help: "") { _ in
+                    while !Interrupt.isRequested { Thread.sleep(forTimeInterval: 0.005) }
+                    Interrupt.clear()
+                    throw NativeError("wait_checking: interrupted")
+                })
         }
         XCTAssertEqual(result.cells[0].stop, .timedOut(limit: 0.05))
-        XCTAssertTrue(errorText(result.cells[0]).hasPrefix("nb.dvs:1:1: error: timed out after 0.05 s: wait_checking: interrupted"),
-                      errorText(result.cells[0]))
+        XCTAssertTrue(
+            errorText(result.cells[0]).hasPrefix("nb.dvs:1:1: error: timed out after 0.05 s: wait_checking: interrupted"),
+            errorText(result.cells[0]))
     }
 
     func testAStopSignalInterruptsTheCellAndEndsTheRun() {
@@ -165,8 +174,10 @@ final class NotebookRunnerTests: XCTestCase {
         let started = Date()
         var options = NotebookRunner.Options(timeout: 0.1)
         options.grace = 0.2
-        let result = run("let a = 41\na + 1\n# %%\nprint(\"waiting\")\nsleep_native(1.0)\n# %%\n3", options: options,
-                         prepare: defineSleep) { outcome in abandoned.withLock { $0 = (outcome, Date()) } }
+        let result = run(
+            "let a = 41\na + 1\n# %%\nprint(\"waiting\")\nsleep_native(1.0)\n# %%\n3", options: options,
+            prepare: defineSleep
+        ) { outcome in abandoned.withLock { $0 = (outcome, Date()) } }
         guard let (outcome, when) = abandoned.withLock({ $0 }) else { return XCTFail("abandon was not called") }
         XCTAssertLessThan(when.timeIntervalSince(started), 0.8, "abandoned after the limit and the grace, not when the call ended")
         XCTAssertEqual(outcome.cells.count, 2)
@@ -174,8 +185,9 @@ final class NotebookRunnerTests: XCTestCase {
         XCTAssertTrue(outcome.timedOut)
         XCTAssertEqual(outcome.cells[1].stop, .timedOut(limit: 0.1))
         guard case .text("waiting\n") = outcome.cells[1].outputs.first else { return XCTFail("what it printed is kept") }
-        XCTAssertTrue(errorText(outcome.cells[1]).contains("timed out after 0.1 s; the cell did not stop within 0.2 s"),
-                      errorText(outcome.cells[1]))
+        XCTAssertTrue(
+            errorText(outcome.cells[1]).contains("timed out after 0.1 s; the cell did not stop within 0.2 s"),
+            errorText(outcome.cells[1]))
         XCTAssertEqual(result.cells.count, 2, "the run ends after the abandoned cell")
         Interrupt.clear()
     }

@@ -1,12 +1,15 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 /// `affine(x, w, b)` = x @ w + b as one op: values, gradients and errors.
 final class AffineTests: XCTestCase {
     func testValuesEqualProductPlusBiasForEveryLayout() throws {
         let w = sample([4, 6], seed: 2), b = sample([6], seed: 3)
-        for x in [sample([3, 5, 4], seed: 1), sample([4], seed: 4), sample([5, 4], seed: 5),
-                  try sample([4, 5], seed: 6).transpose()] {  // a non-contiguous x is copied first
+        for x in [
+            sample([3, 5, 4], seed: 1), sample([4], seed: 4), sample([5, 4], seed: 5),
+            try sample([4, 5], seed: 6).transpose(),
+        ] {  // a non-contiguous x is copied first
             let expected = try x.matmul(w).add(b)
             let got = try x.affine(w, b)
             XCTAssertEqual(got.shape, expected.shape)

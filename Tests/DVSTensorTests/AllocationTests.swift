@@ -1,6 +1,7 @@
-@testable import DVSTensor
 import DVSMemory
 import XCTest
+
+@testable import DVSTensor
 
 /// Sizes from user input never reach an allocation that would abort the process.
 final class AllocationTests: XCTestCase {
@@ -10,20 +11,23 @@ final class AllocationTests: XCTestCase {
 
     func testAbsurdStorageIsAnErrorNotATrap() {
         // No machine has 2^60 floats: malloc returns nil and the storage throws.
-        XCTAssertEqual(message { _ = try TensorStorage(uninitializedCount: 1 << 60) },
-                       "out of memory: a tensor of 1152921504606846976 elements needs 4.0 EiB, and the allocation failed")
+        XCTAssertEqual(
+            message { _ = try TensorStorage(uninitializedCount: 1 << 60) },
+            "out of memory: a tensor of 1152921504606846976 elements needs 4.0 EiB, and the allocation failed")
         XCTAssertTrue(message { _ = try TensorStorage(count: Int.max / 2) }.contains("more bytes than the address space holds"))
     }
 
     func testProbeRefusesWhatCannotBeAllocated() {
-        XCTAssertEqual(message { try DVSTensor.ensureAllocatable(bytes: 1 << 62, for: "an image") },
-                       "out of memory: an image needs 4.0 EiB, and the allocation failed")
+        XCTAssertEqual(
+            message { try DVSTensor.ensureAllocatable(bytes: 1 << 62, for: "an image") },
+            "out of memory: an image needs 4.0 EiB, and the allocation failed")
         XCTAssertEqual(message { try DVSTensor.ensureAllocatable(bytes: 1 << 20, for: "a small buffer") }, "no error")
     }
 
     func testBroadcastChecksTheResultSizeFirst() {
-        XCTAssertEqual(message { _ = try Tensor.zeros([3_000_000, 1]).mul(Tensor.zeros([1, 3_000_000])) },
-                       "mul: shapes [3000000,1] and [1,3000000] broadcast to [3000000,3000000], which has too many elements (at most 2147483647)")
+        XCTAssertEqual(
+            message { _ = try Tensor.zeros([3_000_000, 1]).mul(Tensor.zeros([1, 3_000_000])) },
+            "mul: shapes [3000000,1] and [1,3000000] broadcast to [3000000,3000000], which has too many elements (at most 2147483647)")
     }
 
     func testEmptyTensorsAreContiguousAndCopy() throws {

@@ -1,7 +1,8 @@
-@testable import DVSTensor
 import Foundation
 import Synchronization
 import XCTest
+
+@testable import DVSTensor
 
 /// Ctrl-C reaching long native work: `Cancellation` is asked between blocks of
 /// large matrix products, chunks of big elementwise loops and random fills.

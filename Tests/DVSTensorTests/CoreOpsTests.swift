@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 final class CoreOpsTests: XCTestCase {
     func testBroadcastArithmetic() throws {

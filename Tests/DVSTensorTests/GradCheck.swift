@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 /// Checks analytic gradients against central finite differences.
 ///
@@ -8,9 +9,11 @@ import XCTest
 /// (h = 1e-2·max(1, |x|)) and L is accumulated in Float64; the analytic
 /// gradient must satisfy |num − ana| ≤ atol + rtol·|num| (defaults 2e-2, 2e-2:
 /// the ops themselves run in Float32).
-func assertGradientsMatch(_ inputs: [Tensor], atol: Double = 2e-2, rtol: Double = 2e-2,
-                          file: StaticString = #filePath, line: UInt = #line,
-                          _ f: ([Tensor]) throws -> Tensor) {
+func assertGradientsMatch(
+    _ inputs: [Tensor], atol: Double = 2e-2, rtol: Double = 2e-2,
+    file: StaticString = #filePath, line: UInt = #line,
+    _ f: ([Tensor]) throws -> Tensor
+) {
     do {
         for t in inputs { t.requiresGrad = true; t.grad = nil }
         let out = try f(inputs)

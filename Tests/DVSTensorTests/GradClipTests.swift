@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 final class GradClipTests: XCTestCase {
     private func parameters(_ grads: [[Float]?], shapes: [[Int]]) throws -> [Tensor] {

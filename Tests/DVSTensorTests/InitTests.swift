@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 final class InitTests: XCTestCase {
     override func setUp() { RandomGenerator.shared.reseed(1234) }
@@ -13,7 +14,7 @@ final class InitTests: XCTestCase {
 
     func testFans() throws {
         XCTAssertTrue(try Init.fans([64, 196]) == (196, 64))
-        XCTAssertTrue(try Init.fans([8, 4, 3, 3]) == (36, 72))       // conv: receptive field 9
+        XCTAssertTrue(try Init.fans([8, 4, 3, 3]) == (36, 72))  // conv: receptive field 9
         XCTAssertTrue(try Init.fans([5, 0]) == (0, 5))
         XCTAssertThrowsError(try Init.kaimingNormal(Tensor.zeros([5]))) { error in
             XCTAssertEqual((error as? TensorError)?.message, "kaimingNormal: fan in and fan out need a tensor with at least 2 dimensions, got shape [5]")

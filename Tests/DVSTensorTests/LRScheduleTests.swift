@@ -1,18 +1,19 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 final class LRScheduleTests: XCTestCase {
     func testWarmupCosine() throws {
         let s = try LRSchedule.warmupCosine(peak: 1e-3, minLR: 1e-5, warmup: 100, total: 1000)
         XCTAssertEqual(s.lr(at: 0), 0)
         XCTAssertEqual(s.lr(at: -3), 0)
-        XCTAssertEqual(s.lr(at: 50), Float(Double(Float(1e-3)) * 0.5))              // mid-warmup
+        XCTAssertEqual(s.lr(at: 50), Float(Double(Float(1e-3)) * 0.5))  // mid-warmup
         XCTAssertEqual(s.lr(at: 99), Float(Double(Float(1e-3)) * 0.99))
-        XCTAssertEqual(s.lr(at: 100), 1e-3)                                         // end of warmup: peak
+        XCTAssertEqual(s.lr(at: 100), 1e-3)  // end of warmup: peak
         let peak = Double(Float(1e-3)), floor = Double(Float(1e-5))
-        XCTAssertEqual(s.lr(at: 550), Float(floor + (peak - floor) * 0.5))          // halfway through the decay
+        XCTAssertEqual(s.lr(at: 550), Float(floor + (peak - floor) * 0.5))  // halfway through the decay
         XCTAssertEqual(s.lr(at: 325), Float(floor + (peak - floor) * 0.5 * (1 + cos(Double.pi / 4))))
-        XCTAssertEqual(s.lr(at: 1000), 1e-5)                                        // end
+        XCTAssertEqual(s.lr(at: 1000), 1e-5)  // end
         XCTAssertEqual(s.lr(at: 5000), 1e-5)
         // Monotone: up through warmup, down after.
         for step in 1...100 { XCTAssertGreaterThan(s.lr(at: step), s.lr(at: step - 1)) }
@@ -60,7 +61,9 @@ final class LRScheduleTests: XCTestCase {
             }
         }
         check("warmupCosine schedule: total (100) must be greater than warmup (100)") { try .warmupCosine(peak: 1, warmup: 100, total: 100) }
-        check("warmupCosine schedule: minLR must be a finite number in [0, peak 0.001], got 0.01") { try .warmupCosine(peak: 1e-3, minLR: 1e-2, warmup: 1, total: 10) }
+        check("warmupCosine schedule: minLR must be a finite number in [0, peak 0.001], got 0.01") {
+            try .warmupCosine(peak: 1e-3, minLR: 1e-2, warmup: 1, total: 10)
+        }
         check("warmupCosine schedule: warmup must be ≥ 0 steps, got -1") { try .warmupCosine(peak: 1, warmup: -1, total: 10) }
         check("cosine schedule: total must be > 0 steps, got 0") { try .cosine(peak: 1, total: 0) }
         check("constant schedule: peak learning rate must be a finite number ≥ 0, got -1.0") { try .constant(-1) }

@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 final class NNAttentionTests: XCTestCase {
     /// Attention by explicit loops in Double over [B, H, T, D] tensors (any layout).
@@ -60,8 +61,9 @@ final class NNAttentionTests: XCTestCase {
         // 37 keys: rows of 1…37 (causal) and 37 (full) entries, across 16-lane blocks and their tails.
         let q = sample([1, 2, 37, 8], seed: 7), k = sample([1, 2, 37, 8], seed: 8), v = sample([1, 2, 37, 8], seed: 9)
         for causal in [false, true] {
-            assertClose(try attention(q, k, v, causal: causal, padding: nil).values,
-                        referenceAttention(q, k, v, causal: causal, padding: nil), tolerance: 1e-5)
+            assertClose(
+                try attention(q, k, v, causal: causal, padding: nil).values,
+                referenceAttention(q, k, v, causal: causal, padding: nil), tolerance: 1e-5)
         }
     }
 
@@ -151,7 +153,8 @@ final class NNAttentionTests: XCTestCase {
         assertThrowsMessage("scaled_dot_product_attention: q must be [B, H, T, D] or [B, T, D], got [8,16]") {
             try self.attention(sample([8, 16]), sample([8, 16]), sample([8, 16]))
         }
-        assertThrowsMessage("scaled_dot_product_attention: padding mask shape [2,7] does not match [B, Tk] = [2,8] of q [2,4,8,16], k [2,4,8,16], v [2,4,8,16]") {
+        assertThrowsMessage("scaled_dot_product_attention: padding mask shape [2,7] does not match [B, Tk] = [2,8] of q [2,4,8,16], k [2,4,8,16], v [2,4,8,16]")
+        {
             try self.attention(q, q, q, padding: Tensor.ones([2, 7]))
         }
         assertThrowsMessage("scaled_dot_product_attention: a causal mask needs as many queries as keys, got q [2,4,8,16], k [2,4,6,16], v [2,4,6,16]") {
@@ -199,9 +202,15 @@ private extension Array where Element == Float {
     /// [B, H, T, Dh] row-major values rearranged to [B, T, H·Dh].
     func chunked4(b: Int, h: Int, t: Int, dh: Int) -> [Float] {
         var out = [Float](repeating: 0, count: count)
-        for bi in 0..<b { for hi in 0..<h { for ti in 0..<t { for e in 0..<dh {
-            out[((bi * t + ti) * h + hi) * dh + e] = self[((bi * h + hi) * t + ti) * dh + e]
-        } } } }
+        for bi in 0..<b {
+            for hi in 0..<h {
+                for ti in 0..<t {
+                    for e in 0..<dh {
+                        out[((bi * t + ti) * h + hi) * dh + e] = self[((bi * h + hi) * t + ti) * dh + e]
+                    }
+                }
+            }
+        }
         return out
     }
 }

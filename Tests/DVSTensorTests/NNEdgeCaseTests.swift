@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 /// The vectorizable math helpers behind the kernels, and kernels on empty
 /// and extreme inputs.

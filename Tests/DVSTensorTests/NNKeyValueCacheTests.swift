@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 final class NNKeyValueCacheTests: XCTestCase {
     /// One query per (example, head) over the first lengths[b] cached rows, by
@@ -103,8 +104,10 @@ final class NNKeyValueCacheTests: XCTestCase {
             let at = lengthsTensor([t, t])
             try kc.writeCache(try k.slice(axis: 2, start: t, end: t + 1), at: at)
             try vc.writeCache(try v.slice(axis: 2, start: t, end: t + 1), at: at)
-            let step = try Tensor.cachedAttention(try q.slice(axis: 2, start: t, end: t + 1), keys: kc, values: vc,
-                                                  lengths: lengthsTensor([t + 1, t + 1])).values
+            let step = try Tensor.cachedAttention(
+                try q.slice(axis: 2, start: t, end: t + 1), keys: kc, values: vc,
+                lengths: lengthsTensor([t + 1, t + 1])
+            ).values
             for head in 0..<4 {
                 assertClose(Array(step[(head * 4)..<(head * 4 + 4)]), Array(full[((head * 6 + t) * 4)..<((head * 6 + t) * 4 + 4)]), tolerance: 1e-5)
             }
@@ -114,31 +117,40 @@ final class NNKeyValueCacheTests: XCTestCase {
     func testBadShapesAndPositionsAreErrorsNamingTheShapes() throws {
         let q = sample([2, 3, 1, 4]), k = sample([2, 3, 5, 4]), v = sample([2, 3, 5, 4])
         let ok = lengthsTensor([5, 1])
-        assertFails(try Tensor.cachedAttention(sample([2, 3, 2, 4]), keys: k, values: v, lengths: ok),
-                    "cached_attention: q must hold one query per example and head (size 1 in dimension 2), got q [2,3,2,4], keys [2,3,5,4]")
-        assertFails(try Tensor.cachedAttention(q, keys: sample([2, 3, 5, 6]), values: v, lengths: ok),
-                    "q and keys have different head sizes (4 vs 6): q [2,3,1,4], keys [2,3,5,6]")
-        assertFails(try Tensor.cachedAttention(q, keys: k, values: sample([2, 3, 4, 4]), lengths: ok),
-                    "keys and values hold different numbers of rows (5 vs 4)")
+        assertFails(
+            try Tensor.cachedAttention(sample([2, 3, 2, 4]), keys: k, values: v, lengths: ok),
+            "cached_attention: q must hold one query per example and head (size 1 in dimension 2), got q [2,3,2,4], keys [2,3,5,4]")
+        assertFails(
+            try Tensor.cachedAttention(q, keys: sample([2, 3, 5, 6]), values: v, lengths: ok),
+            "q and keys have different head sizes (4 vs 6): q [2,3,1,4], keys [2,3,5,6]")
+        assertFails(
+            try Tensor.cachedAttention(q, keys: k, values: sample([2, 3, 4, 4]), lengths: ok),
+            "keys and values hold different numbers of rows (5 vs 4)")
         assertFails(try Tensor.cachedAttention(q, keys: sample([2, 2, 5, 4]), values: v, lengths: ok), "batch and head dimensions differ")
         assertFails(try Tensor.cachedAttention(q, keys: sample([3, 5, 4]), values: v, lengths: ok), "the same number of dimensions")
-        assertFails(try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengthsTensor([5, 1, 1])),
-                    "lengths must be [B] = [2], one per example, got q [2,3,1,4]")
-        assertFails(try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengthsTensor([6, 1])),
-                    "length 6 of example 0 is more than the cache's 5 rows")
+        assertFails(
+            try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengthsTensor([5, 1, 1])),
+            "lengths must be [B] = [2], one per example, got q [2,3,1,4]")
+        assertFails(
+            try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengthsTensor([6, 1])),
+            "length 6 of example 0 is more than the cache's 5 rows")
         assertFails(try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengthsTensor([2, -1])), "lengths must be at least 0, got -1 for example 1")
-        assertFails(try Tensor.cachedAttention(q, keys: k, values: v, lengths: try Tensor(shape: [2], values: [1.5, 1])),
-                    "cached_attention: lengths must be whole numbers, got 1.5000 at [0]")
+        assertFails(
+            try Tensor.cachedAttention(q, keys: k, values: v, lengths: try Tensor(shape: [2], values: [1.5, 1])),
+            "cached_attention: lengths must be whole numbers, got 1.5000 at [0]")
 
         let cache = try Tensor.zeros([2, 3, 5, 4])
-        assertFails(try cache.writeCache(sample([2, 3, 1, 5]), at: ok),
-                    "cache_write: x must be [2, 3, S, 4] to match the cache, got cache [2,3,5,4], x [2,3,1,5]")
-        assertFails(try cache.writeCache(sample([2, 3, 2, 4]), at: lengthsTensor([3, 4])),
-                    "position 4 of example 1 leaves no room for 2 rows in a cache of 5: cache [2,3,5,4], x [2,3,2,4]")
+        assertFails(
+            try cache.writeCache(sample([2, 3, 1, 5]), at: ok),
+            "cache_write: x must be [2, 3, S, 4] to match the cache, got cache [2,3,5,4], x [2,3,1,5]")
+        assertFails(
+            try cache.writeCache(sample([2, 3, 2, 4]), at: lengthsTensor([3, 4])),
+            "position 4 of example 1 leaves no room for 2 rows in a cache of 5: cache [2,3,5,4], x [2,3,2,4]")
         assertFails(try cache.writeCache(sample([2, 3, 1, 4]), at: lengthsTensor([0])), "positions must be [B] = [2]")
         assertFails(try sample([2, 5]).writeCache(sample([2, 5]), at: ok), "the cache must be [B, H, T, D] or [B, T, D]")
-        assertFails(try Tensor.zeros([2, 1, 5, 4]).expandTo([2, 3, 5, 4]).writeCache(sample([2, 3, 1, 4]), at: ok),
-                    "cache_write: the cache is an expanded view (several elements share memory)")
+        assertFails(
+            try Tensor.zeros([2, 1, 5, 4]).expandTo([2, 3, 5, 4]).writeCache(sample([2, 3, 1, 4]), at: ok),
+            "cache_write: the cache is an expanded view (several elements share memory)")
         XCTAssertEqual(cache.values, [Float](repeating: 0, count: 120), "a refused write changes nothing")
     }
 
@@ -146,8 +158,9 @@ final class NNKeyValueCacheTests: XCTestCase {
         let q = sample([1, 1, 1, 4]), k = sample([1, 1, 3, 4]), v = sample([1, 1, 3, 4])
         q.requiresGrad = true
         let lengths = lengthsTensor([3])
-        assertFails(try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengths),
-                    "cached_attention: q needs gradients, but cached_attention is for inference only (no backward); run it inside no_grad")
+        assertFails(
+            try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengths),
+            "cached_attention: q needs gradients, but cached_attention is for inference only (no backward); run it inside no_grad")
         let out = try GradMode.withoutGrad { () throws(TensorError) in try Tensor.cachedAttention(q, keys: k, values: v, lengths: lengths) }
         XCTAssertNil(out.gradFn)
         let cache = try Tensor.zeros([1, 1, 3, 4])
@@ -156,7 +169,8 @@ final class NNKeyValueCacheTests: XCTestCase {
         XCTAssertEqual(Array(cache.values[0..<4]), q.values)
         let parameter = try Tensor.zeros([1, 1, 3, 4])
         parameter.requiresGrad = true
-        assertFails(try GradMode.withoutGrad { () throws(TensorError) in try parameter.writeCache(k.slice(axis: 2, start: 0, end: 1), at: lengthsTensor([0])) },
-                    "cache_write: the cache needs gradients")
+        assertFails(
+            try GradMode.withoutGrad { () throws(TensorError) in try parameter.writeCache(k.slice(axis: 2, start: 0, end: 1), at: lengthsTensor([0])) },
+            "cache_write: the cache needs gradients")
     }
 }

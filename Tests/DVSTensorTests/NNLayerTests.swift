@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 /// Layer norm, GELU, embedding, dropout, masked_fill and where.
 final class NNLayerTests: XCTestCase {
@@ -36,8 +37,9 @@ final class NNLayerTests: XCTestCase {
             XCTAssertEqual(row.map { $0 * $0 }.reduce(0, +) / 64, 1, accuracy: 1e-3)
         }
         // A constant row normalizes to the bias.
-        assertClose(try Tensor.full([1, 4], 3).layerNorm(weight: w.slice(axis: 0, start: 0, end: 4), bias: b.slice(axis: 0, start: 0, end: 4)).values,
-                    Array(b.values[0..<4]))
+        assertClose(
+            try Tensor.full([1, 4], 3).layerNorm(weight: w.slice(axis: 0, start: 0, end: 4), bias: b.slice(axis: 0, start: 0, end: 4)).values,
+            Array(b.values[0..<4]))
     }
 
     func testLayerNormGradients() {

@@ -1,9 +1,12 @@
-@testable import DVSTensor
 import XCTest
 
+@testable import DVSTensor
+
 /// Asserts that `body` throws a TensorError whose message is exactly `message`.
-func assertThrowsMessage<T>(_ message: String, file: StaticString = #filePath, line: UInt = #line,
-                            _ body: () throws -> T) {
+func assertThrowsMessage<T>(
+    _ message: String, file: StaticString = #filePath, line: UInt = #line,
+    _ body: () throws -> T
+) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
         XCTAssertEqual((error as? TensorError)?.message, message, file: file, line: line)
     }
@@ -117,8 +120,9 @@ final class NNSoftmaxLossTests: XCTestCase {
         XCTAssertEqual(none.values[1], 0)
         // Another ignore index: -100 is then an ordinary (bad) label, 2 is ignored.
         let other = [1, 2, 3, 0, 2]
-        XCTAssertEqual(try logits.crossEntropy(labels: labelTensor(other, [5]), ignoreIndex: 2).item(),
-                       Float(referenceLosses(logits, other, ignore: 2).reduce(0, +) / 3), accuracy: 1e-5)
+        XCTAssertEqual(
+            try logits.crossEntropy(labels: labelTensor(other, [5]), ignoreIndex: 2).item(),
+            Float(referenceLosses(logits, other, ignore: 2).reduce(0, +) / 3), accuracy: 1e-5)
     }
 
     func testCrossEntropyOverBatchAndTime() throws {
@@ -130,8 +134,9 @@ final class NNSoftmaxLossTests: XCTestCase {
         // Non-contiguous logits: [C, N] transposed.
         let t = try sample([6, 4], seed: 5).transpose()
         let tl = [0, 5, 3, -100]
-        XCTAssertEqual(try t.crossEntropy(labels: labelTensor(tl, [4])).item(),
-                       Float(referenceLosses(t.copied, tl).reduce(0, +) / 3), accuracy: 1e-5)
+        XCTAssertEqual(
+            try t.crossEntropy(labels: labelTensor(tl, [4])).item(),
+            Float(referenceLosses(t.copied, tl).reduce(0, +) / 3), accuracy: 1e-5)
     }
 
     func testCrossEntropyAllIgnoredIsZeroNotNaN() throws {
@@ -157,13 +162,15 @@ final class NNSoftmaxLossTests: XCTestCase {
         let lt = labelTensor(labels, [2, 3])
         XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: w).item(), Float(weighted / total), accuracy: 1e-5)
         XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: w, reduction: .sum).item(), Float(weighted), accuracy: 1e-5)
-        assertClose(try logits.crossEntropy(labels: lt, mask: w, reduction: .none).values,
-                    (0..<6).map { Float(Double(mask[$0]) * ref[$0]) })
+        assertClose(
+            try logits.crossEntropy(labels: lt, mask: w, reduction: .none).values,
+            (0..<6).map { Float(Double(mask[$0]) * ref[$0]) })
         // A mask broadcast over time: only batch row 1 counts.
         let rowMask = try Tensor(shape: [2, 1], values: [0, 1])
         let row1 = [3, 4, 5].filter { labels[$0] != -100 }
-        XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: rowMask).item(),
-                       Float(row1.map { ref[$0] }.reduce(0, +) / Double(row1.count)), accuracy: 1e-5)
+        XCTAssertEqual(
+            try logits.crossEntropy(labels: lt, mask: rowMask).item(),
+            Float(row1.map { ref[$0] }.reduce(0, +) / Double(row1.count)), accuracy: 1e-5)
         // Zero total weight: 0, not nan.
         XCTAssertEqual(try logits.crossEntropy(labels: lt, mask: Tensor.zeros([2, 3])).item(), 0)
     }

@@ -1,5 +1,6 @@
-@testable import DVSTensor
 import XCTest
+
+@testable import DVSTensor
 
 /// The run every optimizer test replays: two parameters ([2,3] and [4]) and a
 /// fixed gradient sequence of quarter-integers (exact in Float32, some zero);
@@ -73,12 +74,12 @@ struct ReferenceAdamW {
             var vk = v[k] ?? Array(repeating: 0, count: g.count)
             let tk = Double(t[k])
             for j in g.indices {
-                params[k][j] -= lr * weightDecay * params[k][j]              // θ ← θ − γλθ
-                mk[j] = beta1 * mk[j] + (1 - beta1) * g[j]                   // m ← β₁m + (1 − β₁)g
-                vk[j] = beta2 * vk[j] + (1 - beta2) * g[j] * g[j]            // v ← β₂v + (1 − β₂)g²
+                params[k][j] -= lr * weightDecay * params[k][j]  // θ ← θ − γλθ
+                mk[j] = beta1 * mk[j] + (1 - beta1) * g[j]  // m ← β₁m + (1 − β₁)g
+                vk[j] = beta2 * vk[j] + (1 - beta2) * g[j] * g[j]  // v ← β₂v + (1 − β₂)g²
                 let mHat = mk[j] / (1 - Foundation.pow(beta1, tk))
                 let vHat = vk[j] / (1 - Foundation.pow(beta2, tk))
-                params[k][j] -= lr * mHat / (vHat.squareRoot() + eps)      // θ ← θ − γ m̂ / (√v̂ + ε)
+                params[k][j] -= lr * mHat / (vHat.squareRoot() + eps)  // θ ← θ − γ m̂ / (√v̂ + ε)
             }
             m[k] = mk
             v[k] = vk
@@ -87,8 +88,10 @@ struct ReferenceAdamW {
 }
 
 /// |actual − expected| ≤ rel·|expected| for every element.
-func assertRelativelyClose(_ actual: [Float], _ expected: [Double], rel: Double = 1e-6, _ what: String,
-                           file: StaticString = #filePath, line: UInt = #line) {
+func assertRelativelyClose(
+    _ actual: [Float], _ expected: [Double], rel: Double = 1e-6, _ what: String,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     XCTAssertEqual(actual.count, expected.count, "\(what): lengths differ", file: file, line: line)
     for (i, (a, e)) in zip(actual, expected).enumerated() where Swift.abs(Double(a) - e) > rel * Swift.abs(e) {
         XCTFail("\(what) element \(i): \(a) vs expected \(e) (relative error \(Swift.abs(Double(a) - e) / Swift.abs(e)))", file: file, line: line)
@@ -103,12 +106,15 @@ func optimizerState(_ optimizer: Optimizer, _ name: String) -> [Float]? {
 final class OptimizerTests: XCTestCase {
     // MARK: - Against Float64 references of PyTorch's documented algorithms
 
-    private func checkSGD(lr: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
-                          file: StaticString = #filePath, line: UInt = #line) throws {
+    private func checkSGD(
+        lr: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let params = try OptimScenario.makeParameters()
         let sgd = try SGD(params, lr: lr, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: weightDecay)
-        var reference = ReferenceSGD(lr: Double(lr), momentum: Double(momentum), dampening: Double(dampening),
-                                     nesterov: nesterov, weightDecay: Double(weightDecay))
+        var reference = ReferenceSGD(
+            lr: Double(lr), momentum: Double(momentum), dampening: Double(dampening),
+            nesterov: nesterov, weightDecay: Double(weightDecay))
         var expected = OptimScenario.initial.map { $0.map(Double.init) }
         for s in 0..<5 {
             try OptimScenario.setGradients(params, step: s)
@@ -136,8 +142,10 @@ final class OptimizerTests: XCTestCase {
         try checkSGD(lr: 0.2, momentum: 0.5, nesterov: true)
     }
 
-    private func checkAdamW(lr: Float, betas: (Double, Double), eps: Float, weightDecay: Float,
-                            file: StaticString = #filePath, line: UInt = #line) throws {
+    private func checkAdamW(
+        lr: Float, betas: (Double, Double), eps: Float, weightDecay: Float,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let params = try OptimScenario.makeParameters()
         let adam = try AdamW(params, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay)
         var reference = ReferenceAdamW(lr: Double(lr), beta1: betas.0, beta2: betas.1, eps: Double(eps), weightDecay: Double(weightDecay))
@@ -266,8 +274,10 @@ final class OptimizerTests: XCTestCase {
     func testTrainsThroughAutograd() throws {
         // Minimize Σ (w − target)²: both optimizers must get close.
         let target = try Tensor(shape: [4], values: [1, -2, 0.5, 3])
-        for makeOptimizer in [{ (w: Tensor) throws -> Optimizer in try SGD([w], lr: 0.1, momentum: 0.9) },
-                              { (w: Tensor) throws -> Optimizer in try AdamW([w], lr: 0.1, weightDecay: 0) }] {
+        for makeOptimizer in [
+            { (w: Tensor) throws -> Optimizer in try SGD([w], lr: 0.1, momentum: 0.9) },
+            { (w: Tensor) throws -> Optimizer in try AdamW([w], lr: 0.1, weightDecay: 0) },
+        ] {
             let w = try Tensor.zeros([4])
             w.requiresGrad = true
             let opt = try makeOptimizer(w)
@@ -326,8 +336,9 @@ final class OptimizerTests: XCTestCase {
         try OptimScenario.run(resumed, steps: 3..<5)
         XCTAssertEqual(resumed.stepCount, opt.stepCount, file: file, line: line)
         for k in params.indices {
-            XCTAssertEqual(resumedParams[k].values.map(\.bitPattern), params[k].values.map(\.bitPattern),
-                           "parameter \(k)", file: file, line: line)
+            XCTAssertEqual(
+                resumedParams[k].values.map(\.bitPattern), params[k].values.map(\.bitPattern),
+                "parameter \(k)", file: file, line: line)
         }
         let a = opt.state, b = resumed.state
         XCTAssertEqual(a.map(\.0), b.map(\.0), file: file, line: line)
@@ -374,10 +385,12 @@ final class OptimizerTests: XCTestCase {
         }
         expectError(good + [("momentum.0", try Tensor.zeros([2, 3]))], "AdamW.loadState: unknown state entry 'momentum.0'")
         expectError(good.filter { $0.0 != "step" }, "AdamW.loadState: missing 'step'")
-        expectError(good.map { $0.0 == "exp_avg.1" ? ($0.0, try! Tensor.zeros([2, 2])) : $0 },
-                    "AdamW.loadState: 'exp_avg.1' has shape [2,2] but parameter 1 ('p1') has shape [4]")
-        expectError(good.filter { $0.0 != "exp_avg_sq.0" },
-                    "AdamW.loadState: parameter 0 needs all of 'exp_avg.0', 'exp_avg_sq.0' and 'step.0', or none")
+        expectError(
+            good.map { $0.0 == "exp_avg.1" ? ($0.0, try! Tensor.zeros([2, 2])) : $0 },
+            "AdamW.loadState: 'exp_avg.1' has shape [2,2] but parameter 1 ('p1') has shape [4]")
+        expectError(
+            good.filter { $0.0 != "exp_avg_sq.0" },
+            "AdamW.loadState: parameter 0 needs all of 'exp_avg.0', 'exp_avg_sq.0' and 'step.0', or none")
         expectError(good + [("exp_avg.7", try Tensor.zeros([4]))], "AdamW.loadState: 'exp_avg.7' refers to parameter 7, but there are 2 parameters")
         expectError(good.map { $0.0 == "step" ? ($0.0, Tensor(scalar: 2.5)) : $0 }, "AdamW.loadState: 'step' must be a whole number of steps ≥ 0, got 2.5")
         expectError(good + good.prefix(1), "AdamW.loadState: 'step' appears more than once")

@@ -1,6 +1,7 @@
-@testable import DVSTensor
 import Foundation
 import XCTest
+
+@testable import DVSTensor
 
 final class SafetensorsTests: XCTestCase {
     private var folder: String!
@@ -80,7 +81,7 @@ final class SafetensorsTests: XCTestCase {
 
     func testRoundTripKeepsNamesOrderShapesDtypesValuesAndMetadata() throws {
         let base = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
-        let transposed = try base.transpose()                     // [3,2], not contiguous
+        let transposed = try base.transpose()  // [3,2], not contiguous
         let sliced = try base.slice(axis: 1, start: 1, end: nil)  // [2,2], offset view
         XCTAssertFalse(transposed.isContiguous)
         let special: [Float] = [-0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e-20, -3.25]
@@ -132,9 +133,11 @@ final class SafetensorsTests: XCTestCase {
         // Names that do not nest (empty, empty parts, a prefix of another) are
         // still distinct tensors: nesting is the caller's choice (DVS's load).
         let names = ["", "a..b", ".a", "a.", "a", "a.b", "0.1"]
-        let header = "{" + names.enumerated().map { i, name in
-            "\"\(name)\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[\(i),\(i + 1)]}"
-        }.joined(separator: ",") + "}"
+        let header =
+            "{"
+            + names.enumerated().map { i, name in
+                "\"\(name)\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[\(i),\(i + 1)]}"
+            }.joined(separator: ",") + "}"
         let p = try rawFile("names.safetensors", header: header, data: names.indices.map { UInt8($0) })
         let (tensors, _) = try Safetensors.read(p)
         XCTAssertEqual(tensors.map(\.0), names)
@@ -143,8 +146,10 @@ final class SafetensorsTests: XCTestCase {
     }
 
     func testReadsEveryIntegerAndFloatTypeOfTheFormat() throws {
-        func check(_ dtype: String, _ shape: [Int], _ data: [UInt8], _ expected: [Float], integer: Bool,
-                   line: UInt = #line) throws {
+        func check(
+            _ dtype: String, _ shape: [Int], _ data: [UInt8], _ expected: [Float], integer: Bool,
+            line: UInt = #line
+        ) throws {
             let header = "{\"x\":{\"dtype\":\"\(dtype)\",\"shape\":\(shapeText(shape)),\"data_offsets\":[0,\(data.count)]}}"
             let p = try rawFile("\(dtype).safetensors", header: header, data: data)
             let (tensors, _) = try Safetensors.read(p)
@@ -211,8 +216,9 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertEqual(writeError(one, to: sub), "cannot write '\(sub)': it is a folder")
         let notFolder = path("plain")
         try Data([1]).write(to: URL(fileURLWithPath: notFolder))
-        XCTAssertEqual(writeError(one, to: notFolder + "/x.safetensors"),
-                       "cannot write '\(notFolder)/x.safetensors': '\(notFolder)' is not a folder")
+        XCTAssertEqual(
+            writeError(one, to: notFolder + "/x.safetensors"),
+            "cannot write '\(notFolder)/x.safetensors': '\(notFolder)' is not a folder")
 
         let p = path("x.safetensors")
         XCTAssertEqual(writeError([("a", Tensor(scalar: 1)), ("a", Tensor(scalar: 2))], to: p), "\(p): tensor name 'a' is used twice")
@@ -257,15 +263,18 @@ final class SafetensorsTests: XCTestCase {
         let cut = path(file("truncated-header.safetensors"))
         _ = FileManager.default.createFile(atPath: cut, contents: Data(whole[0..<20]))
         cases.append((cut, "\(cut): header length 56 is larger than the 12 bytes after the length field (file truncated?)"))
-        try add("header-longer-than-file.safetensors", header: "{}", declared: 1000,
-                "header length 1000 is larger than the 2 bytes after the length field")
-        try add("huge-header-length.safetensors", header: "{}", declared: 1 << 62,
-                "header length 4611686018427387904 is over the 100000000-byte limit (not a safetensors file?)")
+        try add(
+            "header-longer-than-file.safetensors", header: "{}", declared: 1000,
+            "header length 1000 is larger than the 2 bytes after the length field")
+        try add(
+            "huge-header-length.safetensors", header: "{}", declared: 1 << 62,
+            "header length 4611686018427387904 is over the 100000000-byte limit (not a safetensors file?)")
         try add("header-over-limit.safetensors", header: "{}", declared: 100_000_001, "is over the 100000000-byte limit")
 
         // The header text.
-        try add("bad-json.safetensors", header: "{\"w\": {\"dtype\": \"F32\",",
-                "header is not valid JSON: expected a quoted member name, found end of input at byte 22")
+        try add(
+            "bad-json.safetensors", header: "{\"w\": {\"dtype\": \"F32\",",
+            "header is not valid JSON: expected a quoted member name, found end of input at byte 22")
         try add("bad-json-2.safetensors", header: "{\"w\": [1, 2,]}", "header is not valid JSON: expected a value, found ']' at byte 12")
         try add("trailing.safetensors", header: "{} x", "header is not valid JSON: unexpected 'x' after the end of the JSON value at byte 3")
         try add("not-object.safetensors", header: "[1, 2]", "header must be a JSON object of tensors, got a list")
@@ -273,57 +282,79 @@ final class SafetensorsTests: XCTestCase {
         let invalidUTF8 = try rawFile(file("bad-utf8.safetensors"), headerBytes: Array("{\"w".utf8) + [0xff, 0xfe] + Array("\": 1}".utf8))
         cases.append((invalidUTF8, "\(invalidUTF8): header is not valid UTF-8 (byte 3 of the header)"))
         try add("deep.safetensors", header: String(repeating: "[", count: 100_000), "values nested more than 64 deep")
-        try add("duplicate.safetensors", header: "{\(entry("w", "F32", "[]", "[0,4]")),\(entry("w", "F32", "[]", "[0,4]"))}",
-                data: [0, 0, 0, 0], "header lists 'w' twice")
-        try add("metadata-number.safetensors", header: "{\"__metadata__\":{\"step\":100}}",
-                "'__metadata__' value of 'step' must be a string, got a number 100")
+        try add(
+            "duplicate.safetensors", header: "{\(entry("w", "F32", "[]", "[0,4]")),\(entry("w", "F32", "[]", "[0,4]"))}",
+            data: [0, 0, 0, 0], "header lists 'w' twice")
+        try add(
+            "metadata-number.safetensors", header: "{\"__metadata__\":{\"step\":100}}",
+            "'__metadata__' value of 'step' must be a string, got a number 100")
         try add("metadata-list.safetensors", header: "{\"__metadata__\":[]}", "'__metadata__' must be an object of strings, got a list")
 
         // Entries.
-        try add("entry-number.safetensors", header: "{\"w\": 3}",
-                "tensor 'w': entry must be an object with dtype, shape and data_offsets, got a number 3")
+        try add(
+            "entry-number.safetensors", header: "{\"w\": 3}",
+            "tensor 'w': entry must be an object with dtype, shape and data_offsets, got a number 3")
         try add("no-offsets.safetensors", header: "{\"w\":{\"dtype\":\"F32\",\"shape\":[]}}", "tensor 'w': entry has no 'data_offsets'")
-        try add("field-twice.safetensors", header: "{\"w\":{\"dtype\":\"F32\",\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,4]}}",
-                data: [0, 0, 0, 0], "tensor 'w': entry lists 'dtype' twice")
-        try add("unknown-dtype.safetensors", header: "{\(entry("w", "Q8", "[2]", "[0,2]"))}", data: [0, 0],
-                "tensor 'w': unsupported dtype 'Q8' (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)")
+        try add(
+            "field-twice.safetensors", header: "{\"w\":{\"dtype\":\"F32\",\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,4]}}",
+            data: [0, 0, 0, 0], "tensor 'w': entry lists 'dtype' twice")
+        try add(
+            "unknown-dtype.safetensors", header: "{\(entry("w", "Q8", "[2]", "[0,2]"))}", data: [0, 0],
+            "tensor 'w': unsupported dtype 'Q8' (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)")
         try add("f8.safetensors", header: "{\(entry("w", "F8_E4M3", "[2]", "[0,2]"))}", data: [0, 0], "tensor 'w': unsupported dtype 'F8_E4M3'")
-        try add("negative-shape.safetensors", header: "{\(entry("w", "F32", "[-1, 3]", "[0,0]"))}",
-                "tensor 'w': shape [-1,3] must list non-negative integers (dimension 0 is -1)")
-        try add("fractional-shape.safetensors", header: "{\(entry("w", "F32", "[2.5]", "[0,10]"))}",
-                "tensor 'w': shape [2.5] must list non-negative integers (dimension 0 is 2.5)")
-        try add("shape-not-list.safetensors", header: "{\(entry("w", "F32", "\"2x3\"", "[0,24]"))}",
-                "tensor 'w': shape must be a list of non-negative integers, got \"2x3\"")
-        try add("huge-shape.safetensors", header: "{\(entry("w", "F32", "[1000000000000]", "[0,4000000000000]"))}",
-                "tensor 'w': shape [1000000000000] has too many elements (at most 2147483647)")
-        try add("overflowing-shape.safetensors", header: "{\(entry("w", "F32", "[4294967296, 4294967296, 4294967296]", "[0,0]"))}",
-                "tensor 'w': shape [4294967296,4294967296,4294967296] has too many elements")
-        try add("huge-integer.safetensors", header: "{\(entry("w", "U8", "[99999999999999999999999]", "[0,1]"))}",
-                "tensor 'w': shape [99999999999999999999999] must list non-negative integers (dimension 0 is 99999999999999999999999)")
-        try add("too-many-dims.safetensors", header: "{\(entry("w", "F32", "[1,1,1,1,1,1,1,1,1]", "[0,4]"))}", data: [0, 0, 0, 0],
-                "tensor 'w': shape [1,1,1,1,1,1,1,1,1] has 9 dimensions (at most 8)")
-        try add("offsets-not-pair.safetensors", header: "{\(entry("w", "F32", "[1]", "[0]"))}",
-                "tensor 'w': data_offsets must be [begin, end] with non-negative integers, got [0]")
-        try add("offsets-negative.safetensors", header: "{\(entry("w", "F32", "[1]", "[-4, 0]"))}",
-                "tensor 'w': data_offsets must be [begin, end] with non-negative integers, got [-4,0]")
-        try add("offsets-reversed.safetensors", header: "{\(entry("w", "F32", "[1]", "[4, 0]"))}", data: [0, 0, 0, 0],
-                "tensor 'w': data_offsets [4,0] begin after they end")
-        try add("offsets-mismatch.safetensors", header: "{\(entry("w", "F32", "[10, 20]", "[0, 400]"))}", data: [UInt8](repeating: 0, count: 400),
-                "tensor 'w': data_offsets [0,400] do not match shape [10,20] of F32 (800 bytes)")
-        try add("offsets-past-end.safetensors", header: "{\(entry("w", "F32", "[4]", "[0, 16]"))}", data: [UInt8](repeating: 0, count: 8),
-                "tensor 'w': data_offsets [0,16] run past the end of the data (8 bytes after the header; file truncated?)")
-        try add("offsets-far-past-end.safetensors", header: "{\(entry("w", "U8", "[2000000000]", "[4000000000, 6000000000]"))}",
-                "tensor 'w': data_offsets [4000000000,6000000000] run past the end of the data (0 bytes after the header; file truncated?)")
-        try add("overlap.safetensors", header: "{\(entry("b", "F32", "[4]", "[8,24]")),\(entry("a", "F32", "[4]", "[0,16]"))}",
-                data: [UInt8](repeating: 0, count: 24), "tensors 'a' and 'b' overlap: data_offsets [0,16] and [8,24]")
+        try add(
+            "negative-shape.safetensors", header: "{\(entry("w", "F32", "[-1, 3]", "[0,0]"))}",
+            "tensor 'w': shape [-1,3] must list non-negative integers (dimension 0 is -1)")
+        try add(
+            "fractional-shape.safetensors", header: "{\(entry("w", "F32", "[2.5]", "[0,10]"))}",
+            "tensor 'w': shape [2.5] must list non-negative integers (dimension 0 is 2.5)")
+        try add(
+            "shape-not-list.safetensors", header: "{\(entry("w", "F32", "\"2x3\"", "[0,24]"))}",
+            "tensor 'w': shape must be a list of non-negative integers, got \"2x3\"")
+        try add(
+            "huge-shape.safetensors", header: "{\(entry("w", "F32", "[1000000000000]", "[0,4000000000000]"))}",
+            "tensor 'w': shape [1000000000000] has too many elements (at most 2147483647)")
+        try add(
+            "overflowing-shape.safetensors", header: "{\(entry("w", "F32", "[4294967296, 4294967296, 4294967296]", "[0,0]"))}",
+            "tensor 'w': shape [4294967296,4294967296,4294967296] has too many elements")
+        try add(
+            "huge-integer.safetensors", header: "{\(entry("w", "U8", "[99999999999999999999999]", "[0,1]"))}",
+            "tensor 'w': shape [99999999999999999999999] must list non-negative integers (dimension 0 is 99999999999999999999999)")
+        try add(
+            "too-many-dims.safetensors", header: "{\(entry("w", "F32", "[1,1,1,1,1,1,1,1,1]", "[0,4]"))}", data: [0, 0, 0, 0],
+            "tensor 'w': shape [1,1,1,1,1,1,1,1,1] has 9 dimensions (at most 8)")
+        try add(
+            "offsets-not-pair.safetensors", header: "{\(entry("w", "F32", "[1]", "[0]"))}",
+            "tensor 'w': data_offsets must be [begin, end] with non-negative integers, got [0]")
+        try add(
+            "offsets-negative.safetensors", header: "{\(entry("w", "F32", "[1]", "[-4, 0]"))}",
+            "tensor 'w': data_offsets must be [begin, end] with non-negative integers, got [-4,0]")
+        try add(
+            "offsets-reversed.safetensors", header: "{\(entry("w", "F32", "[1]", "[4, 0]"))}", data: [0, 0, 0, 0],
+            "tensor 'w': data_offsets [4,0] begin after they end")
+        try add(
+            "offsets-mismatch.safetensors", header: "{\(entry("w", "F32", "[10, 20]", "[0, 400]"))}", data: [UInt8](repeating: 0, count: 400),
+            "tensor 'w': data_offsets [0,400] do not match shape [10,20] of F32 (800 bytes)")
+        try add(
+            "offsets-past-end.safetensors", header: "{\(entry("w", "F32", "[4]", "[0, 16]"))}", data: [UInt8](repeating: 0, count: 8),
+            "tensor 'w': data_offsets [0,16] run past the end of the data (8 bytes after the header; file truncated?)")
+        try add(
+            "offsets-far-past-end.safetensors", header: "{\(entry("w", "U8", "[2000000000]", "[4000000000, 6000000000]"))}",
+            "tensor 'w': data_offsets [4000000000,6000000000] run past the end of the data (0 bytes after the header; file truncated?)")
+        try add(
+            "overlap.safetensors", header: "{\(entry("b", "F32", "[4]", "[8,24]")),\(entry("a", "F32", "[4]", "[0,16]"))}",
+            data: [UInt8](repeating: 0, count: 24), "tensors 'a' and 'b' overlap: data_offsets [0,16] and [8,24]")
 
         // Values.
-        try add("inexact-i64.safetensors", header: "{\(entry("ids", "I64", "[2]", "[0,16]"))}", data: le([Int64(3), 16_777_217]),
-                "tensor 'ids': I64 value 16777217 at index 1 cannot be held exactly in Float32 (DVS integers are exact up to ±2^24)")
-        try add("inexact-i32.safetensors", header: "{\(entry("ids", "I32", "[1]", "[0,4]"))}", data: le([Int32.max]),
-                "tensor 'ids': I32 value 2147483647 at index 0 cannot be held exactly in Float32")
-        try add("f64-overflow.safetensors", header: "{\(entry("w", "F64", "[2]", "[0,16]"))}", data: le([1.0, 1e300].map(\.bitPattern)),
-                "tensor 'w': F64 value 1e+300 at index 1 is beyond the Float32 range")
+        try add(
+            "inexact-i64.safetensors", header: "{\(entry("ids", "I64", "[2]", "[0,16]"))}", data: le([Int64(3), 16_777_217]),
+            "tensor 'ids': I64 value 16777217 at index 1 cannot be held exactly in Float32 (DVS integers are exact up to ±2^24)")
+        try add(
+            "inexact-i32.safetensors", header: "{\(entry("ids", "I32", "[1]", "[0,4]"))}", data: le([Int32.max]),
+            "tensor 'ids': I32 value 2147483647 at index 0 cannot be held exactly in Float32")
+        try add(
+            "f64-overflow.safetensors", header: "{\(entry("w", "F64", "[2]", "[0,16]"))}", data: le([1.0, 1e300].map(\.bitPattern)),
+            "tensor 'w': F64 value 1e+300 at index 1 is beyond the Float32 range")
 
         // Files that are not there or not files: the path and the system's reason.
         let missing = path(file("missing.safetensors"))
@@ -410,27 +441,27 @@ final class SafetensorsTests: XCTestCase {
         let p = path("from-dvs.safetensors")
         try Safetensors.write(tensors, metadata: ["step": "42", "name": "tiny ü"], to: p)
         let script = """
-        import sys, numpy as np
-        from safetensors import safe_open
-        from safetensors.numpy import load_file
-        t = load_file(sys.argv[1])
-        assert sorted(t) == ["empty", "ids", "odd", "scalar", "t"], sorted(t)
-        def same(name, dtype, expected):
-            a = t[name]
-            e = np.array(expected, dtype=dtype)
-            assert a.dtype == e.dtype, (name, a.dtype)
-            assert a.shape == e.shape, (name, a.shape, e.shape)
-            assert np.array_equal(a, e), (name, a, e)
-        same("odd", np.float32, [0.5, -1.25, 3e-8])
-        same("ids", np.int64, [[-100, 0], [7, 16777216]])
-        same("t", np.float32, [[1, 4], [2, 5], [3, 6]])
-        same("scalar", np.float32, 2.5)
-        same("empty", np.float32, np.zeros((0, 3)))
-        with safe_open(sys.argv[1], framework="np") as f:
-            assert f.metadata() == {"step": "42", "name": "tiny ü"}, f.metadata()
-            assert list(f.keys()) == sorted(t)
-        print("ok")
-        """
+            import sys, numpy as np
+            from safetensors import safe_open
+            from safetensors.numpy import load_file
+            t = load_file(sys.argv[1])
+            assert sorted(t) == ["empty", "ids", "odd", "scalar", "t"], sorted(t)
+            def same(name, dtype, expected):
+                a = t[name]
+                e = np.array(expected, dtype=dtype)
+                assert a.dtype == e.dtype, (name, a.dtype)
+                assert a.shape == e.shape, (name, a.shape, e.shape)
+                assert np.array_equal(a, e), (name, a, e)
+            same("odd", np.float32, [0.5, -1.25, 3e-8])
+            same("ids", np.int64, [[-100, 0], [7, 16777216]])
+            same("t", np.float32, [[1, 4], [2, 5], [3, 6]])
+            same("scalar", np.float32, 2.5)
+            same("empty", np.float32, np.zeros((0, 3)))
+            with safe_open(sys.argv[1], framework="np") as f:
+                assert f.metadata() == {"step": "42", "name": "tiny ü"}, f.metadata()
+                assert list(f.keys()) == sorted(t)
+            print("ok")
+            """
         let result = try python(script, [p])
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertEqual(result.output.trimmingCharacters(in: .whitespacesAndNewlines), "ok", result.output)
@@ -440,20 +471,20 @@ final class SafetensorsTests: XCTestCase {
         try requirePythonSafetensors()
         let p = path("from-python.safetensors")
         let script = """
-        import sys, numpy as np
-        from safetensors.numpy import save_file
-        save_file({
-            "f32": np.array([[1.5, -2.0, 3.25], [0.0, 1e-30, -7.0]], dtype=np.float32),
-            "i64": np.array([-100, 0, 5, 16777216], dtype=np.int64),
-            "f64": np.array([0.1, -2.5], dtype=np.float64),
-            "i32": np.arange(6, dtype=np.int32).reshape(3, 2) - 3,
-            "u8": np.array([0, 255], dtype=np.uint8),
-            "flags": np.array([True, False, True]),
-            "f16": np.array([1.0, -0.5, 65504.0], dtype=np.float16),
-            "scalar": np.array(4.0, dtype=np.float32),
-            "empty": np.zeros((0, 3), dtype=np.float32),
-        }, sys.argv[1], metadata={"format": "np", "epoch": "3"})
-        """
+            import sys, numpy as np
+            from safetensors.numpy import save_file
+            save_file({
+                "f32": np.array([[1.5, -2.0, 3.25], [0.0, 1e-30, -7.0]], dtype=np.float32),
+                "i64": np.array([-100, 0, 5, 16777216], dtype=np.int64),
+                "f64": np.array([0.1, -2.5], dtype=np.float64),
+                "i32": np.arange(6, dtype=np.int32).reshape(3, 2) - 3,
+                "u8": np.array([0, 255], dtype=np.uint8),
+                "flags": np.array([True, False, True]),
+                "f16": np.array([1.0, -0.5, 65504.0], dtype=np.float16),
+                "scalar": np.array(4.0, dtype=np.float32),
+                "empty": np.zeros((0, 3), dtype=np.float32),
+            }, sys.argv[1], metadata={"format": "np", "epoch": "3"})
+            """
         let result = try python(script, [p])
         XCTAssertEqual(result.status, 0, result.output)
 
@@ -479,14 +510,15 @@ final class SafetensorsTests: XCTestCase {
 
         // And back: DVS rewrites what it read, Python reads it again.
         try Safetensors.write(tensors, metadata: metadata, to: p)
-        let again = try python("""
-        import sys, numpy as np
-        from safetensors.numpy import load_file
-        t = load_file(sys.argv[1])
-        assert t["i32"].dtype == np.int64 and t["i32"].tolist() == [[-3, -2], [-1, 0], [1, 2]]
-        assert t["f64"].dtype == np.float32 and t["f64"][0] == np.float32(0.1)
-        print("ok")
-        """, [p])
+        let again = try python(
+            """
+            import sys, numpy as np
+            from safetensors.numpy import load_file
+            t = load_file(sys.argv[1])
+            assert t["i32"].dtype == np.int64 and t["i32"].tolist() == [[-3, -2], [-1, 0], [1, 2]]
+            assert t["f64"].dtype == np.float32 and t["f64"][0] == np.float32(0.1)
+            print("ok")
+            """, [p])
         XCTAssertEqual(again.status, 0, again.output)
     }
 }

@@ -1,6 +1,7 @@
-@testable import DVSTensor
 import Foundation
 import XCTest
+
+@testable import DVSTensor
 
 /// The worker pool hands out every part exactly once, and the kernels split
 /// over it (matrix products, rows, multi-tensor updates) give the results of
@@ -53,7 +54,9 @@ final class WorkerPoolTests: XCTestCase {
         for (count, grain) in [(0, 1), (1, 1), (10, 4), (1000, 1), (100_000, 1 << 15)] {
             let lock = NSLock()
             var pieces: [Range<Int>] = []
-            WorkerPool.shared.parallelFor(count, grain: grain) { r in lock.lock(); pieces.append(r); lock.unlock() }
+            WorkerPool.shared.parallelFor(count, grain: grain) { r in
+                lock.lock(); pieces.append(r); lock.unlock()
+            }
             pieces.sort { $0.lowerBound < $1.lowerBound }
             XCTAssertEqual(pieces.map(\.count).reduce(0, +), count)
             XCTAssertTrue(zip(pieces, pieces.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })

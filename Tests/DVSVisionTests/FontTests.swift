@@ -65,8 +65,9 @@ final class FontTests: XCTestCase {
         XCTAssertThrowsError(try FontCatalog(directories: [dir.path]).face(family: "DejaVu Serif")) { e in
             XCTAssertTrue("\(e)".contains("no fonts were found in \(dir.path)"), "\(e)")
         }
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("serif.ttf").path,
-                                                   withDestinationPath: "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("serif.ttf").path,
+            withDestinationPath: "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
         let catalog = FontCatalog(directories: [dir.path])
         XCTAssertEqual(catalog.families(), ["DejaVu Serif"])
         XCTAssertEqual(try catalog.face(family: "DejaVu Serif", style: "Regular").style, "Book")

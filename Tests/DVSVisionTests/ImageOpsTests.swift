@@ -9,8 +9,9 @@ final class ImageOpsTests: XCTestCase {
 
     func randomImage(width: Int, height: Int, channels: Int, seed: UInt64) throws -> Image {
         let random = RandomGenerator(seed: seed)
-        return try Image(width: width, height: height, channels: channels,
-                         pixels: (0..<(width * height * channels)).map { _ in Float(random.nextInt(below: 257)) / 256 })
+        return try Image(
+            width: width, height: height, channels: channels,
+            pixels: (0..<(width * height * channels)).map { _ in Float(random.nextInt(below: 257)) / 256 })
     }
 
     func message(_ body: () throws -> Image) -> String {
@@ -23,12 +24,14 @@ final class ImageOpsTests: XCTestCase {
     func testBilinearUpscaleMatchesHandValues() throws {
         let image = try gray([[0, 1], [1, 0]])
         let big = try image.resized(width: 4, height: 4)
-        XCTAssertEqual(big.pixels, [
-            0, 0.25, 0.75, 1,
-            0.25, 0.375, 0.625, 0.75,
-            0.75, 0.625, 0.375, 0.25,
-            1, 0.75, 0.25, 0,
-        ])
+        XCTAssertEqual(
+            big.pixels,
+            [
+                0, 0.25, 0.75, 1,
+                0.25, 0.375, 0.625, 0.75,
+                0.75, 0.625, 0.375, 0.25,
+                1, 0.75, 0.25, 0,
+            ])
     }
 
     /// 4×4 → 2×2 samples at 0.5 and 2.5: the mean of each 2×2 block.
@@ -186,27 +189,34 @@ final class ImageOpsTests: XCTestCase {
 
     func testCropAndPadErrors() throws {
         let image = try Image(width: 4, height: 3)
-        XCTAssertEqual(message { try image.crop(x: 2, y: 0, w: 3, h: 1) },
-                       "crop: region x=2 y=0 w=3 h=1 is outside the 4×3 image (needs x ≥ 0, y ≥ 0, x + w ≤ 4, y + h ≤ 3)")
-        XCTAssertEqual(message { try image.crop(x: -1, y: 0, w: 1, h: 1) },
-                       "crop: region x=-1 y=0 w=1 h=1 is outside the 4×3 image (needs x ≥ 0, y ≥ 0, x + w ≤ 4, y + h ≤ 3)")
+        XCTAssertEqual(
+            message { try image.crop(x: 2, y: 0, w: 3, h: 1) },
+            "crop: region x=2 y=0 w=3 h=1 is outside the 4×3 image (needs x ≥ 0, y ≥ 0, x + w ≤ 4, y + h ≤ 3)")
+        XCTAssertEqual(
+            message { try image.crop(x: -1, y: 0, w: 1, h: 1) },
+            "crop: region x=-1 y=0 w=1 h=1 is outside the 4×3 image (needs x ≥ 0, y ≥ 0, x + w ≤ 4, y + h ≤ 3)")
         XCTAssertEqual(message { try image.crop(x: 0, y: 0, w: 0, h: 1) }, "crop: width and height must be ≥ 1, got w=0 h=1")
-        XCTAssertEqual(message { try image.crop(x: Int.max, y: 0, w: 2, h: 1) },
-                       "crop: region x=\(Int.max) y=0 w=2 h=1 is outside the 4×3 image (needs x ≥ 0, y ≥ 0, x + w ≤ 4, y + h ≤ 3)")
-        XCTAssertEqual(message { try image.pad(left: -1, top: 0, right: 0, bottom: 0) },
-                       "pad: borders must be ≥ 0, got left=-1 top=0 right=0 bottom=0")
+        XCTAssertEqual(
+            message { try image.crop(x: Int.max, y: 0, w: 2, h: 1) },
+            "crop: region x=\(Int.max) y=0 w=2 h=1 is outside the 4×3 image (needs x ≥ 0, y ≥ 0, x + w ≤ 4, y + h ≤ 3)")
+        XCTAssertEqual(
+            message { try image.pad(left: -1, top: 0, right: 0, bottom: 0) },
+            "pad: borders must be ≥ 0, got left=-1 top=0 right=0 bottom=0")
         XCTAssertEqual(message { try image.pad(left: 0, top: 0, right: 0, bottom: 0, value: 2) }, "pad: fill value must be in [0, 1], got 2.0")
-        XCTAssertEqual(message { try image.pad(left: 32_766, top: 0, right: 0, bottom: 0) },
-                       "pad: the result would be 32770×3 pixels: each side must be 1…32768")
-        XCTAssertEqual(message { try image.pad(left: Int.max, top: 0, right: 0, bottom: 0) },
-                       "pad: borders must be at most 32768, got left=\(Int.max) top=0 right=0 bottom=0")
+        XCTAssertEqual(
+            message { try image.pad(left: 32_766, top: 0, right: 0, bottom: 0) },
+            "pad: the result would be 32770×3 pixels: each side must be 1…32768")
+        XCTAssertEqual(
+            message { try image.pad(left: Int.max, top: 0, right: 0, bottom: 0) },
+            "pad: borders must be at most 32768, got left=\(Int.max) top=0 right=0 bottom=0")
     }
 
     func testSizeAndArgumentErrors() throws {
         let image = try Image(width: 4, height: 3)
         XCTAssertEqual(message { try image.resized(width: 0, height: 5) }, "resize: the result would be 0×5 pixels: each side must be 1…32768")
-        XCTAssertEqual(message { try image.resized(width: 20000, height: 20000) },
-                       "resize: the result would be 20000×20000 pixels: 400000000 pixels, more than the limit of 67108864")
+        XCTAssertEqual(
+            message { try image.resized(width: 20000, height: 20000) },
+            "resize: the result would be 20000×20000 pixels: 400000000 pixels, more than the limit of 67108864")
         XCTAssertEqual(message { try image.blurred(radius: -1) }, "blur: radius must be 0…256, got -1")
         XCTAssertEqual(message { try image.blurred(radius: 1, sigma: 0) }, "blur: sigma must be a finite number > 0, got 0.0")
     }

@@ -161,10 +161,10 @@ final class LabelerTests: XCTestCase {
         let g = try grid()
         let boxes = [
             Box(x: 0, y: 0, w: 112, h: 28, text: "ab cd ef", level: "line"),
-            word("ab", 0, 0, 84, 28),      // tokens 0, 1, 2
-            word("cd", 84, 0, 28, 28),     // token 3
-            word("ef", 0, 28, 56, 28),     // tokens 4, 5
-            word("gh", 60, 30, 3, 3),      // too small for token 6
+            word("ab", 0, 0, 84, 28),  // tokens 0, 1, 2
+            word("cd", 84, 0, 28, 28),  // token 3
+            word("ef", 0, 28, 56, 28),  // tokens 4, 5
+            word("gh", 60, 30, 3, 3),  // too small for token 6
             word("wxyz", 300, 0, 20, 20),  // off the image
         ]
         let labels = try DVSFTLabeler.label(grid: g, boxes: boxes, encoder: PairEncoder())
@@ -197,8 +197,12 @@ final class LabelerTests: XCTestCase {
         let g = try PatchGrid(imageWidth: 224, imageHeight: 56)
         let boxes = [word("ab", 2, 4, 52, 20), word("cd", 58, 4, 52, 20), word("ef", 2, 32, 52, 20)]
         let labels = try DVSFTLabeler.label(grid: g, boxes: boxes, encoder: PairEncoder())
-        XCTAssertEqual(labels.ids, [10, 10, 20, 20, ignore, ignore, ignore, ignore,
-                                    50, 50, ignore, ignore, ignore, ignore, ignore, ignore])
+        XCTAssertEqual(
+            labels.ids,
+            [
+                10, 10, 20, 20, ignore, ignore, ignore, ignore,
+                50, 50, ignore, ignore, ignore, ignore, ignore, ignore,
+            ])
         XCTAssertEqual(labels.labelledFraction, 6.0 / 16)
     }
 

@@ -1,9 +1,10 @@
 import DVSTensor
-@testable import DVSVision
 import Dispatch
 import Foundation
 import Synchronization
 import XCTest
+
+@testable import DVSVision
 
 /// Ctrl-C reaching OCR: Tesseract's monitor asks `Cancellation` between words,
 /// and `OCRPool` starts no page once it says stop.
@@ -43,7 +44,9 @@ final class OCRCancellationTests: XCTestCase {
         let expected = try OCREngine().recognize(page.image)
         let flag = install()
         let delay = 0.3
-        Thread { Thread.sleep(forTimeInterval: delay); flag.raise() }.start()
+        Thread {
+            Thread.sleep(forTimeInterval: delay); flag.raise()
+        }.start()
         let start = Date()
         assertInterrupted(try pool.recognizeAll(pages))
         let latency = Date().timeIntervalSince(start) - delay

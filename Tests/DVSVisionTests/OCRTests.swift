@@ -1,7 +1,8 @@
 import DVSTensor
-@testable import DVSVision
 import Foundation
 import XCTest
+
+@testable import DVSVision
 
 /// A drawn OCR page from Fixtures/ocr (see its README): the image (ink = 1 on 0)
 /// and the words and lines drawn on it with their tight ink boxes.
@@ -86,7 +87,9 @@ final class OCRTests: XCTestCase {
             XCTAssertEqual(boxes.count, page.truth.words.count, "\(page.name): \(boxes.map(\.text))")
         }
         let accuracy = Double(exact) / Double(total)
-        print("OCR words: \(exact)/\(total) exact (\(String(format: "%.1f", accuracy * 100))%), box IoU ≥ 0.7: \(boxOK)/\(ious.count), IoU min \(String(format: "%.3f", ious.min() ?? 0)) mean \(String(format: "%.3f", ious.reduce(0, +) / Double(max(1, ious.count))))")
+        print(
+            "OCR words: \(exact)/\(total) exact (\(String(format: "%.1f", accuracy * 100))%), box IoU ≥ 0.7: \(boxOK)/\(ious.count), IoU min \(String(format: "%.3f", ious.min() ?? 0)) mean \(String(format: "%.3f", ious.reduce(0, +) / Double(max(1, ious.count))))"
+        )
         XCTAssertGreaterThanOrEqual(accuracy, 0.95)
         XCTAssertEqual(boxOK, ious.count)
     }
@@ -122,8 +125,8 @@ final class OCRTests: XCTestCase {
         var rgb = [Float](repeating: 0, count: 3 * n)
         for i in 0..<n {
             let ink = g[i]
-            rgb[i] = 1 - ink * 0.9            // R
-            rgb[n + i] = 1 - ink * 0.85       // G
+            rgb[i] = 1 - ink * 0.9  // R
+            rgb[n + i] = 1 - ink * 0.85  // G
             rgb[2 * n + i] = 0.8 - ink * 0.3  // B
         }
         let image = try Image(width: page.image.width, height: page.image.height, channels: 3, pixels: rgb)
@@ -174,9 +177,12 @@ final class OCRTests: XCTestCase {
 
     func testSearchOrder() {
         let env = ["DVS_TESSDATA": "/a", "TESSDATA_PREFIX": "/b"]
-        XCTAssertEqual(OCREngine.tessdataSearchPaths(environment: env),
-                       ["/a", "/b", "/b/tessdata", "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                        "/usr/share/tessdata", "/usr/local/share/tessdata"])
+        XCTAssertEqual(
+            OCREngine.tessdataSearchPaths(environment: env),
+            [
+                "/a", "/b", "/b/tessdata", "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                "/usr/share/tessdata", "/usr/local/share/tessdata",
+            ])
         XCTAssertEqual(OCREngine.tessdataSearchPaths(environment: [:]).first, "/usr/share/tesseract-ocr/5/tessdata")
         XCTAssertEqual(try OCREngine.findTessdata(language: "eng", tessdata: nil), "/usr/share/tesseract-ocr/5/tessdata")
     }
@@ -193,8 +199,9 @@ final class OCRTests: XCTestCase {
         let engines = pool.engineCount
         XCTAssertEqual(try pool.recognizeAll(images), single, "second call reuses the engines")
         XCTAssertEqual(pool.engineCount, engines)
-        XCTAssertEqual(try pool.recognizeAll(images.prefix(3).map { $0 }, level: .line),
-                       try images.prefix(3).map { try Self.engine.recognize($0, level: .line) })
+        XCTAssertEqual(
+            try pool.recognizeAll(images.prefix(3).map { $0 }, level: .line),
+            try images.prefix(3).map { try Self.engine.recognize($0, level: .line) })
         XCTAssertEqual(try pool.recognizeAll([]), [])
         XCTAssertTrue(try OCRPool.shared() === OCRPool.shared())
     }
@@ -224,23 +231,28 @@ final class OCRTests: XCTestCase {
             env["OMP_THREAD_LIMIT"] = ompLimit ? "1" : nil
             var best = Double.infinity
             for _ in 0..<2 {
-                best = min(best, try time {
-                    for name in names {
-                        let p = Process()
-                        p.executableURL = URL(fileURLWithPath: "/usr/bin/tesseract")
-                        p.arguments = [dir + "/" + name.replacingOccurrences(of: ".pgm", with: ".png"), "-", "--psm", "6", "tsv"]
-                        p.environment = env
-                        p.standardOutput = FileHandle.nullDevice
-                        p.standardError = FileHandle.nullDevice
-                        try p.run(); p.waitUntilExit()
-                    }
-                })
+                best = min(
+                    best,
+                    try time {
+                        for name in names {
+                            let p = Process()
+                            p.executableURL = URL(fileURLWithPath: "/usr/bin/tesseract")
+                            p.arguments = [dir + "/" + name.replacingOccurrences(of: ".pgm", with: ".png"), "-", "--psm", "6", "tsv"]
+                            p.environment = env
+                            p.standardOutput = FileHandle.nullDevice
+                            p.standardError = FileHandle.nullDevice
+                            try p.run(); p.waitUntilExit()
+                        }
+                    })
             }
             return best
         }
         let cliDefault = try cli(ompLimit: false), cliSerial = try cli(ompLimit: true)
         let n = Double(images.count)
-        print(String(format: "OCR bench, %d pages, %d workers: pool warm %.1f pages/s, pool cold %.1f pages/s, one engine %.1f pages/s; CLI per page %.1f pages/s (OMP_THREAD_LIMIT=1: %.1f)",
-                     images.count, pool.workers, n / warm, n / cold, n / one, n / cliDefault, n / cliSerial))
+        print(
+            String(
+                format:
+                    "OCR bench, %d pages, %d workers: pool warm %.1f pages/s, pool cold %.1f pages/s, one engine %.1f pages/s; CLI per page %.1f pages/s (OMP_THREAD_LIMIT=1: %.1f)",
+                images.count, pool.workers, n / warm, n / cold, n / one, n / cliDefault, n / cliSerial))
     }
 }

@@ -43,7 +43,8 @@ final class OverlayTests: XCTestCase {
     }
 
     func testOverlayOfAPage() throws {
-        let page = try TextPage.generate(lines: [["red", "fish", "blue"], ["old", "moon", "road", "warm"]], font: "DejaVu Sans", size: 16, jitter: 2, seed: 3)
+        let page = try TextPage.generate(
+            lines: [["red", "fish", "blue"], ["old", "moon", "road", "warm"]], font: "DejaVu Sans", size: 16, jitter: 2, seed: 3)
         // 2×2-merged 14 px patches: 2 rows × 8 columns of 28×28 regions, row-major.
         var regions: [Box] = []
         for r in 0..<2 { for c in 0..<8 { regions.append(Box(x: Double(c * 28), y: Double(r * 28), w: 28, h: 28)) } }

@@ -104,8 +104,9 @@ final class PNGCodecTests: XCTestCase {
         XCTAssertEqual(message { try Image.load(path: folder.path) }, "load PNG: cannot read '\(folder.path)': it is a folder")
         XCTAssertEqual(message { try Image.load(path: "") }, "load PNG: cannot read: the file path is empty")
         XCTAssertEqual(message { try Image.decodePNG([]) }, "load PNG: 'PNG data' is not a PNG file: it is empty")
-        XCTAssertEqual(message { try Image.decodePNG(Array("GIF89a..".utf8), name: "upload") },
-                       "load PNG: 'upload' is not a PNG file: it does not start with the 8-byte PNG signature")
+        XCTAssertEqual(
+            message { try Image.decodePNG(Array("GIF89a..".utf8), name: "upload") },
+            "load PNG: 'upload' is not a PNG file: it does not start with the 8-byte PNG signature")
         let corrupt = message { try Image.load(path: Self.fixtures.appendingPathComponent("corrupt/bad_crc_idat.png").path) }
         XCTAssertTrue(corrupt.hasSuffix("bad_crc_idat.png' is truncated or corrupt: libpng: IDAT: CRC error"), corrupt)
         let wide = message { try Image.load(path: Self.fixtures.appendingPathComponent("corrupt/too_wide.png").path) }
@@ -217,4 +218,3 @@ final class PNGCodecTests: XCTestCase {
         }
     }
 }
-

@@ -115,7 +115,7 @@ final class PatchGridTests: XCTestCase {
         XCTAssertEqual([small.paddedWidth, small.paddedHeight], [4, 4])
         let v = try small.patches(of: ones).toArray()
         XCTAssertEqual(Array(v[0..<4]), [1, 1, 1, 1])
-        XCTAssertEqual(Array(v[4..<8]), [1, 0, 1, 0])   // top-right: column 3 is padding
+        XCTAssertEqual(Array(v[4..<8]), [1, 0, 1, 0])  // top-right: column 3 is padding
         XCTAssertEqual(Array(v[8..<12]), [1, 1, 0, 0])  // bottom-left: row 3 is padding
         XCTAssertEqual(Array(v[12..<16]), [1, 0, 0, 0])
 

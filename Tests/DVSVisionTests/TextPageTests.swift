@@ -6,8 +6,10 @@ final class TextPageTests: XCTestCase {
     typealias S = TextTestSupport
 
     /// Short words like the reference experiment's list.
-    static let vocabulary = ["red", "blue", "cat", "dog", "sun", "map", "box", "key", "run", "sit", "big", "old",
-                             "fish", "tree", "moon", "star", "bird", "lamp", "door", "road", "cold", "warm", "fast", "slow"]
+    static let vocabulary = [
+        "red", "blue", "cat", "dog", "sun", "map", "box", "key", "run", "sit", "big", "old",
+        "fish", "tree", "moon", "star", "bird", "lamp", "door", "road", "cold", "warm", "fast", "slow",
+    ]
 
     func randomLines(_ rng: RandomGenerator) -> [[String]] {
         (0..<2).map { _ in
@@ -38,7 +40,8 @@ final class TextPageTests: XCTestCase {
             }
         }
         for (x, y) in S.inkPixels(page.image) {
-            XCTAssertTrue(page.words.contains { $0.contains(x: Double(x), y: Double(y)) }, "\(what): ink at (\(x), \(y)) outside the word boxes", file: file, line: line)
+            XCTAssertTrue(
+                page.words.contains { $0.contains(x: Double(x), y: Double(y)) }, "\(what): ink at (\(x), \(y)) outside the word boxes", file: file, line: line)
         }
         // Tight: the pixels inside each word box are exactly that word (words never share pixels).
         for b in page.words {

@@ -46,15 +46,18 @@ public struct FolderLabeler {
         let start = first * perShard, count = Swift.min(last * perShard, names.count) - start
         let plan = try ShardPlan(pattern: pattern, perShard: perShard, firstShard: first)
         let pool = try OCRPool.shared(language: language)
-        return try ShardExport.export(count: Swift.max(count, 0), plan: plan, settings: settings, dvsVersion: dvsVersion,
-                                      resume: resume, progress: progress) { range throws(VisionError) in
-            let files = names[(start + range.lowerBound) ..< (start + range.upperBound)]
+        return try ShardExport.export(
+            count: Swift.max(count, 0), plan: plan, settings: settings, dvsVersion: dvsVersion,
+            resume: resume, progress: progress
+        ) { range throws(VisionError) in
+            let files = names[(start + range.lowerBound)..<(start + range.upperBound)]
             let images = try files.map { name throws(VisionError) in try Image.load(path: folder + "/" + name) }
             let words = try pool.recognizeAll(darkText ? images.map { $0.inverted() } : images, psm: psm)
             return zip(zip(files, images), words).map { page, boxes in
-                ShardExample(image: page.1, words: boxes,
-                             conversation: ShardExample.conversation(question: question, answer: ShardExample.transcription(boxes)),
-                             source: page.0)
+                ShardExample(
+                    image: page.1, words: boxes,
+                    conversation: ShardExample.conversation(question: question, answer: ShardExample.transcription(boxes)),
+                    source: page.0)
             }
         }
     }

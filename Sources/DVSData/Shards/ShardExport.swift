@@ -32,11 +32,13 @@ public enum ShardExport {
     /// (so a caller can load pages a shard at a time). With `resume`, a shard
     /// whose file exists is kept (shards are written atomically, so an existing
     /// one is complete) and its examples are never asked for.
-    public static func export(count: Int, plan: ShardPlan, settings: ShardSettings, dvsVersion: String, resume: Bool = false,
-                              progress: ((Progress) -> Void)? = nil,
-                              examples: (Range<Int>) throws(VisionError) -> [ShardExample]) throws(VisionError) -> Result {
+    public static func export(
+        count: Int, plan: ShardPlan, settings: ShardSettings, dvsVersion: String, resume: Bool = false,
+        progress: ((Progress) -> Void)? = nil,
+        examples: (Range<Int>) throws(VisionError) -> [ShardExample]
+    ) throws(VisionError) -> Result {
         let shards = plan.shardCount(samples: count)
-        let numbers = Array(plan.firstShard ..< plan.firstShard + shards)
+        let numbers = Array(plan.firstShard..<plan.firstShard + shards)
         var paths: [String] = [], skipped = 0, done = 0
         if let folder = folderOf(plan.pattern) { try visionFileIO("export_shards") { () throws(FileError) in try Folders.make(folder) } }
         for k in numbers {
@@ -97,7 +99,10 @@ public enum ShardExport {
                 do throws(VisionError) {
                     results[i] = .success(try ShardSample(examples[i], key: keys[i], settings: settings))
                 } catch {
-                    results[i] = .failure(error.isInterruption ? error : VisionError("export_shards: example \(i) (\(examples[i].source.isEmpty ? keys[i] : examples[i].source)): \(error.message)"))
+                    results[i] = .failure(
+                        error.isInterruption
+                            ? error
+                            : VisionError("export_shards: example \(i) (\(examples[i].source.isEmpty ? keys[i] : examples[i].source)): \(error.message)"))
                 }
             }
         }
@@ -124,22 +129,27 @@ public enum ShardExport {
         return counts
     }
 
-    static func writeManifest(plan: ShardPlan, shards: [String], counts: [Int], index: String, settings: ShardSettings,
-                              dvsVersion: String, to path: String) throws(VisionError) {
+    static func writeManifest(
+        plan: ShardPlan, shards: [String], counts: [Int], index: String, settings: ShardSettings,
+        dvsVersion: String, to path: String
+    ) throws(VisionError) {
         let name = { (p: String) in JSONValue.string(p.split(separator: "/").last.map(String.init) ?? p) }
-        let members: [(key: String, value: JSONValue)] = [
-            ("format", .string("dvs-dvsft-webdataset")),
-            ("format_version", .int(1)),
-            ("dvs_version", .string(dvsVersion)),
-            ("pattern", name(plan.pattern)),
-            ("first_shard", .int(plan.firstShard)),
-            ("per_shard", .int(plan.perShard)),
-            ("shards", .array(zip(shards, counts).map { .object([("file", name($0)), ("samples", .int($1))]) })),
-            ("samples", .int(counts.reduce(0, +))),
-            ("extensions", .array(ShardSample.extensions.map(JSONValue.string))),
-            ("index", name(index)),
-        ] + settings.manifestMembers()
-        try visionFileIO("export_shards") { () throws(FileError) in try AtomicFile.write(Array((JSONValue.object(members).text(indent: 2) + "\n").utf8), to: path) }
+        let members: [(key: String, value: JSONValue)] =
+            [
+                ("format", .string("dvs-dvsft-webdataset")),
+                ("format_version", .int(1)),
+                ("dvs_version", .string(dvsVersion)),
+                ("pattern", name(plan.pattern)),
+                ("first_shard", .int(plan.firstShard)),
+                ("per_shard", .int(plan.perShard)),
+                ("shards", .array(zip(shards, counts).map { .object([("file", name($0)), ("samples", .int($1))]) })),
+                ("samples", .int(counts.reduce(0, +))),
+                ("extensions", .array(ShardSample.extensions.map(JSONValue.string))),
+                ("index", name(index)),
+            ] + settings.manifestMembers()
+        try visionFileIO("export_shards") { () throws(FileError) in
+            try AtomicFile.write(Array((JSONValue.object(members).text(indent: 2) + "\n").utf8), to: path)
+        }
     }
 
     private static func folderOf(_ path: String) -> String? {

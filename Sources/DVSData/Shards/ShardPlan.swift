@@ -21,12 +21,14 @@ public struct ShardPlan: Sendable {
         let spec = parts.count == 2 ? parts[1].prefix { $0 != "d" } : ""
         // "%d", or "%0" and a width: "%06d".
         guard parts.count == 2, parts[1].dropFirst(spec.count).first == "d", spec.isEmpty || spec.first == "0",
-              spec.allSatisfy({ $0.isASCII && $0.isNumber }), let width = spec.isEmpty ? 0 : Int(spec), width <= 12 else {
+            spec.allSatisfy({ $0.isASCII && $0.isNumber }), let width = spec.isEmpty ? 0 : Int(spec), width <= 12
+        else {
             throw VisionError("export_shards: the pattern '\(pattern)' must hold one shard number as %d or %0Nd (as in \"out/train-%06d.tar\")")
         }
         let suffix = String(parts[1].dropFirst(spec.count + 1))
         guard suffix.hasSuffix(".tar"), !suffix.contains("/") else {
-            throw VisionError("export_shards: the pattern '\(pattern)' must end with the shard number's part of the file name and '.tar' (as in \"out/train-%06d.tar\")")
+            throw VisionError(
+                "export_shards: the pattern '\(pattern)' must end with the shard number's part of the file name and '.tar' (as in \"out/train-%06d.tar\")")
         }
         (self.pattern, self.perShard, self.firstShard) = (pattern, perShard, firstShard)
         (prefix, self.width, self.suffix) = (String(parts[0]), width, suffix)
@@ -46,7 +48,7 @@ public struct ShardPlan: Sendable {
     /// The sample indices (from 0) shard `k` holds, of `samples` in all.
     public func samples(ofShard k: Int, of samples: Int) -> Range<Int> {
         let start = (k - firstShard) * perShard
-        return start ..< Swift.min(start + perShard, samples)
+        return start..<Swift.min(start + perShard, samples)
     }
 
     /// A sample's key: its shard and place in the shard (no dots: WebDataset splits names at the first dot).

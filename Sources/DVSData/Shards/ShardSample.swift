@@ -20,8 +20,9 @@ public struct ShardSample: Sendable {
         let image = example.image
         let q = try Qwen2VLGrid(sourceWidth: image.width, sourceHeight: image.height, settings: settings.grid)
         let resized = try q.resized(image)
-        let labels = try DVSFTLabeler.label(grid: q.grid, boxes: example.words.map(q.resizedBox), encoder: settings.tokenizer.tokenizer,
-                                            rule: settings.rule, minCover: settings.minCover, subtoken: settings.subtoken)
+        let labels = try DVSFTLabeler.label(
+            grid: q.grid, boxes: example.words.map(q.resizedBox), encoder: settings.tokenizer.tokenizer,
+            rule: settings.rule, minCover: settings.minCover, subtoken: settings.subtoken)
         self.key = key
         png = try resized.pngData()
         imageTokens = q.imageTokens
@@ -30,18 +31,23 @@ public struct ShardSample: Sendable {
         func pair(_ a: Int, _ b: Int) -> JSONValue { .array([.int(a), .int(b)]) }
         func box(_ b: Box) -> JSONValue { .array([b.x, b.y, b.w, b.h].map(JSONValue.double)) }
         let words: [JSONValue] = example.words.enumerated().map { i, b in
-            .object([("text", .string(b.text)), ("box", box(b)), ("box_resized", box(q.resizedBox(b))),
-                     ("conf", .double(b.confidence)), ("level", .string(b.level)), ("tokens", .int(labels.tokensPerWord[i]))])
+            .object([
+                ("text", .string(b.text)), ("box", box(b)), ("box_resized", box(q.resizedBox(b))),
+                ("conf", .double(b.confidence)), ("level", .string(b.level)), ("tokens", .int(labels.tokensPerWord[i])),
+            ])
         }
         let value = JSONValue.object([
             ("key", .string(key)),
             ("source", .string(example.source)),
-            ("image", .object([
-                ("file", .string(key + ".png")),
-                ("source_size", pair(q.sourceWidth, q.sourceHeight)),
-                ("resized_size", pair(q.resizedWidth, q.resizedHeight)),
-                ("scale", .array([.double(q.scaleX), .double(q.scaleY)])),
-            ])),
+            (
+                "image",
+                .object([
+                    ("file", .string(key + ".png")),
+                    ("source_size", pair(q.sourceWidth, q.sourceHeight)),
+                    ("resized_size", pair(q.resizedWidth, q.resizedHeight)),
+                    ("scale", .array([.double(q.scaleX), .double(q.scaleY)])),
+                ])
+            ),
             ("grid_thw", .array(q.gridTHW.map(JSONValue.int))),
             ("image_tokens", .int(q.imageTokens)),
             ("conversation", .array(example.conversation.map { .object([("role", .string($0.role)), ("content", .string($0.content))]) })),

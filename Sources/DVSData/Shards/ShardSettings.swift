@@ -41,8 +41,10 @@ public struct ShardSettings: Sendable {
     public var minCover: Double
     public var tokenizer: ShardTokenizer
 
-    public init(tokenizer: ShardTokenizer, grid: Qwen2VLGrid.Settings = .init(), rule: LabelRule = .maxOverlap,
-                subtoken: SubtokenMode = .first, minCover: Double = DVSFTLabeler.defaultMinCover) {
+    public init(
+        tokenizer: ShardTokenizer, grid: Qwen2VLGrid.Settings = .init(), rule: LabelRule = .maxOverlap,
+        subtoken: SubtokenMode = .first, minCover: Double = DVSFTLabeler.defaultMinCover
+    ) {
         (self.tokenizer, self.grid, self.rule, self.subtoken, self.minCover) = (tokenizer, grid, rule, subtoken, minCover)
     }
 
@@ -55,25 +57,34 @@ public struct ShardSettings: Sendable {
         let specials = ShardSettings.visionTokens.map { name in (key: name, value: tok.id(of: name).map(JSONValue.int) ?? .null) }
         let g = grid
         return [
-            ("tokenizer", .object([
-                ("file", tokenizer.fileName.map(JSONValue.string) ?? .null),
-                ("sha256", tokenizer.sha256.map(JSONValue.string) ?? .null),
-                ("kind", .string(tok.kindDescription)),
-                ("vocab_size", .int(tok.vocabSize)),
-                ("vision_tokens", .object(specials)),
-            ])),
-            ("grid", .object([
-                ("processor", .string("Qwen2-VL (transformers' Qwen2VLImageProcessor)")),
-                ("min_pixels", .int(g.minPixels)), ("max_pixels", .int(g.maxPixels)),
-                ("patch_size", .int(g.patch)), ("merge_size", .int(g.merge)), ("temporal_patch_size", .int(g.temporalPatch)),
-                ("image_mean", .array(Qwen2VLGrid.Settings.clipMean.map(JSONValue.double))),
-                ("image_std", .array(Qwen2VLGrid.Settings.clipStd.map(JSONValue.double))),
-            ])),
-            ("labels", .object([
-                ("rule", .string(rule.rawValue)), ("subtoken", .string(subtoken.rawValue)), ("min_cover", .double(minCover)),
-                ("ignore_index", .int(Labels.ignore)),
-                ("order", .string("one label per <|image_pad|> token, in the model's image-token order")),
-            ])),
+            (
+                "tokenizer",
+                .object([
+                    ("file", tokenizer.fileName.map(JSONValue.string) ?? .null),
+                    ("sha256", tokenizer.sha256.map(JSONValue.string) ?? .null),
+                    ("kind", .string(tok.kindDescription)),
+                    ("vocab_size", .int(tok.vocabSize)),
+                    ("vision_tokens", .object(specials)),
+                ])
+            ),
+            (
+                "grid",
+                .object([
+                    ("processor", .string("Qwen2-VL (transformers' Qwen2VLImageProcessor)")),
+                    ("min_pixels", .int(g.minPixels)), ("max_pixels", .int(g.maxPixels)),
+                    ("patch_size", .int(g.patch)), ("merge_size", .int(g.merge)), ("temporal_patch_size", .int(g.temporalPatch)),
+                    ("image_mean", .array(Qwen2VLGrid.Settings.clipMean.map(JSONValue.double))),
+                    ("image_std", .array(Qwen2VLGrid.Settings.clipStd.map(JSONValue.double))),
+                ])
+            ),
+            (
+                "labels",
+                .object([
+                    ("rule", .string(rule.rawValue)), ("subtoken", .string(subtoken.rawValue)), ("min_cover", .double(minCover)),
+                    ("ignore_index", .int(Labels.ignore)),
+                    ("order", .string("one label per <|image_pad|> token, in the model's image-token order")),
+                ])
+            ),
         ]
     }
 }

@@ -42,7 +42,7 @@ struct AddedTokenMatcher {
         var done = 0, i = 0
         while i < s.count {
             guard let candidates = byFirst[s[i]],
-                  let p = candidates.first(where: { i + $0.scalars.count <= s.count && s[i..<i + $0.scalars.count].elementsEqual($0.scalars) })
+                let p = candidates.first(where: { i + $0.scalars.count <= s.count && s[i..<i + $0.scalars.count].elementsEqual($0.scalars) })
             else { i += 1; continue }
             var start = i, stop = i + p.scalars.count
             i = stop

@@ -44,7 +44,9 @@ final class BPEModel: SubwordModel {
             guard let left = vocabulary[a] else { throw TokenizerError("model BPE merge \(rank + 1) (\"\(a) \(b)\"): \"\(a)\" is not in the vocabulary") }
             guard let right = vocabulary[b] else { throw TokenizerError("model BPE merge \(rank + 1) (\"\(a) \(b)\"): \"\(b)\" is not in the vocabulary") }
             let merged = a + (prefix.map { b.hasPrefix($0) ? String(b.dropFirst($0.count)) : b } ?? b)
-            guard let id = vocabulary[merged] else { throw TokenizerError("model BPE merge \(rank + 1) (\"\(a) \(b)\"): \"\(merged)\" is not in the vocabulary") }
+            guard let id = vocabulary[merged] else {
+                throw TokenizerError("model BPE merge \(rank + 1) (\"\(a) \(b)\"): \"\(merged)\" is not in the vocabulary")
+            }
             merges[UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))] = UInt64(rank) << 32 | UInt64(UInt32(id))
         }
         self.merges = merges

@@ -28,8 +28,10 @@ public final class HFTokenizer: TextTokenizer {
     public let idBound: Int
     public let unknownTokenID: Int?
 
-    init(model: any SubwordModel, kind: String, normalizer: TextNormalizer?, preTokenizer: PreTokenizer?,
-         decoder: TokenDecoder?, trimOffsets: Bool?, addedTokens: [AddedToken], unknown: String?) {
+    init(
+        model: any SubwordModel, kind: String, normalizer: TextNormalizer?, preTokenizer: PreTokenizer?,
+        decoder: TokenDecoder?, trimOffsets: Bool?, addedTokens: [AddedToken], unknown: String?
+    ) {
         self.model = model
         self.normalizer = normalizer
         self.preTokenizer = preTokenizer
@@ -46,11 +48,12 @@ public final class HFTokenizer: TextTokenizer {
         addedByID = byID
         addedByContent = byContent
         rawMatcher = AddedTokenMatcher(addedTokens.filter { !$0.normalized }.map { ($0, Array($0.content.unicodeScalars)) })
-        normalizedMatcher = AddedTokenMatcher(addedTokens.filter(\.normalized).map { token in
-            var text = AlignedText(original: token.content.unicodeScalars, base: 0)
-            normalizer?.apply(&text)
-            return (token, text.scalars)
-        })
+        normalizedMatcher = AddedTokenMatcher(
+            addedTokens.filter(\.normalized).map { token in
+                var text = AlignedText(original: token.content.unicodeScalars, base: 0)
+                normalizer?.apply(&text)
+                return (token, text.scalars)
+            })
         var distinct = Set(model.tokens.compactMap { $0 })
         distinct.formUnion(byContent.keys)
         vocabSize = distinct.count

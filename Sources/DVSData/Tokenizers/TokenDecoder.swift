@@ -34,8 +34,10 @@ indirect enum TokenDecoder {
 
     /// WordPiece's cleanup of tokenization spaces.
     private static func cleanup(_ s: String) -> String {
-        let rules = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
-                     (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
+        let rules = [
+            (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
+            (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+        ]
         return rules.reduce(s) { $0.replacingAll($1.0, with: $1.1) }
     }
 }

@@ -75,14 +75,16 @@ public enum TokenizerFile {
                 let id = known.map { added[$0].id } ?? model.id(of: content) ?? nextID
                 if known == nil && model.id(of: content) == nil { nextID += 1 }
                 if let known { added.remove(at: known) }
-                added.append(AddedToken(
-                    id: id, content: content, special: try o.bool("special", default: false),
-                    singleWord: try o.bool("single_word", default: false), lstrip: try o.bool("lstrip", default: false),
-                    rstrip: try o.bool("rstrip", default: false), normalized: try o.bool("normalized", default: true)))
+                added.append(
+                    AddedToken(
+                        id: id, content: content, special: try o.bool("special", default: false),
+                        singleWord: try o.bool("single_word", default: false), lstrip: try o.bool("lstrip", default: false),
+                        rstrip: try o.bool("rstrip", default: false), normalized: try o.bool("normalized", default: true)))
             }
         }
-        return HFTokenizer(model: model, kind: kind, normalizer: normalizer, preTokenizer: preTokenizer, decoder: decoder,
-                           trimOffsets: trimOffsets, addedTokens: added, unknown: unknown)
+        return HFTokenizer(
+            model: model, kind: kind, normalizer: normalizer, preTokenizer: preTokenizer, decoder: decoder,
+            trimOffsets: trimOffsets, addedTokens: added, unknown: unknown)
     }
 
     private static func unsupported(_ component: String, _ type: String) -> TokenizerError {
@@ -103,8 +105,9 @@ public enum TokenizerFile {
             let lowercase = try o.bool("lowercase", default: true)
             let strip: Bool
             if case .bool(let b)? = o.optional("strip_accents") { strip = b } else { strip = lowercase }
-            return .bert(cleanText: try o.bool("clean_text", default: true), chineseChars: try o.bool("handle_chinese_chars", default: true),
-                         stripAccents: strip, lowercase: lowercase)
+            return .bert(
+                cleanText: try o.bool("clean_text", default: true), chineseChars: try o.bool("handle_chinese_chars", default: true),
+                stripAccents: strip, lowercase: lowercase)
         case "Sequence":
             var steps: [TextNormalizer] = []
             for item in try o.array("normalizers") { steps.append(try parseNormalizer(item)) }
@@ -196,7 +199,8 @@ public enum TokenizerFile {
 
     static func parseModel(_ v: JSONValue) throws(TokenizerError) -> (any SubwordModel, String, String?) {
         let o = try JSONObject(v, "the model")
-        let type = try o.optionalString("type") ?? (o.optional("merges") != nil ? "BPE" : o.optional("max_input_chars_per_word") != nil ? "WordPiece" : "WordLevel")
+        let type =
+            try o.optionalString("type") ?? (o.optional("merges") != nil ? "BPE" : o.optional("max_input_chars_per_word") != nil ? "WordPiece" : "WordLevel")
         guard ["BPE", "WordPiece", "WordLevel"].contains(type) else { throw unsupported("model", type) }
         let vocabulary = try parseVocabulary(o)
         let unknown = try o.optionalString("unk_token")
@@ -213,8 +217,9 @@ public enum TokenizerFile {
             return (try BPEModel(vocabulary: vocabulary, merges: try parseMerges(o), options: options), "BPE tokenizer", unknown)
         case "WordPiece":
             let unk = unknown ?? "[UNK]"
-            let model = try WordPieceModel(vocabulary: vocabulary, unknown: unk, prefix: try o.string("continuing_subword_prefix", default: "##"),
-                                           maxCharacters: try o.int("max_input_chars_per_word", default: 100))
+            let model = try WordPieceModel(
+                vocabulary: vocabulary, unknown: unk, prefix: try o.string("continuing_subword_prefix", default: "##"),
+                maxCharacters: try o.int("max_input_chars_per_word", default: 100))
             return (model, "WordPiece tokenizer", unk)
         case "WordLevel":
             guard let unk = unknown, let id = vocabulary[unk] else { throw TokenizerError("model WordLevel needs an unk_token in its vocabulary") }
@@ -249,7 +254,9 @@ public enum TokenizerFile {
             case .string(let line):
                 if line.hasPrefix("#version") { continue }
                 let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-                guard parts.count == 2 else { throw TokenizerError("model BPE merge \(out.count + 1) must be \"a b\" (two tokens, one space), got \"\(line)\"") }
+                guard parts.count == 2 else {
+                    throw TokenizerError("model BPE merge \(out.count + 1) must be \"a b\" (two tokens, one space), got \"\(line)\"")
+                }
                 out.append((String(parts[0]), String(parts[1])))
             default:
                 throw TokenizerError("model BPE merge \(out.count + 1) must be a string or a pair, got \(item.kindDescription)")

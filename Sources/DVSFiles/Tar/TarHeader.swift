@@ -63,7 +63,7 @@ public struct TarHeader: Equatable, Sendable {
         guard b.count == blockSize else { throw FileError("'\(archive)': the archive ends inside the header at byte \(offset)") }
         if b.allSatisfy({ $0 == 0 }) { return nil }
         func text(_ from: Int, _ length: Int) -> String {
-            String(decoding: b[from ..< from + length].prefix { $0 != 0 }, as: UTF8.self)
+            String(decoding: b[from..<from + length].prefix { $0 != 0 }, as: UTF8.self)
         }
         func number(_ from: Int, _ length: Int, _ what: String) throws(FileError) -> Int {
             let digits = text(from, length).trimmingSpaces

@@ -28,8 +28,10 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     /// The status `exit(code)` asked for (phase `.exit` only).
     public let exitCode: Int32
 
-    public init(_ phase: Phase, _ message: String, at range: SourceRange?,
-                stack: [StackEntry] = [], incompleteInput: Bool = false, exitCode: Int32 = 0) {
+    public init(
+        _ phase: Phase, _ message: String, at range: SourceRange?,
+        stack: [StackEntry] = [], incompleteInput: Bool = false, exitCode: Int32 = 0
+    ) {
         self.phase = phase
         self.message = message
         self.range = range

@@ -81,7 +81,8 @@ final class IndexNode: Node {
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         let container = try target.eval(f, I)
         if components.count == 1, case .single(let n) = components[0], case .list(let l) = container,
-           case .number(let x) = try n.eval(f, I), let i = exactInt(x), i >= 0, i < l.items.count {
+            case .number(let x) = try n.eval(f, I), let i = exactInt(x), i >= 0, i < l.items.count
+        {
             return l.items[i]  // fast path
         }
         let args = try evalIndexArguments(components, f, I)
@@ -191,9 +192,11 @@ final class SetMemberNode: Node {
 
 extension Interpreter {
     /// Names Python or JavaScript users reach for, and the DVS built-in that does it.
-    static let otherLanguageNames = ["append": "push", "length": "len", "size": "len", "lower_case": "lower",
-                                     "upper_case": "upper", "toUpperCase": "upper", "toLowerCase": "lower",
-                                     "startswith": "starts_with", "endswith": "ends_with", "items": "pairs", "indexOf": "index"]
+    static let otherLanguageNames = [
+        "append": "push", "length": "len", "size": "len", "lower_case": "lower",
+        "upper_case": "upper", "toUpperCase": "upper", "toLowerCase": "lower",
+        "startswith": "starts_with", "endswith": "ends_with", "items": "pairs", "indexOf": "index",
+    ]
 
     func noMember(_ receiver: Value, _ name: String, at range: SourceRange) -> Diagnostic {
         var candidates: [String] = []

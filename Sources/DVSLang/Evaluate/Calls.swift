@@ -22,8 +22,9 @@ final class CallNode: Node {
             if native.dispatchesOnFirstArgument {
                 let receiver = try arguments[0].eval(f, I)
                 let target = methods.method(dispatching: native, for: receiver, I) ?? native
-                return try I.callNative(target, receiver: receiver, arguments.dropFirst(), labels: labels, f, site: range,
-                                        receiverNode: arguments[0])
+                return try I.callNative(
+                    target, receiver: receiver, arguments.dropFirst(), labels: labels, f, site: range,
+                    receiverNode: arguments[0])
             }
         }
         if labels.isEmpty {
@@ -40,8 +41,9 @@ final class CallNode: Node {
             }
         }
         let (positional, named) = try evalArguments(arguments, labels, f, I)
-        return try I.invoke(fn, positional: positional, named: named, site: range,
-                            sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
+        return try I.invoke(
+            fn, positional: positional, named: named, site: range,
+            sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
     }
 }
 
@@ -92,8 +94,10 @@ struct ArgumentSources {
     }
 }
 
-func evalArguments(_ arguments: [Node], _ labels: [String], _ f: Frame, _ I: Interpreter,
-                   receiver: Value? = nil) throws(Diagnostic) -> ([Value], [(String, Value)]) {
+func evalArguments(
+    _ arguments: [Node], _ labels: [String], _ f: Frame, _ I: Interpreter,
+    receiver: Value? = nil
+) throws(Diagnostic) -> ([Value], [(String, Value)]) {
     var positional: [Value] = []
     positional.reserveCapacity(arguments.count + 1)
     if let receiver { positional.append(receiver) }
@@ -138,21 +142,24 @@ final class MethodCallNode: Node {
                 throw I.error("cannot call field '\(name)': it is \(target.typeName), not a function", at: range)
             }
             let (positional, named) = try evalArguments(arguments, labels, f, I)
-            return try I.invoke(fn, positional: positional, named: named, site: range,
-                                sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
+            return try I.invoke(
+                fn, positional: positional, named: named, site: range,
+                sources: ArgumentSources(positional: arguments.prefix(arguments.count - labels.count)))
         }
         guard function.isDefined, case .function(let fn) = function.value else { throw I.noMember(r, name, at: range) }
         if fn.kind == .native {
-            return try I.callNative(unsafeDowncast(fn, to: NativeFunction.self), receiver: r, arguments[...], labels: labels, f,
-                                    site: range, receiverNode: receiver)
+            return try I.callNative(
+                unsafeDowncast(fn, to: NativeFunction.self), receiver: r, arguments[...], labels: labels, f,
+                site: range, receiverNode: receiver)
         }
         let closure = unsafeDowncast(fn, to: Closure.self)
         if labels.isEmpty, arguments.count < closure.proto.parameterCount {
             return try I.callClosureFast(closure, receiver: r, arguments[...], f, site: range)
         }
         let (positional, named) = try evalArguments(arguments, labels, f, I, receiver: r)
-        return try I.invoke(fn, positional: positional, named: named, site: range,
-                            sources: ArgumentSources(receiver: receiver, positional: arguments.prefix(arguments.count - labels.count)))
+        return try I.invoke(
+            fn, positional: positional, named: named, site: range,
+            sources: ArgumentSources(receiver: receiver, positional: arguments.prefix(arguments.count - labels.count)))
     }
 }
 
@@ -209,8 +216,10 @@ extension Interpreter {
     /// Fills missing parameters from their defaults and moves captured ones into
     /// cells, in parameter order: a default may use earlier parameters, and an
     /// inner function in a default may capture them.
-    private func prepareParameters(_ c: Closure, _ locals: UnsafeMutablePointer<Value>, given: Int,
-                                   filled: [Bool]? = nil, site: SourceRange) throws(Diagnostic) {
+    private func prepareParameters(
+        _ c: Closure, _ locals: UnsafeMutablePointer<Value>, given: Int,
+        filled: [Bool]? = nil, site: SourceRange
+    ) throws(Diagnostic) {
         let params = c.proto.parameters
         for i in 0..<params.count {
             if i >= given, !(filled?[i] ?? false) {
@@ -241,8 +250,10 @@ extension Interpreter {
     }
 
     /// The general call: positional and named arguments, closures and natives.
-    func invoke(_ fn: Callable, positional: [Value], named: [(String, Value)], site: SourceRange?,
-                sources: ArgumentSources = ArgumentSources()) throws(Diagnostic) -> Value {
+    func invoke(
+        _ fn: Callable, positional: [Value], named: [(String, Value)], site: SourceRange?,
+        sources: ArgumentSources = ArgumentSources()
+    ) throws(Diagnostic) -> Value {
         if fn.kind == .native {
             var native = unsafeDowncast(fn, to: NativeFunction.self)
             if native.dispatchesOnFirstArgument, let first = positional.first, let method = method(native.name, for: first) {
@@ -255,22 +266,28 @@ extension Interpreter {
         let site = site ?? proto.range
         let params = proto.parameters
         guard positional.count <= params.count else {
-            throw error("\(proto.signature) takes \(countText(params.count, "argument")) but \(positional.count) \(positional.count == 1 ? "was" : "were") given", at: site)
+            throw error(
+                "\(proto.signature) takes \(countText(params.count, "argument")) but \(positional.count) \(positional.count == 1 ? "was" : "were") given",
+                at: site)
         }
         let base = try pushFrame(proto, site: site)
         defer { popFrame(base, proto) }
         let locals = stack + base
         for (i, v) in positional.enumerated() { locals[i] = v }
-        let filled = try matchNamed(named, parameters: params.map(\.name), given: positional.count,
-                                    function: proto.signature, site: site) { locals[$0] = $1 }
+        let filled = try matchNamed(
+            named, parameters: params.map(\.name), given: positional.count,
+            function: proto.signature, site: site
+        ) { locals[$0] = $1 }
         try prepareParameters(c, locals, given: positional.count, filled: filled, site: site)
         return try enter(c, locals, site: site)
     }
 
     /// Places named arguments by parameter name (after `given` positional ones);
     /// returns which parameters are filled. Unknown and repeated names are errors.
-    private func matchNamed(_ named: [(String, Value)], parameters: [String], given: Int, function: String,
-                            site: SourceRange, store: (Int, Value) -> Void) throws(Diagnostic) -> [Bool] {
+    private func matchNamed(
+        _ named: [(String, Value)], parameters: [String], given: Int, function: String,
+        site: SourceRange, store: (Int, Value) -> Void
+    ) throws(Diagnostic) -> [Bool] {
         var filled = [Bool](repeating: false, count: parameters.count)
         for i in 0..<given { filled[i] = true }
         for (label, v) in named {
@@ -288,22 +305,27 @@ extension Interpreter {
     /// A native called with `receiver` (already evaluated; nil for none) as
     /// argument 0, then `args`: straight onto the value stack when the
     /// arguments are positional and fit, else through `invoke`.
-    func callNative(_ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, labels: [String], _ f: Frame,
-                    site: SourceRange, receiverNode: Node? = nil) throws(Diagnostic) -> Value {
+    func callNative(
+        _ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, labels: [String], _ f: Frame,
+        site: SourceRange, receiverNode: Node? = nil
+    ) throws(Diagnostic) -> Value {
         let given = args.count + (receiver == nil ? 0 : 1)
         if labels.isEmpty, fn.variadic == nil, given <= fn.parameters.count {
             return try callNativeFast(fn, receiver: receiver, args, f, site: site, receiverNode: receiverNode)
         }
         let (positional, named) = try evalArguments(Array(args), labels, f, self, receiver: receiver)
-        return try callNative(fn, positional, named, site: site,
-                              sources: ArgumentSources(receiver: receiverNode, positional: args.prefix(args.count - labels.count)))
+        return try callNative(
+            fn, positional, named, site: site,
+            sources: ArgumentSources(receiver: receiverNode, positional: args.prefix(args.count - labels.count)))
     }
 
     /// A native call with positional arguments only (after `receiver`, when
     /// given): they are evaluated straight onto the value stack, defaults
     /// filled there, and no array is allocated.
-    func callNativeFast(_ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, _ f: Frame, site: SourceRange,
-                        receiverNode: Node? = nil) throws(Diagnostic) -> Value {
+    func callNativeFast(
+        _ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, _ f: Frame, site: SourceRange,
+        receiverNode: Node? = nil
+    ) throws(Diagnostic) -> Value {
         let params = fn.parameters
         let count = params.count
         let base = stackTop
@@ -331,8 +353,10 @@ extension Interpreter {
         }
     }
 
-    private func callNative(_ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?,
-                            sources: ArgumentSources) throws(Diagnostic) -> Value {
+    private func callNative(
+        _ fn: NativeFunction, _ positional: [Value], _ named: [(String, Value)], site: SourceRange?,
+        sources: ArgumentSources
+    ) throws(Diagnostic) -> Value {
         let site = site ?? calls.last?.siteRange ?? SourceRange(source: Source(name: "<native>", text: ""), start: SourceLocation(line: 1, column: 1))
         let params = fn.parameters
         // Positional arguments fill the parameters up to the first named-only one.
@@ -349,8 +373,10 @@ extension Interpreter {
             values = [Value](repeating: .null, count: params.count)
             let direct = min(positional.count, positionalSlots)
             for i in 0..<direct { values[i] = positional[i] }
-            let passed = try matchNamed(named, parameters: params.map(\.name), given: direct,
-                                        function: fn.signature, site: site) { values[$0] = $1 }
+            let passed = try matchNamed(
+                named, parameters: params.map(\.name), given: direct,
+                function: fn.signature, site: site
+            ) { values[$0] = $1 }
             for i in 0..<params.count where !passed[i] {
                 guard let d = params[i].defaultValue else {
                     throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)

@@ -1,4 +1,5 @@
 import DVSMemory
+
 /// `if`, `while`, `for`, `break`, `continue`, `return`.
 
 final class IfNode: Node {
@@ -140,7 +141,8 @@ final class ForNode: Node {
 
     private func destructure(_ item: Value, _ f: Frame, _ I: Interpreter) throws(Diagnostic) {
         guard case .list(let parts) = item, parts.items.count == variables.count else {
-            throw I.error("cannot unpack \(item.repr.prefix(40)) into \(variables.count) loop variables: expected a list of \(variables.count) items", at: iterable.range)
+            throw I.error(
+                "cannot unpack \(item.repr.prefix(40)) into \(variables.count) loop variables: expected a list of \(variables.count) items", at: iterable.range)
         }
         for (v, part) in zip(variables, parts.items) { v.bind(part, f) }
     }
@@ -196,7 +198,7 @@ final class ControlBoundaryNode: Node {
     override func eval(_ f: Frame, _ I: Interpreter) throws(Diagnostic) -> Value {
         do {
             return try statement.eval(f, I)
-        } catch where error.phase == .control {
+        } catch  where error.phase == .control {
             return .null
         }
     }

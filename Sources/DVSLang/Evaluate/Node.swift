@@ -41,8 +41,8 @@ final class FunctionProto {
         let isCaptured: Bool
     }
     enum CaptureSource {
-        case local(Int)     // a cell in the enclosing frame's slot
-        case upvalue(Int)   // a cell the enclosing closure itself captured
+        case local(Int)  // a cell in the enclosing frame's slot
+        case upvalue(Int)  // a cell the enclosing closure itself captured
     }
 
     let name: String
@@ -59,8 +59,10 @@ final class FunctionProto {
     let range: SourceRange
     let doc: String?
 
-    init(name: String, parameters: [Parameter], body: Node, frameSize: Int, captures: [CaptureSource],
-         declaredGlobals: [String] = [], range: SourceRange, doc: String?) {
+    init(
+        name: String, parameters: [Parameter], body: Node, frameSize: Int, captures: [CaptureSource],
+        declaredGlobals: [String] = [], range: SourceRange, doc: String?
+    ) {
         self.name = name
         self.parameters = parameters
         self.hasCapturedParameters = parameters.contains { $0.isCaptured }

@@ -87,14 +87,18 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
         let count = try repeatCount(n, I, range)
         let (bytes, overflow) = s.utf8.count.multipliedReportingOverflow(by: count)
         guard !overflow, bytes <= Limits.maxStringBytes else {
-            throw I.error("string repetition would make \(overflow ? "too many" : Limits.grouped(bytes)) bytes: too long for a string (at most \(Limits.grouped(Limits.maxStringBytes)))", at: range)
+            throw I.error(
+                "string repetition would make \(overflow ? "too many" : Limits.grouped(bytes)) bytes: too long for a string (at most \(Limits.grouped(Limits.maxStringBytes)))",
+                at: range)
         }
         return .string(String(repeating: s, count: count))
     case (.multiply, .list(let l), .number(let n)), (.multiply, .number(let n), .list(let l)):
         let count = try repeatCount(n, I, range)
         let (total, overflow) = l.items.count.multipliedReportingOverflow(by: count)
         guard !overflow, total <= Limits.maxListItems else {
-            throw I.error("list repetition would make \(overflow ? "too many" : Limits.grouped(total)) items: too many for a list (at most \(Limits.grouped(Limits.maxListItems)))", at: range)
+            throw I.error(
+                "list repetition would make \(overflow ? "too many" : Limits.grouped(total)) items: too many for a list (at most \(Limits.grouped(Limits.maxListItems)))",
+                at: range)
         }
         return .list(Array([[Value]](repeating: l.items, count: count).joined()))
     case (.less, _, _), (.lessEqual, _, _), (.greater, _, _), (.greaterEqual, _, _):
@@ -125,8 +129,10 @@ func applyBinary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ I: Interpreter,
     throw I.error("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)\(hint)", at: range)
 }
 
-private func objectBinary(_ o: DVSObject, _ op: BinaryOperator, _ other: Value, reversed: Bool,
-                          _ I: Interpreter, _ range: SourceRange) throws(Diagnostic) -> Value? {
+private func objectBinary(
+    _ o: DVSObject, _ op: BinaryOperator, _ other: Value, reversed: Bool,
+    _ I: Interpreter, _ range: SourceRange
+) throws(Diagnostic) -> Value? {
     do {
         return try o.binary(op, other, reversed: reversed)
     } catch {

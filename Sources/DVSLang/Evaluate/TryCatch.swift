@@ -63,9 +63,10 @@ extension Interpreter {
     /// "syntax"), file, line and column (nil when unknown), and the DVS stack,
     /// innermost first, as "function (file:line:col)" lines.
     func errorValue(_ d: Diagnostic) -> Value {
-        let location: [(String, Value)] = d.range.map { r in
-            [("file", .string(r.source.name)), ("line", .number(Double(r.start.line))), ("column", .number(Double(r.start.column)))]
-        } ?? [("file", .null), ("line", .null), ("column", .null)]
+        let location: [(String, Value)] =
+            d.range.map { r in
+                [("file", .string(r.source.name)), ("line", .number(Double(r.start.line))), ("column", .number(Double(r.start.column)))]
+            } ?? [("file", .null), ("line", .null), ("column", .null)]
         let stack = d.stack.map { entry in Value.string(entry.location.isEmpty ? entry.function : "\(entry.function) (\(entry.location))") }
         let kind = d.phase == .syntax ? "syntax" : "runtime"
         return .record(RecordObject([("message", .string(d.message)), ("kind", .string(kind))] + location + [("stack", .list(ListObject(stack)))]))

@@ -57,18 +57,22 @@ struct Resolver {
 
     /// Compiles a top-level chunk (script, module, REPL cell) whose globals live in `namespace`.
     static func resolveChunk(_ statements: [Expr], source: Source, namespace: Namespace) throws(Diagnostic) -> FunctionProto {
-        var r = Resolver(source: source, namespace: namespace, topLevelNames: topLevelDeclarations(statements),
-                         captured: CaptureAnalysis.analyse(chunk: statements),
-                         context: FunctionContext(parent: nil, isChunk: true))
+        var r = Resolver(
+            source: source, namespace: namespace, topLevelNames: topLevelDeclarations(statements),
+            captured: CaptureAnalysis.analyse(chunk: statements),
+            context: FunctionContext(parent: nil, isChunk: true))
         var nodes: [Node] = []
         for s in statements { nodes.append(try r.statement(s)) }
         let range = statements.first?.range ?? SourceRange(source: source, start: SourceLocation(line: 1, column: 1))
-        return FunctionProto(name: "<top level>", parameters: [], body: BlockNode(nodes, range), frameSize: r.context.frameSize,
-                             captures: [], declaredGlobals: r.declaredGlobals, range: range, doc: nil)
+        return FunctionProto(
+            name: "<top level>", parameters: [], body: BlockNode(nodes, range), frameSize: r.context.frameSize,
+            captures: [], declaredGlobals: r.declaredGlobals, range: range, doc: nil)
     }
 
-    private init(source: Source, namespace: Namespace, topLevelNames: Set<String>, captured: Set<CaptureAnalysis.Key>,
-                 context: FunctionContext) {
+    private init(
+        source: Source, namespace: Namespace, topLevelNames: Set<String>, captured: Set<CaptureAnalysis.Key>,
+        context: FunctionContext
+    ) {
         self.source = source
         self.namespace = namespace
         self.topLevelNames = topLevelNames
@@ -191,8 +195,10 @@ struct Resolver {
     }
 
     /// `let`/`var`/`fn` name = value, as a global at top level, else a local.
-    private mutating func declare(_ name: String, mutable: Bool, _ range: SourceRange,
-                                  valueBeforeName: Bool, value: (inout Resolver) throws(Diagnostic) -> Node?) throws(Diagnostic) -> Node {
+    private mutating func declare(
+        _ name: String, mutable: Bool, _ range: SourceRange,
+        valueBeforeName: Bool, value: (inout Resolver) throws(Diagnostic) -> Node?
+    ) throws(Diagnostic) -> Node {
         if atTopLevel {
             if declaredGlobals.contains(name) { throw error("'\(name)' is already declared at the top level", range) }
             declaredGlobals.append(name)
@@ -346,8 +352,9 @@ struct Resolver {
                 return nodes.count == 1 ? nodes[0] : BlockNode(nodes, range)
             }
         case .if(let c, let t, let o):
-            return IfNode(try expression(c), try expression(t, asStatement: asStatement),
-                          try o.map { x throws(Diagnostic) in try expression(x, asStatement: asStatement) }, range)
+            return IfNode(
+                try expression(c), try expression(t, asStatement: asStatement),
+                try o.map { x throws(Diagnostic) in try expression(x, asStatement: asStatement) }, range)
         case .while(let c, let body):
             let cond = try expression(c)
             context.loopDepth += 1
@@ -374,8 +381,9 @@ struct Resolver {
                     let local = try r.declareLocal(v, mutable: true, key: CaptureAnalysis.Key(range, v), range)
                     loopVars.append(local.isCaptured ? .cell(local.slot) : .local(local.slot))
                 }
-                let append = AppendNode(results.slot, try r.expression(element),
-                                        when: try condition.map { c throws(Diagnostic) in try r.expression(c) }, range)
+                let append = AppendNode(
+                    results.slot, try r.expression(element),
+                    when: try condition.map { c throws(Diagnostic) in try r.expression(c) }, range)
                 return ComprehensionNode(results.slot, ForNode(loopVars, seq, append, range), range)
             }
         case .try(let body, let name, let handler, let cleanup):
@@ -403,9 +411,11 @@ struct Resolver {
             switch c {
             case .single(let x): out.append(.single(try expression(x)))
             case .slice(let a, let b, let s):
-                out.append(.slice(try a.map { x throws(Diagnostic) in try expression(x) },
-                                  try b.map { x throws(Diagnostic) in try expression(x) },
-                                  try s.map { x throws(Diagnostic) in try expression(x) }))
+                out.append(
+                    .slice(
+                        try a.map { x throws(Diagnostic) in try expression(x) },
+                        try b.map { x throws(Diagnostic) in try expression(x) },
+                        try s.map { x throws(Diagnostic) in try expression(x) }))
             }
         }
         return out
@@ -422,8 +432,9 @@ struct Resolver {
             params.append(.init(name: p.name, defaultValue: d, isCaptured: local.isCaptured))
         }
         let body = try expression(decl.body, asStatement: true)
-        let proto = FunctionProto(name: decl.name ?? "<fn>", parameters: params, body: body, frameSize: context.frameSize,
-                                  captures: context.captures, range: range, doc: decl.doc)
+        let proto = FunctionProto(
+            name: decl.name ?? "<fn>", parameters: params, body: body, frameSize: context.frameSize,
+            captures: context.captures, range: range, doc: decl.doc)
         return FunctionNode(proto, range)
     }
 }

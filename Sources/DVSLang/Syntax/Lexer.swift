@@ -105,7 +105,8 @@ struct Lexer {
         guard i < bytes.count else { return nil }
         let b = bytes[i]
         if b < 0x80 {
-            let ok = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            let ok =
+                (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
                 || b == UInt8(ascii: "_") || (!first && isDigit(b))
             return ok ? 1 : nil
         }

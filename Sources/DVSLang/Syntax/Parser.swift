@@ -102,8 +102,9 @@ public struct Parser {
     static func moduleName(_ path: String) -> String? {
         let stem = fileStem(path)
         guard let first = stem.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
-              stem.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }),
-              Keyword(rawValue: stem) == nil else { return nil }
+            stem.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }),
+            Keyword(rawValue: stem) == nil
+        else { return nil }
         return stem
     }
 

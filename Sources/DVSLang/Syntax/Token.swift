@@ -19,7 +19,7 @@ public enum StringPart: Equatable, Sendable {
 
 public enum Keyword: String, CaseIterable, Sendable {
     case `let`, `var`, `fn`, `if`, `else`, `while`, `for`, `in`, `break`, `continue`,
-         `return`, `import`, `as`, `and`, `or`, `not`, `true`, `false`, `nil`, `try`, `catch`, `finally`
+        `return`, `import`, `as`, `and`, `or`, `not`, `true`, `false`, `nil`, `try`, `catch`, `finally`
 }
 
 public enum Symbol: String, CaseIterable, Sendable {

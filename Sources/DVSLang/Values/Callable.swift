@@ -77,8 +77,10 @@ public final class NativeFunction: Callable {
     /// `x.f()` always agree (`sum(t, axis: 1)` is `t.sum(axis: 1)`).
     public internal(set) var dispatchesOnFirstArgument = false
 
-    public init(_ name: String, _ parameters: [Parameter] = [], variadic: Parameter? = nil, returns: String = "any",
-                help: String, body: @escaping (inout Arguments) throws -> Value) {
+    public init(
+        _ name: String, _ parameters: [Parameter] = [], variadic: Parameter? = nil, returns: String = "any",
+        help: String, body: @escaping (inout Arguments) throws -> Value
+    ) {
         self.parameters = parameters
         self.variadic = variadic
         self.returns = returns

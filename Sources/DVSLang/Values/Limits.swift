@@ -19,7 +19,8 @@ public enum Limits {
     /// hundred million values may not fit, and Swift would abort.
     public static func checkListSize(_ count: Int, _ what: @autoclosure () -> String) throws(NativeError) {
         guard count <= maxListItems else {
-            throw NativeError("\(what()) would hold \(count == Int.max ? "too many" : grouped(count)) items: too many for a list (at most \(grouped(maxListItems)))")
+            throw NativeError(
+                "\(what()) would hold \(count == Int.max ? "too many" : grouped(count)) items: too many for a list (at most \(grouped(maxListItems)))")
         }
         do throws(OutOfMemory) {
             try ensureAllocatable(bytes: count * MemoryLayout<Value>.stride * 2, for: "\(what()) (\(grouped(count)) items)")

@@ -41,7 +41,7 @@ public indirect enum ParameterType: Sendable {
     public func accepts(_ value: Value) -> Bool {
         switch (self, value) {
         case (.any, _), (.number, .number), (.string, .string), (.bool, .bool), (.function, .function),
-             (.record, .record), (.range, .range):
+            (.record, .record), (.range, .range):
             return true
         case (.wholeNumber(let r), .number(let n)):
             return exactInt(n).map(r.contains) ?? false

@@ -114,7 +114,6 @@ public final class RangeObject {
     public func element(_ i: Int) -> Double { start + Double(i) * step }
 }
 
-
 /// Values added by higher layers (tensors, images, plots…). Each hook has a
 /// default that reports a clear "not supported" error.
 extension Value {

@@ -36,8 +36,10 @@ extension Value {
     ///   - argument: which of its arguments is the root, and `parameter` its
     ///     name: messages call the root by the parameter name, or by the
     ///     argument as written at the call site when that is a name (`r`).
-    public func walk(function: String, argument: Int, parameter: String,
-                     _ visit: (Value, [PathStep]) throws(NativeError) -> Bool) throws(NativeError) {
+    public func walk(
+        function: String, argument: Int, parameter: String,
+        _ visit: (Value, [PathStep]) throws(NativeError) -> Bool
+    ) throws(NativeError) {
         var walker = Walker(function: function, argument: argument, parameter: parameter)
         try walker.walk(self, visit)
     }

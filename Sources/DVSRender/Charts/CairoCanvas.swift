@@ -179,8 +179,10 @@ final class CairoCanvas {
         guard stride == cols * 4 else { return }
         pixels.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress,
-                  let img = cairo_image_surface_create_for_data(base.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
-                                                                Int32(cols), Int32(rows), Int32(stride)) else { return }
+                let img = cairo_image_surface_create_for_data(
+                    base.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32,
+                    Int32(cols), Int32(rows), Int32(stride))
+            else { return }
             defer { cairo_surface_destroy(img) }
             cairo_save(cr)
             cairo_rectangle(cr, x, y, w, h)
@@ -215,7 +217,8 @@ final class CairoCanvas {
         defer { stamps.forEach { cairo_surface_destroy($0) } }
         for k in 0..<4 {
             guard let stamp = cairo_image_surface_create(CAIRO_FORMAT_A8, Int32(side), Int32(side)),
-                  let sc = cairo_create(stamp) else { return }
+                let sc = cairo_create(stamp)
+            else { return }
             let c = 1 + radius + Double(k % 2) * 0.5
             let d = 1 + radius + Double(k / 2) * 0.5
             cairo_arc(sc, c, d, radius, 0, 2 * Double.pi)
@@ -273,8 +276,10 @@ final class CairoCanvas {
 
     /// Draws `s` anchored at (x, y): `align` horizontally along the text,
     /// `valign` across it; `rotated` text reads bottom to top.
-    func text(_ s: String, x: Double, y: Double, size: Double, color: ChartColor = ChartPalette.text,
-              bold: Bool = false, align: HAlign = .left, valign: VAlign = .baseline, rotated: Bool = false) {
+    func text(
+        _ s: String, x: Double, y: Double, size: Double, color: ChartColor = ChartPalette.text,
+        bold: Bool = false, align: HAlign = .left, valign: VAlign = .baseline, rotated: Bool = false
+    ) {
         let string = Self.clean(s)
         guard !string.isEmpty else { return }
         let w = textWidth(string, size: size, bold: bold)

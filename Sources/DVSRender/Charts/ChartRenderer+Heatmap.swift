@@ -40,12 +40,14 @@ struct HeatmapContent: ChartContent {
     }
 
     func axes() -> (ChartAxis, ChartAxis) {
-        let xa = ChartAxis(lower: 0, upper: Double(m.cols), ticks: (0..<m.cols).map { Double($0) + 0.5 },
-                           labels: m.colLabels.isEmpty ? (0..<m.cols).map(String.init) : m.colLabels,
-                           categorical: true, grid: false)
-        let ya = ChartAxis(lower: Double(m.rows), upper: 0, ticks: (0..<m.rows).map { Double($0) + 0.5 },
-                           labels: m.rowLabels.isEmpty ? (0..<m.rows).map(String.init) : m.rowLabels,
-                           categorical: true, grid: false)
+        let xa = ChartAxis(
+            lower: 0, upper: Double(m.cols), ticks: (0..<m.cols).map { Double($0) + 0.5 },
+            labels: m.colLabels.isEmpty ? (0..<m.cols).map(String.init) : m.colLabels,
+            categorical: true, grid: false)
+        let ya = ChartAxis(
+            lower: Double(m.rows), upper: 0, ticks: (0..<m.rows).map { Double($0) + 0.5 },
+            labels: m.rowLabels.isEmpty ? (0..<m.rows).map(String.init) : m.rowLabels,
+            categorical: true, grid: false)
         return (xa, ya)
     }
 

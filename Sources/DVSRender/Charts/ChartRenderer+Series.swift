@@ -44,7 +44,8 @@ struct PointsContent: ChartContent {
 
     func axes() -> (ChartAxis, ChartAxis) {
         let xa = ChartAxis(ticks: Ticks.linear(min: xRange.0, max: xRange.1, count: chart.xTickCount))
-        let ya = chart.logY
+        let ya =
+            chart.logY
             ? ChartAxis(ticks: Ticks.log(min: yRange.0, max: yRange.1, count: chart.yTickCount), log: true)
             : ChartAxis(ticks: Ticks.linear(min: yRange.0, max: yRange.1, count: chart.yTickCount))
         return (xa, ya)
@@ -105,7 +106,7 @@ struct PointsContent: ChartContent {
             let xv = px[j], yv = py[j]
             guard xv.isFinite, yv.isFinite else { continue }
             let gx = Int((xv * 2).rounded()), gy = Int((yv * 2).rounded())
-            guard gx >= 0, gy >= 0, gx < gw, gy < gh, !seen[gy * gw + gx] else { continue }   // outside the image, or done
+            guard gx >= 0, gy >= 0, gx < gw, gy < gh, !seen[gy * gw + gx] else { continue }  // outside the image, or done
             seen[gy * gw + gx] = true
             points.append(PixelPoint(x: xv, y: yv))
         }
@@ -179,13 +180,15 @@ struct BarsContent: ChartContent {
         var xa: ChartAxis
         if chart.kind == .bar && !chart.categories.isEmpty {
             let n = chart.categories.count
-            xa = ChartAxis(lower: -0.5, upper: Double(n) - 0.5, ticks: (0..<n).map(Double.init),
-                           labels: chart.categories, categorical: true, grid: false)
+            xa = ChartAxis(
+                lower: -0.5, upper: Double(n) - 0.5, ticks: (0..<n).map(Double.init),
+                labels: chart.categories, categorical: true, grid: false)
         } else {
             xa = ChartAxis(ticks: Ticks.linear(min: xRange.0, max: xRange.1, count: chart.xTickCount))
             xa.grid = false
         }
-        var ya = chart.logY
+        var ya =
+            chart.logY
             ? ChartAxis(ticks: Ticks.log(min: yRange.0, max: yRange.1, count: chart.yTickCount), log: true)
             : ChartAxis(ticks: Ticks.linear(min: yRange.0, max: yRange.1, count: chart.yTickCount))
         if chart.kind == .histogram && !chart.logY {

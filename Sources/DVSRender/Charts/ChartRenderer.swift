@@ -178,8 +178,9 @@ final class ChartRenderer {
         canvas.stroke()
 
         for i in yShown {
-            canvas.text(yLabel(i), x: axisX - Self.tickLength - 4, y: y.pixel(y.ticks[i]),
-                        size: Font.tick, align: .right, valign: .middle)
+            canvas.text(
+                yLabel(i), x: axisX - Self.tickLength - 4, y: y.pixel(y.ticks[i]),
+                size: Font.tick, align: .right, valign: .middle)
         }
         let labelTop = axisY + Self.tickLength + 4
         for i in xShown {
@@ -209,8 +210,9 @@ final class ChartRenderer {
         }
         if !chart.ylabel.isEmpty {
             let text = canvas.fitted(chart.ylabel, size: Font.axisLabel, maxWidth: h - 2 * Self.pad)
-            canvas.text(text, x: Self.pad + canvas.capHeight(size: Font.axisLabel), y: (top + bottom) / 2,
-                        size: Font.axisLabel, align: .center, valign: .baseline, rotated: true)
+            canvas.text(
+                text, x: Self.pad + canvas.capHeight(size: Font.axisLabel), y: (top + bottom) / 2,
+                size: Font.axisLabel, align: .center, valign: .baseline, rotated: true)
         }
     }
 
@@ -266,8 +268,9 @@ final class ChartRenderer {
             case .bar, .histogram, .heatmap:
                 canvas.fillRect(sx + 3, cy - 5, 14, 10, entry.color)
             }
-            canvas.text(canvas.fitted(entry.name, size: Font.legend, maxWidth: maxText), x: sx + 26, y: cy,
-                        size: Font.legend, valign: .middle)
+            canvas.text(
+                canvas.fitted(entry.name, size: Font.legend, maxWidth: maxText), x: sx + 26, y: cy,
+                size: Font.legend, valign: .middle)
         }
     }
 }

@@ -21,8 +21,11 @@ extension Chart {
     /// Throws the first problem found (see the type's comment).
     public func validate() throws(ChartError) {
         guard width >= Self.minimumSize.width, height >= Self.minimumSize.height,
-              width <= Self.maximumSide, height <= Self.maximumSide else {
-            throw ChartError("chart: size \(width)×\(height) pixels is out of range; width must be \(Self.minimumSize.width)…\(Self.maximumSide) and height \(Self.minimumSize.height)…\(Self.maximumSide)")
+            width <= Self.maximumSide, height <= Self.maximumSide
+        else {
+            throw ChartError(
+                "chart: size \(width)×\(height) pixels is out of range; width must be \(Self.minimumSize.width)…\(Self.maximumSide) and height \(Self.minimumSize.height)…\(Self.maximumSide)"
+            )
         }
         guard smoothing.isFinite, smoothing >= 0, smoothing < 1 else {
             throw ChartError("chart: smoothing must be at least 0 and below 1 (0 = off, 0.9 = strong); got \(smoothing)")
@@ -70,7 +73,7 @@ extension Chart {
         if logY {
             var positive = false
             if kind == .histogram {
-                positive = true   // some bin holds a finite sample, so some count is ≥ 1
+                positive = true  // some bin holds a finite sample, so some count is ≥ 1
             } else {
                 outer: for s in series {
                     for j in 0..<s.ys.count where s.xs[j].isFinite && s.ys[j].isFinite && s.ys[j] > 0 {
@@ -80,7 +83,8 @@ extension Chart {
                 }
             }
             guard positive else {
-                throw ChartError("chart: the log-scale y axis has nothing to draw: no series has a finite y value above 0 (values ≤ 0 are skipped on a log axis)")
+                throw ChartError(
+                    "chart: the log-scale y axis has nothing to draw: no series has a finite y value above 0 (values ≤ 0 are skipped on a log axis)")
             }
         }
     }
@@ -90,7 +94,8 @@ extension Chart {
             throw ChartError("chart: the heatmap has no cells; make it with Chart.heatmap(matrix)")
         }
         if let lengths = raggedRows {
-            throw ChartError("chart: heatmap rows have different lengths (\(lengths.map(String.init).joined(separator: ", "))); every row must have \(m.cols) values")
+            throw ChartError(
+                "chart: heatmap rows have different lengths (\(lengths.map(String.init).joined(separator: ", "))); every row must have \(m.cols) values")
         }
         guard m.rows > 0, m.cols > 0 else {
             throw ChartError("chart: the heatmap is empty (\(m.rows)×\(m.cols)); give at least one row and one column")

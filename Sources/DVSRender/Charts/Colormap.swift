@@ -13,8 +13,9 @@ public enum Colormap {
         let i = Swift.min(Int(u), viridisStops.count - 2)
         let f = u - Double(i)
         let a = viridisStops[i], b = viridisStops[i + 1]
-        return ChartColor(red: a.red + (b.red - a.red) * f,
-                          green: a.green + (b.green - a.green) * f,
-                          blue: a.blue + (b.blue - a.blue) * f)
+        return ChartColor(
+            red: a.red + (b.red - a.red) * f,
+            green: a.green + (b.green - a.green) * f,
+            blue: a.blue + (b.blue - a.blue) * f)
     }
 }

@@ -33,13 +33,13 @@ public struct ChartColor: Equatable, Sendable {
 /// `colors[i % 7]`; lines of series 8–14 are dashed, 15–21 dotted.
 public enum ChartPalette {
     public static let colors: [ChartColor] = [
-        ChartColor(hex: 0x0072B2), // blue
-        ChartColor(hex: 0xE69F00), // orange
-        ChartColor(hex: 0x009E73), // bluish green
-        ChartColor(hex: 0xD55E00), // vermillion
-        ChartColor(hex: 0xCC79A7), // reddish purple
-        ChartColor(hex: 0x56B4E9), // sky blue
-        ChartColor(hex: 0x000000), // black
+        ChartColor(hex: 0x0072B2),  // blue
+        ChartColor(hex: 0xE69F00),  // orange
+        ChartColor(hex: 0x009E73),  // bluish green
+        ChartColor(hex: 0xD55E00),  // vermillion
+        ChartColor(hex: 0xCC79A7),  // reddish purple
+        ChartColor(hex: 0x56B4E9),  // sky blue
+        ChartColor(hex: 0x000000),  // black
     ]
 
     public static func color(_ index: Int) -> ChartColor {

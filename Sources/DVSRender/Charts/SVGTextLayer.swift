@@ -27,7 +27,8 @@ enum SVGTextLayer {
             document.insert(contentsOf: layer, at: end.lowerBound)
         }
         if !title.isEmpty, let open = document.range(of: "<svg"),
-           let close = document.range(of: ">", range: open.upperBound..<document.endIndex) {
+            let close = document.range(of: ">", range: open.upperBound..<document.endIndex)
+        {
             document.insert(contentsOf: "\n<title>\(escape(CairoCanvas.clean(title)))</title>", at: close.upperBound)
         }
         return Array(document.utf8)

@@ -82,8 +82,9 @@ public enum Ticks {
             values.append(tickValue(i, step))
             i += 1
         }
-        return TickSet(values: values, labels: labels(values, step: step), minor: [],
-                       lower: widen ? values.first ?? lo : lo, upper: widen ? values.last ?? hi : hi)
+        return TickSet(
+            values: values, labels: labels(values, step: step), minor: [],
+            lower: widen ? values.first ?? lo : lo, upper: widen ? values.last ?? hi : hi)
     }
 
     /// Ticks for a log-scale axis covering `min…max` (both > 0), on decades.
@@ -123,8 +124,9 @@ public enum Ticks {
                 }
             }
         }
-        return TickSet(values: values, labels: values.map(logLabel), minor: minor,
-                       lower: decade(start), upper: decade(end))
+        return TickSet(
+            values: values, labels: values.map(logLabel), minor: minor,
+            lower: decade(start), upper: decade(end))
     }
 
     /// The label of `value` on an axis whose step is `step` (see the rules above).
@@ -178,8 +180,8 @@ public enum Ticks {
         if i == 0 { return 0 }
         let exponent = Foundation.floor(Foundation.log10(step) + 1e-9)
         if exponent < 0 {
-            let power = Foundation.pow(10, -exponent)   // exact up to 10^22
-            let mantissa = (step * power).rounded()      // 1, 2, 5 or 10
+            let power = Foundation.pow(10, -exponent)  // exact up to 10^22
+            let mantissa = (step * power).rounded()  // 1, 2, 5 or 10
             return i * mantissa / power
         }
         return i * step

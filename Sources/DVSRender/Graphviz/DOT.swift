@@ -20,8 +20,10 @@ public struct DOTOptions: Equatable, Sendable {
     public var showConstants: Bool
     public var fontName: String
 
-    public init(direction: Direction = .topToBottom, title: String? = nil,
-                showConstants: Bool = true, fontName: String = "DejaVu Sans") {
+    public init(
+        direction: Direction = .topToBottom, title: String? = nil,
+        showConstants: Bool = true, fontName: String = "DejaVu Sans"
+    ) {
         self.direction = direction
         self.title = title
         self.showConstants = showConstants
@@ -112,8 +114,10 @@ public enum DOT {
                 lines.append(escapeHTML(node.name ?? "const"))
                 lines.append("<font point-size=\"7\">\(escapeHTML(shapeLabel(node.shape)))</font>")
             }
-            attrs += ["shape=box", "style=\"filled,dashed\"", "fillcolor=\"#f4f4f4\"", "color=\"#9a9a9a\"",
-                      "fontsize=8", "fontcolor=\"#444444\"", "height=0.2", "margin=\"0.06,0.03\""]
+            attrs += [
+                "shape=box", "style=\"filled,dashed\"", "fillcolor=\"#f4f4f4\"", "color=\"#9a9a9a\"",
+                "fontsize=8", "fontcolor=\"#444444\"", "height=0.2", "margin=\"0.06,0.03\"",
+            ]
         }
         if node.hasNonFinite {
             let what = [node.hasNaN ? "NaN" : nil, node.hasInf ? "Inf" : nil].compactMap { $0 }.joined(separator: " · ")

@@ -100,7 +100,8 @@ public enum Markdown {
                 while k < lines.endIndex, isBlank(lines[k]) { k += 1 }
                 guard k < lines.endIndex else { break }
                 let next = lines[k]
-                let continues = (ListMarker(next).map { $0.indent < nested && $0.ordered == first.ordered } ?? false)
+                let continues =
+                    (ListMarker(next).map { $0.indent < nested && $0.ordered == first.ordered } ?? false)
                     || next.leadingSpaces >= nested
                 guard continues else { break }
                 items[items.count - 1].append("")
@@ -212,7 +213,8 @@ public enum Markdown {
             } else {
                 let digits = rest.prefix { $0.isASCII && $0.isNumber }
                 guard (1...9).contains(digits.count), let n = Int(digits),
-                      let d = rest.dropFirst(digits.count).first, d == "." || d == ")" else { return nil }
+                    let d = rest.dropFirst(digits.count).first, d == "." || d == ")"
+                else { return nil }
                 ordered = true
                 number = n
                 markerWidth = digits.count + 1

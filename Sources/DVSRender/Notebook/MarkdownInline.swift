@@ -145,10 +145,12 @@ extension Markdown {
         mutating func emphasis(at i: Int) -> Int {
             let ch = c[i]
             let n = run(of: ch, at: i)
-            let opens = i + n < c.count && !c[i + n].isWhitespace
+            let opens =
+                i + n < c.count && !c[i + n].isWhitespace
                 && !(ch == "_" && i > 0 && (c[i - 1].isLetter || c[i - 1].isNumber))
             guard opens, n <= 3, depth < InlineParser.maxDepth,
-                  let close = closingRun(of: ch, length: n, from: i + n, skipCode: true) else {
+                let close = closingRun(of: ch, length: n, from: i + n, skipCode: true)
+            else {
                 text(i..<(i + n))
                 return i + n
             }
@@ -185,7 +187,8 @@ extension Markdown {
             guard textEnd > i, textEnd - i <= InlineParser.maxLinkLength, textEnd + 1 < c.count, c[textEnd + 1] == "(" else { return nil }
             let urlEnd = closer[textEnd + 1]
             guard urlEnd > textEnd, urlEnd - textEnd <= InlineParser.maxLinkLength,
-                  !c[(textEnd + 2)..<urlEnd].contains("\n") else { return nil }
+                !c[(textEnd + 2)..<urlEnd].contains("\n")
+            else { return nil }
             return (textEnd, urlEnd)
         }
 

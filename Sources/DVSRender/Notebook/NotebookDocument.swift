@@ -49,8 +49,10 @@ public struct NotebookCell: Sendable {
         }
     }
 
-    public init(kind: Kind, source: String, outputs: [NotebookOutput] = [], duration: Double? = nil,
-                number: Int? = nil, stop: Stop? = nil) {
+    public init(
+        kind: Kind, source: String, outputs: [NotebookOutput] = [], duration: Double? = nil,
+        number: Int? = nil, stop: Stop? = nil
+    ) {
         self.kind = kind
         self.source = source
         self.outputs = outputs

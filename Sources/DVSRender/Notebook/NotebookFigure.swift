@@ -23,14 +23,16 @@ enum NotebookFigure {
                 attributes = " width=\"\(w)\" height=\"\(h)\""
             }
         }
-        return figure(src: "data:image/png;base64," + Data(png).base64EncodedString(), attributes: attributes,
-                      label: label, note: note, number: number)
+        return figure(
+            src: "data:image/png;base64," + Data(png).base64EncodedString(), attributes: attributes,
+            label: label, note: note, number: number)
     }
 
     static func svg(_ svg: String, label: String, number: Int) -> String {
         let attributes = viewBoxOnlySize(svg).map { " width=\"\($0.0)\" height=\"\($0.1)\"" } ?? ""
-        return figure(src: "data:image/svg+xml;base64," + Data(svg.utf8).base64EncodedString(), attributes: attributes,
-                      label: label, note: "", number: number)
+        return figure(
+            src: "data:image/svg+xml;base64," + Data(svg.utf8).base64EncodedString(), attributes: attributes,
+            label: label, note: "", number: number)
     }
 
     /// For an SVG whose root has a viewBox but no width or height, the
@@ -40,7 +42,8 @@ enum NotebookFigure {
         guard let open = svg.range(of: "<svg"), let close = svg[open.upperBound...].firstIndex(of: ">") else { return nil }
         let tag = svg[open.upperBound..<close]
         guard attribute("width", in: tag) == nil, attribute("height", in: tag) == nil,
-              let box = attribute("viewBox", in: tag) else { return nil }
+            let box = attribute("viewBox", in: tag)
+        else { return nil }
         let numbers = box.split { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" }.compactMap { Double($0) }
         guard numbers.count == 4, numbers[2] >= 1, numbers[3] >= 1, numbers[2] < 1e5, numbers[3] < 1e5 else { return nil }
         return (Int(numbers[2].rounded()), Int(numbers[3].rounded()))

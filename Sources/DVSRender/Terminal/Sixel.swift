@@ -14,7 +14,9 @@ enum Sixel {
         var out = "\u{1B}Pq\"1;1;\(w);\(h)"
         for i in 0..<240 {
             let (r, g, b): (Int, Int, Int)
-            if i < 216 { (r, g, b) = (i / 36 * 20, i / 6 % 6 * 20, i % 6 * 20) } else {
+            if i < 216 {
+                (r, g, b) = (i / 36 * 20, i / 6 % 6 * 20, i % 6 * 20)
+            } else {
                 let v = (i - 216) * 100 / 23
                 (r, g, b) = (v, v, v)
             }

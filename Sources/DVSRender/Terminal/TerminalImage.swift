@@ -9,8 +9,10 @@ public enum TerminalImage {
     public enum Method: String, Sendable { case kitty, iterm, sixel, blocks, none }
 
     /// The protocol for this process's terminal (none when stdout is not a terminal).
-    public static func detect(environment: [String: String] = ProcessInfo.processInfo.environment,
-                              isTerminal: Bool = isatty(1) == 1) -> Method {
+    public static func detect(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        isTerminal: Bool = isatty(1) == 1
+    ) -> Method {
         if let forced = environment["DVS_IMAGE_PROTOCOL"].flatMap(Method.init(rawValue:)) { return forced }
         guard isTerminal else { return .none }
         let term = environment["TERM"] ?? "", program = environment["TERM_PROGRAM"] ?? ""

@@ -13,8 +13,10 @@ enum BoxMethods {
         NativeFunction("intersection", [receiver, .init("other", .box)], returns: "box", help: "The overlapping part of two boxes.") { a in
             BoxValue.wrap(try a.box(0).intersection(try a.box(1)))
         },
-        NativeFunction("contains", [receiver, .init("x", .number), .init("y", .number)], returns: "bool",
-                       help: "Whether the point lies inside the box (right and bottom edges excluded).") { a in
+        NativeFunction(
+            "contains", [receiver, .init("x", .number), .init("y", .number)], returns: "bool",
+            help: "Whether the point lies inside the box (right and bottom edges excluded)."
+        ) { a in
             .bool(try a.box(0).contains(x: try a.number(1), y: try a.number(2)))
         },
     ]

@@ -46,11 +46,17 @@ enum ChartLibrary {
     }
 
     static let functions: [NativeFunction] = [
-        NativeFunction("plot", [.init("xs_or_ys", .oneOf([.list, .tensor])), .init("ys", .oneOf([.list, .tensor]), default: .null),
-                                .init("label", .string, default: .string(""))] + common
-                        + [.init("log_y", .bool, default: .bool(false)), .init("smooth", .number, default: .number(0))],
-                       returns: "chart",
-                       help: "A line chart: plot(ys) or plot(xs, ys); several series with plot([{y: a, label: \"train\"}, {x: xs, y: b, label: \"val\"}]) or chart.add(...). log_y for a log-scale y axis; smooth (0…1, TensorBoard's convention: 0.9 is strong) draws an EMA over the faded raw line. NaN/inf points are skipped (the line breaks).") { a in
+        NativeFunction(
+            "plot",
+            [
+                .init("xs_or_ys", .oneOf([.list, .tensor])), .init("ys", .oneOf([.list, .tensor]), default: .null),
+                .init("label", .string, default: .string("")),
+            ] + common
+                + [.init("log_y", .bool, default: .bool(false)), .init("smooth", .number, default: .number(0))],
+            returns: "chart",
+            help:
+                "A line chart: plot(ys) or plot(xs, ys); several series with plot([{y: a, label: \"train\"}, {x: xs, y: b, label: \"val\"}]) or chart.add(...). log_y for a log-scale y axis; smooth (0…1, TensorBoard's convention: 0.9 is strong) draws an EMA over the faded raw line. NaN/inf points are skipped (the line breaks)."
+        ) { a in
             var chart: Chart
             if case .list(let l) = a[0], let first = l.items.first, case .record = first {
                 chart = Chart(kind: .line)
@@ -73,14 +79,19 @@ enum ChartLibrary {
             chart.smoothing = try a.number(7)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("scatter", [.init("xs", .oneOf([.list, .tensor])), .init("ys", .oneOf([.list, .tensor])), .init("label", .string, default: .string(""))] + common,
-                       returns: "chart", help: "A scatter chart of points (xs[i], ys[i]).") { a in
+        NativeFunction(
+            "scatter",
+            [.init("xs", .oneOf([.list, .tensor])), .init("ys", .oneOf([.list, .tensor])), .init("label", .string, default: .string(""))] + common,
+            returns: "chart", help: "A scatter chart of points (xs[i], ys[i])."
+        ) { a in
             var chart = Chart.scatter(xs: try numbers(a[0], "scatter"), ys: try numbers(a[1], "scatter"), name: try a.string(2))
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("bar", [.init("labels", .list), .init("heights", .oneOf([.list, .tensor])), .init("label", .string, default: .string(""))] + common,
-                       returns: "chart", help: "A bar chart: bar([\"sft\", \"dvsft\"], [0.61, 0.74]) (labels may also be numbers).") { a in
+        NativeFunction(
+            "bar", [.init("labels", .list), .init("heights", .oneOf([.list, .tensor])), .init("label", .string, default: .string(""))] + common,
+            returns: "chart", help: "A bar chart: bar([\"sft\", \"dvsft\"], [0.61, 0.74]) (labels may also be numbers)."
+        ) { a in
             let heights = try numbers(a[1], "bar")
             var chart: Chart
             let items = try a.list(0).items
@@ -92,31 +103,44 @@ enum ChartLibrary {
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("hist", [.init("values", .oneOf([.list, .tensor])), .init("bins", .whole, default: .number(30)), .init("label", .string, default: .string(""))] + common,
-                       returns: "chart", help: "A histogram of values in `bins` equal bins (NaN and inf ignored).") { a in
+        NativeFunction(
+            "hist",
+            [.init("values", .oneOf([.list, .tensor])), .init("bins", .whole, default: .number(30)), .init("label", .string, default: .string(""))] + common,
+            returns: "chart", help: "A histogram of values in `bins` equal bins (NaN and inf ignored)."
+        ) { a in
             var chart = Chart.histogram(values: try numbers(a[0], "hist"), bins: try a.int(1), name: try a.string(2))
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
-        NativeFunction("heatmap", [.init("values", .oneOf([.tensor, .list])), .init("row_labels", .list, default: .list([])),
-                                   .init("col_labels", .list, default: .list([]))] + common,
-                       returns: "chart", help: "A heatmap of a 2-D tensor or nested list (row 0 on top, viridis colors, a color bar): attention maps, per-token label maps.") { a in
+        NativeFunction(
+            "heatmap",
+            [
+                .init("values", .oneOf([.tensor, .list])), .init("row_labels", .list, default: .list([])),
+                .init("col_labels", .list, default: .list([])),
+            ] + common,
+            returns: "chart",
+            help: "A heatmap of a 2-D tensor or nested list (row 0 on top, viridis colors, a color bar): attention maps, per-token label maps."
+        ) { a in
             let t = try a.tensor(0)
             let matrix = t.rank == 1 ? try libraryCall { () throws(TensorError) in try t.unsqueeze(0) } : t
             guard matrix.rank == 2 else { throw NativeError("heatmap: needs a 2-D tensor, got shape \(shapeText(t.shape))") }
             let rows = (try a.list(1)).items.map(\.printed), cols = (try a.list(2)).items.map(\.printed)
-            var chart = Chart.heatmap(values: try tensorValues(matrix).map(Double.init), rows: matrix.shape[0], cols: matrix.shape[1],
-                                      rowLabels: rows, colLabels: cols)
+            var chart = Chart.heatmap(
+                values: try tensorValues(matrix).map(Double.init), rows: matrix.shape[0], cols: matrix.shape[1],
+                rowLabels: rows, colLabels: cols)
             try decorate(&chart, a, from: 3)
             return ChartValue.wrap(chart)
         },
     ]
 
-    static let saver = SaveLoadLibrary.Saver(what: "a chart (.png, .svg)", accepts: { v in
-        if case .object(let o) = v { return o is ChartValue }
-        return false
-    }, save: { value, path in
-        guard case .object(let o as ChartValue) = value else { return }
-        try libraryCall { () throws(ChartError) in try o.chart.write(to: path) }
-    })
+    static let saver = SaveLoadLibrary.Saver(
+        what: "a chart (.png, .svg)",
+        accepts: { v in
+            if case .object(let o) = v { return o is ChartValue }
+            return false
+        },
+        save: { value, path in
+            guard case .object(let o as ChartValue) = value else { return }
+            try libraryCall { () throws(ChartError) in try o.chart.write(to: path) }
+        })
 }

@@ -12,8 +12,10 @@ enum GridMethods {
             let g = try a.grid(0).grid, i = try a.int(1)
             return BoxValue.wrap(try libraryCall { () throws(VisionError) in try g.region(ofToken: i) })
         },
-        NativeFunction("index", [receiver, .init("row", .whole), .init("col", .whole)], returns: "number",
-                       help: "The visual token index at (row, col).") { a in
+        NativeFunction(
+            "index", [receiver, .init("row", .whole), .init("col", .whole)], returns: "number",
+            help: "The visual token index at (row, col)."
+        ) { a in
             let g = try a.grid(0).grid, r = try a.int(1), c = try a.int(2)
             return .number(Double(try libraryCall { () throws(VisionError) in try g.index(row: r, col: c) }))
         },
@@ -22,8 +24,10 @@ enum GridMethods {
             let p = try libraryCall { () throws(VisionError) in try g.position(ofToken: i) }
             return .list([.number(Double(p.row)), .number(Double(p.col))])
         },
-        NativeFunction("patches", [receiver], returns: "tensor",
-                       help: "The image's patches as a tensor [patches, patch·patch·channels]: patches row-major, each flattened channel, row, column.") { a in
+        NativeFunction(
+            "patches", [receiver], returns: "tensor",
+            help: "The image's patches as a tensor [patches, patch·patch·channels]: patches row-major, each flattened channel, row, column."
+        ) { a in
             let value = try a.grid(0)
             guard let image = value.image else { throw NativeError("patches: this grid was made without an image") }
             return try TensorValue.result { () throws(VisionError) in try value.grid.patches(of: image) }

@@ -13,41 +13,58 @@ enum ImageLibrary {
         return out
     }
 
-    static let functions: [NativeFunction] = ImageMethods.all.filter { $0.name != "tensor" } + [
-        NativeFunction("load_image", [.init("path", .string)], returns: "image",
-                       help: "Reads a PNG of any color type and bit depth: gray stays gray, color becomes RGB, transparency RGBA; values in [0, 1].") { a in
-            let path = try a.string(0)
-            return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image.load(path: path) })
-        },
-        NativeFunction("image", [.init("t", .tensor)], returns: "image",
-                       help: "An image from a tensor [H, W] (gray) or [C, H, W] with C = 1, 3 or 4; values are clamped to [0, 1].") { a in
-            let t = try a.tensor(0)
-            return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image(tensor: t) })
-        },
-        NativeFunction("blank", [.init("w", .whole), .init("h", .whole), .init("channels", .whole, default: .number(1)),
-                                 .init("value", .number, default: .number(0))],
-                       returns: "image", help: "A new image filled with value (0 = background).") { a in
-            let (w, h, c, v) = (try a.int(0), try a.int(1), try a.int(2), Float(try a.number(3)))
-            return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image(width: w, height: h, channels: c, fill: v) })
-        },
-        NativeFunction("hstack", [.init("images", .list(of: .image)), .init("background", .number, default: .number(0))], returns: "image",
-                       help: "Images side by side (top-aligned), for comparing.") { a in
-            let imgs = try images(a, 0), bg = Float(try a.number(1))
-            return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image.hstack(imgs, background: bg) })
-        },
-        NativeFunction("vstack", [.init("images", .list(of: .image)), .init("background", .number, default: .number(0))], returns: "image",
-                       help: "Images one above the other (left-aligned).") { a in
-            let imgs = try images(a, 0), bg = Float(try a.number(1))
-            return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image.vstack(imgs, background: bg) })
-        },
-    ]
+    static let functions: [NativeFunction] =
+        ImageMethods.all.filter { $0.name != "tensor" } + [
+            NativeFunction(
+                "load_image", [.init("path", .string)], returns: "image",
+                help: "Reads a PNG of any color type and bit depth: gray stays gray, color becomes RGB, transparency RGBA; values in [0, 1]."
+            ) { a in
+                let path = try a.string(0)
+                return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image.load(path: path) })
+            },
+            NativeFunction(
+                "image", [.init("t", .tensor)], returns: "image",
+                help: "An image from a tensor [H, W] (gray) or [C, H, W] with C = 1, 3 or 4; values are clamped to [0, 1]."
+            ) { a in
+                let t = try a.tensor(0)
+                return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image(tensor: t) })
+            },
+            NativeFunction(
+                "blank",
+                [
+                    .init("w", .whole), .init("h", .whole), .init("channels", .whole, default: .number(1)),
+                    .init("value", .number, default: .number(0)),
+                ],
+                returns: "image", help: "A new image filled with value (0 = background)."
+            ) { a in
+                let (w, h, c, v) = (try a.int(0), try a.int(1), try a.int(2), Float(try a.number(3)))
+                return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image(width: w, height: h, channels: c, fill: v) })
+            },
+            NativeFunction(
+                "hstack", [.init("images", .list(of: .image)), .init("background", .number, default: .number(0))], returns: "image",
+                help: "Images side by side (top-aligned), for comparing."
+            ) { a in
+                let imgs = try images(a, 0), bg = Float(try a.number(1))
+                return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image.hstack(imgs, background: bg) })
+            },
+            NativeFunction(
+                "vstack", [.init("images", .list(of: .image)), .init("background", .number, default: .number(0))], returns: "image",
+                help: "Images one above the other (left-aligned)."
+            ) { a in
+                let imgs = try images(a, 0), bg = Float(try a.number(1))
+                return ImageValue.wrap(try libraryCall { () throws(VisionError) in try Image.vstack(imgs, background: bg) })
+            },
+        ]
 
-    static let saver = SaveLoadLibrary.Saver(what: "an image (.png)", accepts: { v in
-        if case .object(let o) = v { return o is ImageValue }
-        return false
-    }, save: { value, path in
-        guard case .object(let o as ImageValue) = value else { return }
-        guard path.lowercased().hasSuffix(".png") else { throw NativeError("save: images are saved as .png, got '\(path)'") }
-        try libraryCall { () throws(VisionError) in try o.image.savePNG(path: path) }
-    })
+    static let saver = SaveLoadLibrary.Saver(
+        what: "an image (.png)",
+        accepts: { v in
+            if case .object(let o) = v { return o is ImageValue }
+            return false
+        },
+        save: { value, path in
+            guard case .object(let o as ImageValue) = value else { return }
+            guard path.lowercased().hasSuffix(".png") else { throw NativeError("save: images are saved as .png, got '\(path)'") }
+            try libraryCall { () throws(VisionError) in try o.image.savePNG(path: path) }
+        })
 }

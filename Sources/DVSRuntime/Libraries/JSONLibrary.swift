@@ -5,13 +5,19 @@ import DVSLang
 /// configurations that other programs read, with records keeping field order.
 enum JSONLibrary {
     static let functions: [NativeFunction] = [
-        NativeFunction("to_json", [.init("value"), .init("indent", .whole(in: 0...16), default: .number(0))], returns: "string",
-                       help: "JSON text of nil, bools, numbers, strings, lists and records (fields in order): compact when indent is 0, else one item per line indented by `indent` spaces. Whole numbers print without .0; nan, inf, functions, tensors (use tolist()) and other objects are errors naming their place, as is a list or record that contains itself or nesting deeper than \(JSONParser.maxDepth).") { a in
+        NativeFunction(
+            "to_json", [.init("value"), .init("indent", .whole(in: 0...16), default: .number(0))], returns: "string",
+            help:
+                "JSON text of nil, bools, numbers, strings, lists and records (fields in order): compact when indent is 0, else one item per line indented by `indent` spaces. Whole numbers print without .0; nan, inf, functions, tensors (use tolist()) and other objects are errors naming their place, as is a list or record that contains itself or nesting deeper than \(JSONParser.maxDepth)."
+        ) { a in
             let indent = try a.int(1)
             return .string(try json(a).text(indent: indent))
         },
-        NativeFunction("from_json", [.init("text", .string)], returns: "any",
-                       help: "The value of JSON text: objects become records (keys in order; a key given twice is an error), arrays lists, null nil. Syntax errors give the byte offset, line and column.") { a in
+        NativeFunction(
+            "from_json", [.init("text", .string)], returns: "any",
+            help:
+                "The value of JSON text: objects become records (keys in order; a key given twice is an error), arrays lists, null nil. Syntax errors give the byte offset, line and column."
+        ) { a in
             let bytes = Array(try a.string(0).utf8)
             let parsed: JSONValue
             do throws(JSONSyntaxError) {

@@ -51,18 +51,27 @@ enum LabelLibrary {
     }
 
     static let functions: [NativeFunction] = [
-        NativeFunction("patch_grid", [.init("img", .image), .init("patch", .whole, default: .number(14)), .init("merge", .whole, default: .number(2))],
-                       returns: "grid",
-                       help: "Cuts an image into patch×patch patches and groups merge×merge of them into one visual token each. Sides that are not multiples of patch·merge are padded with background (0) on the right and bottom.") { a in
+        NativeFunction(
+            "patch_grid", [.init("img", .image), .init("patch", .whole, default: .number(14)), .init("merge", .whole, default: .number(2))],
+            returns: "grid",
+            help:
+                "Cuts an image into patch×patch patches and groups merge×merge of them into one visual token each. Sides that are not multiples of patch·merge are padded with background (0) on the right and bottom."
+        ) { a in
             let img = try a.image(0), p = try a.int(1), m = try a.int(2)
             let grid = try libraryCall { () throws(VisionError) in try PatchGrid(image: img, patch: p, merge: m) }
             return .object(GridValue(grid, image: img))
         },
-        NativeFunction("dvsft_labels", [.init("grid", .grid), .init("boxes", wordBoxes), .init("tokenizer", .tokenizer),
-                                        .init("rule", .choice(LabelRule.allCases.map(\.rawValue)), default: .string("max_overlap")), .init("min_cover", .number, default: .number(0.1)),
-                                        .init("subtoken", .choice(SubtokenMode.allCases.map(\.rawValue)), default: .string("first"))],
-                       returns: "record",
-                       help: "DV-SFT labels: one token id per visual token (-100 where no word qualifies). rule \"max_overlap\" (the word covering most of the token, if it covers at least min_cover of it) or \"center\" (the word containing the token's center); subtoken \"first\" (a word's first sub-token) or \"span\" (the box split among sub-tokens by character extent). Returns {ids, words, coverage: {fraction, labelled, unlabelled_words, tokens_per_word, per_token}}.") { a in
+        NativeFunction(
+            "dvsft_labels",
+            [
+                .init("grid", .grid), .init("boxes", wordBoxes), .init("tokenizer", .tokenizer),
+                .init("rule", .choice(LabelRule.allCases.map(\.rawValue)), default: .string("max_overlap")), .init("min_cover", .number, default: .number(0.1)),
+                .init("subtoken", .choice(SubtokenMode.allCases.map(\.rawValue)), default: .string("first")),
+            ],
+            returns: "record",
+            help:
+                "DV-SFT labels: one token id per visual token (-100 where no word qualifies). rule \"max_overlap\" (the word covering most of the token, if it covers at least min_cover of it) or \"center\" (the word containing the token's center); subtoken \"first\" (a word's first sub-token) or \"span\" (the box split among sub-tokens by character extent). Returns {ids, words, coverage: {fraction, labelled, unlabelled_words, tokens_per_word, per_token}}."
+        ) { a in
             let g = try a.grid(0), t = try a.object(2, as: TokenizerValue.self, "tokenizer")
             let boxes = g.gridBoxes(try boxes(a, 1))
             let rule = try a.choice(3, as: LabelRule.self), mode = try a.choice(5, as: SubtokenMode.self)
@@ -77,14 +86,17 @@ enum LabelLibrary {
                 ("tokens_per_word", .list(labels.tokensPerWord.map { .number(Double($0)) })),
                 ("per_token", .list(labels.coverage.map { .number($0) })),
             ])
-            return .record(RecordObject([
-                ("ids", .list(labels.ids.map { .number(Double($0)) })),
-                ("words", .list(labels.words.map { $0.map { .string($0) } ?? .null })),
-                ("coverage", .record(coverage)),
-            ]))
+            return .record(
+                RecordObject([
+                    ("ids", .list(labels.ids.map { .number(Double($0)) })),
+                    ("words", .list(labels.words.map { $0.map { .string($0) } ?? .null })),
+                    ("coverage", .record(coverage)),
+                ]))
         },
-        NativeFunction("label_agreement", [.init("a", .oneOf([.record, .list])), .init("b", .oneOf([.record, .list]))], returns: "number",
-                       help: "The fraction of visual tokens whose labels agree (-100 with -100 agrees): e.g. labels from OCR boxes vs from drawn boxes.") { a in
+        NativeFunction(
+            "label_agreement", [.init("a", .oneOf([.record, .list])), .init("b", .oneOf([.record, .list]))], returns: "number",
+            help: "The fraction of visual tokens whose labels agree (-100 with -100 agrees): e.g. labels from OCR boxes vs from drawn boxes."
+        ) { a in
             let x = try labelIDs(a[0], "label_agreement"), y = try labelIDs(a[1], "label_agreement")
             return .number(try libraryCall { () throws(VisionError) in try labelAgreement(x, y) })
         },

@@ -17,8 +17,10 @@ enum MathLibrary {
 
     /// min/max over arguments or over one list.
     private static func extreme(_ name: String, pickFirst: @escaping (Int) -> Bool) -> NativeFunction {
-        NativeFunction(name, variadic: .init("values"), returns: "any",
-                       help: "\(name)(a, b, …) or \(name)(list): the \(name == "min" ? "smallest" : "largest") value (numbers or strings).") { a in
+        NativeFunction(
+            name, variadic: .init("values"), returns: "any",
+            help: "\(name)(a, b, …) or \(name)(list): the \(name == "min" ? "smallest" : "largest") value (numbers or strings)."
+        ) { a in
             var items = a.rest
             if items.count == 1, case .list(let l) = items[0] { items = l.items }
             if items.count == 1, case .range(let r) = items[0] {
@@ -44,8 +46,10 @@ enum MathLibrary {
         unary("abs", "Absolute value.") { Swift.abs($0) },
         unary("sqrt", "Square root (nan for negative numbers).") { $0.squareRoot() },
         unary("exp", "e raised to x.") { Foundation.exp($0) },
-        NativeFunction("log", [.init("x", .number), .init("base", .number, default: .null)], returns: "number",
-                       help: "Natural logarithm, or logarithm to `base`: log(8, 2) == 3.") { a in
+        NativeFunction(
+            "log", [.init("x", .number), .init("base", .number, default: .null)], returns: "number",
+            help: "Natural logarithm, or logarithm to `base`: log(8, 2) == 3."
+        ) { a in
             let x = try a.number(0)
             if a.isNil(1) { return .number(Foundation.log(x)) }
             let base = try a.number(1)
@@ -59,8 +63,10 @@ enum MathLibrary {
         unary("tanh", "Hyperbolic tangent.") { Foundation.tanh($0) },
         unary("floor", "Largest whole number not above x.") { $0.rounded(.down) },
         unary("ceil", "Smallest whole number not below x.") { $0.rounded(.up) },
-        NativeFunction("round", [.init("x", .number), .init("digits", .whole(in: -300...300), default: .number(0))], returns: "number",
-                       help: "Rounds half away from zero, to `digits` decimals: round(2.5) == 3, round(3.14159, 2) == 3.14.") { a in
+        NativeFunction(
+            "round", [.init("x", .number), .init("digits", .whole(in: -300...300), default: .number(0))], returns: "number",
+            help: "Rounds half away from zero, to `digits` decimals: round(2.5) == 3, round(3.14159, 2) == 3.14."
+        ) { a in
             let x = try a.number(0)
             let digits = try a.int(1)
             if digits == 0 { return .number(x.rounded()) }
@@ -74,27 +80,36 @@ enum MathLibrary {
         },
         extreme("min") { $0 < 0 },
         extreme("max") { $0 > 0 },
-        NativeFunction("pow", [.init("x", .oneOf([.number, .tensor])), .init("y", .oneOf([.number, .tensor]))], returns: "number",
-                       help: "x raised to y (same as x ** y); elementwise for tensors.") { a in
+        NativeFunction(
+            "pow", [.init("x", .oneOf([.number, .tensor])), .init("y", .oneOf([.number, .tensor]))], returns: "number",
+            help: "x raised to y (same as x ** y); elementwise for tensors."
+        ) { a in
             if TensorValue.operandIfTensor(a[0]) != nil || TensorValue.operandIfTensor(a[1]) != nil {
                 let x = try a.tensor(0), y = try a.tensor(1)
                 return try TensorValue.result { () throws(TensorError) in try x.pow(y) }
             }
             return .number(Foundation.pow(try a.number(0), try a.number(1)))
         },
-        NativeFunction("random", [.init("low", .number, default: .number(0)), .init("high", .number, default: .number(1))], returns: "number",
-                       help: "A uniform random number in [low, high) from the session generator (see seed).") { a in
+        NativeFunction(
+            "random", [.init("low", .number, default: .number(0)), .init("high", .number, default: .number(1))], returns: "number",
+            help: "A uniform random number in [low, high) from the session generator (see seed)."
+        ) { a in
             let lo = try a.number(0), hi = try a.number(1)
             return .number(lo + (hi - lo) * RandomGenerator.shared.nextDouble())
         },
-        NativeFunction("random_int", [.init("low", .whole), .init("high", .whole)], returns: "number",
-                       help: "A uniform random whole number in low..<high from the session generator.") { a in
+        NativeFunction(
+            "random_int", [.init("low", .whole), .init("high", .whole)], returns: "number",
+            help: "A uniform random whole number in low..<high from the session generator."
+        ) { a in
             let lo = try a.int(0), hi = try a.int(1)
             guard hi > lo else { throw NativeError("random_int needs low < high, got \(lo) and \(hi)") }
             return .number(Double(lo + Int(RandomGenerator.shared.nextInt(below: UInt64(hi - lo)))))
         },
-        NativeFunction("seed", [.init("n", .whole)], returns: "nil",
-                       help: "Seeds the random generator behind random, random_int, random tensors, initializers and dropout: the same seed gives the same numbers, bit for bit.") { a in
+        NativeFunction(
+            "seed", [.init("n", .whole)], returns: "nil",
+            help:
+                "Seeds the random generator behind random, random_int, random tensors, initializers and dropout: the same seed gives the same numbers, bit for bit."
+        ) { a in
             let n = try a.int(0)
             RandomGenerator.shared.reseed(UInt64(bitPattern: Int64(n)))
             return .null

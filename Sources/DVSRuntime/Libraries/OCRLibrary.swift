@@ -15,8 +15,11 @@ enum OCRLibrary {
     ]
 
     static let functions: [NativeFunction] = [
-        NativeFunction("ocr", [.init("img", .image)] + parameters, returns: "list",
-                       help: "Word (or line) boxes with text and confidence (0–100) read by Tesseract. Gray images are ink 1 on 0 (as text_page draws them; invert() dark-on-light scans); psm 6 reads one block (drawn pages), 3 analyses the layout (real documents). Language data: $DVS_TESSDATA, $TESSDATA_PREFIX, or the system tessdata folders.") { a in
+        NativeFunction(
+            "ocr", [.init("img", .image)] + parameters, returns: "list",
+            help:
+                "Word (or line) boxes with text and confidence (0–100) read by Tesseract. Gray images are ink 1 on 0 (as text_page draws them; invert() dark-on-light scans); psm 6 reads one block (drawn pages), 3 analyses the layout (real documents). Language data: $DVS_TESSDATA, $TESSDATA_PREFIX, or the system tessdata folders."
+        ) { a in
             let img = try a.image(0)
             let (lang, level, psm) = try options(a, from: 1)
             let boxes = try libraryCall { () throws(VisionError) -> [Box] in
@@ -24,8 +27,10 @@ enum OCRLibrary {
             }
             return .list(boxes.map(BoxValue.wrap))
         },
-        NativeFunction("ocr_all", [.init("images", .list)] + parameters, returns: "list",
-                       help: "ocr over many images in parallel (one Tesseract engine per core, reused across calls); results in input order.") { a in
+        NativeFunction(
+            "ocr_all", [.init("images", .list)] + parameters, returns: "list",
+            help: "ocr over many images in parallel (one Tesseract engine per core, reused across calls); results in input order."
+        ) { a in
             let imgs = try ImageLibrary.images(a, 0)
             let (lang, level, psm) = try options(a, from: 1)
             let pages = try libraryCall { () throws(VisionError) -> [[Box]] in

@@ -23,8 +23,10 @@ enum OptimizerMethods {
             let opt = try optimizer(a)
             return .record(RecordObject(try libraryCall { () throws(TensorError) in try opt.stateTensors() }.map { ($0.0, TensorValue.wrap($0.1)) }))
         },
-        NativeFunction("load_state", [receiver, .init("state", .record)], returns: "nil",
-                       help: "Restores state saved by state(), so training resumes exactly.") { a in
+        NativeFunction(
+            "load_state", [receiver, .init("state", .record)], returns: "nil",
+            help: "Restores state saved by state(), so training resumes exactly."
+        ) { a in
             let opt = try optimizer(a)
             var entries: [(String, Tensor)] = []
             for (k, v) in try a.record(1).fields {

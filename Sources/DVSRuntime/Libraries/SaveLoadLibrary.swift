@@ -6,17 +6,25 @@ import Foundation
 /// (a record of tensors → `.safetensors`; graphs and images add their own formats).
 enum SaveLoadLibrary {
     static let functions: [NativeFunction] = [
-        NativeFunction("save", [.init("value"), .init("path", .string)], returns: "nil",
-                       help: "Writes a value to a file, atomically (temporary file, then rename). A record of tensors (nested records allowed: names join with '.') → .safetensors, loadable by Python's safetensors; a graph → .svg, .png or .dot.") { a in
+        NativeFunction(
+            "save", [.init("value"), .init("path", .string)], returns: "nil",
+            help:
+                "Writes a value to a file, atomically (temporary file, then rename). A record of tensors (nested records allowed: names join with '.') → .safetensors, loadable by Python's safetensors; a graph → .svg, .png or .dot."
+        ) { a in
             let path = try a.string(1)
             if let saver = savers.first(where: { $0.accepts(a[0]) }) {
                 try saver.save(a[0], path)
                 return .null
             }
-            throw NativeError("save: cannot save a \(a[0].typeName) (expected a record of tensors\(savers.count > 1 ? ", " + savers.dropFirst().map(\.what).joined(separator: ", ") : ""))")
+            throw NativeError(
+                "save: cannot save a \(a[0].typeName) (expected a record of tensors\(savers.count > 1 ? ", " + savers.dropFirst().map(\.what).joined(separator: ", ") : ""))"
+            )
         },
-        NativeFunction("load", [.init("path", .string), .init("nested", .bool, default: .bool(true))], returns: "record",
-                       help: "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save; numeric parts such as layers.0.w become fields named \"0\", not lists). Names that cannot nest (\"a\" next to \"a.b\", or an empty part as in \"\", \"a..b\", \".a\") are an error: nested: false keeps every name flat, as written (an empty name is the field \"\"). String metadata is the field __metadata__. The header is validated before any memory is allocated.") { a in
+        NativeFunction(
+            "load", [.init("path", .string), .init("nested", .bool, default: .bool(true))], returns: "record",
+            help:
+                "Reads a .safetensors file into a record of tensors; names with dots become nested records (the inverse of save; numeric parts such as layers.0.w become fields named \"0\", not lists). Names that cannot nest (\"a\" next to \"a.b\", or an empty part as in \"\", \"a..b\", \".a\") are an error: nested: false keeps every name flat, as written (an empty name is the field \"\"). String metadata is the field __metadata__. The header is validated before any memory is allocated."
+        ) { a in
             let path = try a.string(0)
             guard path.hasSuffix(".safetensors") else {
                 throw NativeError("load: expected a .safetensors file, got '\(path)'")
@@ -42,21 +50,24 @@ enum SaveLoadLibrary {
         GraphLibrary.saver,
         ImageLibrary.saver,
         ChartLibrary.saver,
-        Saver(what: "a record of tensors", accepts: { v in
-            if case .record = v { return true }
-            if case .object(let o) = v { return o is TensorValue }
-            return false
-        }, save: { value, path in
-            guard path.hasSuffix(".safetensors") else { throw NativeError("save: tensors are saved as .safetensors, got '\(path)'") }
-            var named: [(String, Tensor)] = []
-            var metadata: [String: String] = [:]
-            if case .object(let o as TensorValue) = value {
-                named = [(o.tensor.name ?? "tensor", o.tensor)]
-            } else {
-                try flatten(value, into: &named, metadata: &metadata)
-            }
-            try libraryCall { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
-        }),
+        Saver(
+            what: "a record of tensors",
+            accepts: { v in
+                if case .record = v { return true }
+                if case .object(let o) = v { return o is TensorValue }
+                return false
+            },
+            save: { value, path in
+                guard path.hasSuffix(".safetensors") else { throw NativeError("save: tensors are saved as .safetensors, got '\(path)'") }
+                var named: [(String, Tensor)] = []
+                var metadata: [String: String] = [:]
+                if case .object(let o as TensorValue) = value {
+                    named = [(o.tensor.name ?? "tensor", o.tensor)]
+                } else {
+                    try flatten(value, into: &named, metadata: &metadata)
+                }
+                try libraryCall { () throws(TensorError) in try Safetensors.write(named, metadata: metadata, to: path) }
+            }),
     ]
 
     /// Tensors of a (nested) record with their checkpoint names; a top-level
@@ -103,7 +114,9 @@ enum SaveLoadLibrary {
             for end in parts.indices.dropLast() {
                 let prefix = parts[...end].joined(separator: ".")
                 if names.contains(prefix) {
-                    throw NativeError("load: the names \(Value.string(prefix).repr) and \(Value.string(name).repr) cannot both be nested: \(Value.string(prefix).repr) would be a value and a record\(flat)")
+                    throw NativeError(
+                        "load: the names \(Value.string(prefix).repr) and \(Value.string(name).repr) cannot both be nested: \(Value.string(prefix).repr) would be a value and a record\(flat)"
+                    )
                 }
             }
         }

@@ -5,8 +5,11 @@ import DVSTensor
 /// methods whose names are free as globals (`matmul(a, b)`, `relu(x)`).
 enum TensorLibrary {
     static let constructors: [NativeFunction] = [
-        NativeFunction("tensor", [.init("data", .tensor), .init("dtype", .choice(["f32", "i64"]), default: .string("f32"))], returns: "tensor",
-                       help: "A tensor from a number or nested lists: tensor([[1, 2], [3, 4]]). dtype \"i64\" marks integer data (labels, ids), which must be whole numbers; tensor([1, -100, 3]) works as labels either way.") { a in
+        NativeFunction(
+            "tensor", [.init("data", .tensor), .init("dtype", .choice(["f32", "i64"]), default: .string("f32"))], returns: "tensor",
+            help:
+                "A tensor from a number or nested lists: tensor([[1, 2], [3, 4]]). dtype \"i64\" marks integer data (labels, ids), which must be whole numbers; tensor([1, -100, 3]) works as labels either way."
+        ) { a in
             let t = try TensorConversion.tensor(from: a[0])
             let copy = try libraryCall { () throws(TensorError) in try t.contiguousCopy() }
             if try a.string(1) == "i64" {
@@ -31,18 +34,24 @@ enum TensorLibrary {
             let shape = try a.shape(0), v = Float(try a.number(1))
             return try TensorValue.result { () throws(TensorError) in try Tensor.full(shape, v) }
         },
-        NativeFunction("rand", [.init("shape", .list), .init("low", .number, default: .number(0)), .init("high", .number, default: .number(1))],
-                       returns: "tensor", help: "Uniform random values in [low, high), from the seeded generator (see seed).") { a in
+        NativeFunction(
+            "rand", [.init("shape", .list), .init("low", .number, default: .number(0)), .init("high", .number, default: .number(1))],
+            returns: "tensor", help: "Uniform random values in [low, high), from the seeded generator (see seed)."
+        ) { a in
             let shape = try a.shape(0), lo = Float(try a.number(1)), hi = Float(try a.number(2))
             return try TensorValue.result { () throws(TensorError) in try Tensor.uniform(shape, low: lo, high: hi) }
         },
-        NativeFunction("randn", [.init("shape", .list), .init("mean", .number, default: .number(0)), .init("std", .number, default: .number(1))],
-                       returns: "tensor", help: "Normal random values, from the seeded generator (see seed).") { a in
+        NativeFunction(
+            "randn", [.init("shape", .list), .init("mean", .number, default: .number(0)), .init("std", .number, default: .number(1))],
+            returns: "tensor", help: "Normal random values, from the seeded generator (see seed)."
+        ) { a in
             let shape = try a.shape(0), m = Float(try a.number(1)), s = Float(try a.number(2))
             return try TensorValue.result { () throws(TensorError) in try Tensor.normal(shape, mean: m, std: s) }
         },
-        NativeFunction("arange", [.init("start", .number), .init("stop", .number, default: .null), .init("step", .number, default: .number(1))],
-                       returns: "tensor", help: "Evenly spaced values in [start, stop) by step; arange(n) is 0..<n.") { a in
+        NativeFunction(
+            "arange", [.init("start", .number), .init("stop", .number, default: .null), .init("step", .number, default: .number(1))],
+            returns: "tensor", help: "Evenly spaced values in [start, stop) by step; arange(n) is 0..<n."
+        ) { a in
             var start = try a.number(0), stop: Double
             if a.isNil(1) { stop = start; start = 0 } else { stop = try a.number(1) }
             let r: RangeObject = try RangeObject(start: start, end: stop, step: try a.number(2), inclusive: false)
@@ -51,8 +60,10 @@ enum TensorLibrary {
             }
             return try TensorValue.result { () throws(TensorError) in try Tensor.generated(count: r.count) { Float(r.element($0)) } }
         },
-        NativeFunction("linspace", [.init("start", .number), .init("stop", .number), .init("count", .whole(in: 0...Shape.maxElements))], returns: "tensor",
-                       help: "`count` evenly spaced values from start to stop, both included.") { a in
+        NativeFunction(
+            "linspace", [.init("start", .number), .init("stop", .number), .init("count", .whole(in: 0...Shape.maxElements))], returns: "tensor",
+            help: "`count` evenly spaced values from start to stop, both included."
+        ) { a in
             let s = try a.number(0), e = try a.number(1), n = try a.int(2)
             return try TensorValue.result { () throws(TensorError) in
                 try Tensor.generated(count: n) { i in Float(n == 1 ? s : s + (e - s) * Double(i) / Double(n - 1)) }
@@ -66,35 +77,47 @@ enum TensorLibrary {
                 return t
             }
         },
-        NativeFunction("param", [.init("t", .tensor), .init("name", .string, default: .null)], returns: "tensor",
-                       help: "A trainable leaf: a copy of `t` that collects gradients in .grad. The name labels it in graphs and checkpoints.") { a in
+        NativeFunction(
+            "param", [.init("t", .tensor), .init("name", .string, default: .null)], returns: "tensor",
+            help: "A trainable leaf: a copy of `t` that collects gradients in .grad. The name labels it in graphs and checkpoints."
+        ) { a in
             let p = try a.tensor(0).contiguousCopy()
             p.requiresGrad = true
             if !a.isNil(1) { p.name = try a.string(1) }
             return TensorValue.wrap(p)
         },
-        NativeFunction("no_grad", [.init("body", .function)], returns: "any",
-                       help: "Runs body without recording autograd history: no_grad { evaluate(model) }.") { a in
+        NativeFunction(
+            "no_grad", [.init("body", .function)], returns: "any",
+            help: "Runs body without recording autograd history: no_grad { evaluate(model) }."
+        ) { a in
             let f = try a.callable(0)
             return try GradMode.withoutGrad { () throws -> Value in try a.call(f, []) }
         },
-        NativeFunction("scope", [.init("name", .string), .init("body", .function)], returns: "any",
-                       help: "Runs body with its ops grouped under `name`; graphs draw each scope as a cluster: scope(\"vision\") { … }.") { a in
+        NativeFunction(
+            "scope", [.init("name", .string), .init("body", .function)], returns: "any",
+            help: "Runs body with its ops grouped under `name`; graphs draw each scope as a cluster: scope(\"vision\") { … }."
+        ) { a in
             let name = try a.string(0), f = try a.callable(1)
             return try GradMode.withScope(name) { () throws -> Value in try a.call(f, []) }
         },
-        NativeFunction("concat", [.init("tensors", .list), .init("axis", .whole, default: .number(0))], returns: "tensor",
-                       help: "Joins tensors along an existing axis.") { a in
+        NativeFunction(
+            "concat", [.init("tensors", .list), .init("axis", .whole, default: .number(0))], returns: "tensor",
+            help: "Joins tensors along an existing axis."
+        ) { a in
             let ts = try a.tensors(0), axis = try a.int(1)
             return try TensorValue.result { () throws(TensorError) in try Tensor.concat(ts, axis: axis) }
         },
-        NativeFunction("stack", [.init("tensors", .list), .init("axis", .whole, default: .number(0))], returns: "tensor",
-                       help: "Stacks same-shaped tensors along a new axis.") { a in
+        NativeFunction(
+            "stack", [.init("tensors", .list), .init("axis", .whole, default: .number(0))], returns: "tensor",
+            help: "Stacks same-shaped tensors along a new axis."
+        ) { a in
             let ts = try a.tensors(0), axis = try a.int(1)
             return try TensorValue.result { () throws(TensorError) in try Tensor.stack(ts, axis: axis) }
         },
-        NativeFunction("threads", [.init("n", .whole(in: 1...BLAS.maxThreads), default: .null)], returns: "number",
-                       help: "Threads OpenBLAS uses for matrix products; threads(n) sets them (default: $DVS_THREADS or all cores).") { a in
+        NativeFunction(
+            "threads", [.init("n", .whole(in: 1...BLAS.maxThreads), default: .null)], returns: "number",
+            help: "Threads OpenBLAS uses for matrix products; threads(n) sets them (default: $DVS_THREADS or all cores)."
+        ) { a in
             if !a.isNil(0) {
                 BLAS.setThreads(try a.int(0))
             }

@@ -27,9 +27,10 @@ public final class CellRecording: @unchecked Sendable {
             if passThrough { original(text) }
             self.locked { self.printed += text }
         }
-        Display.setSink({ [unowned self] item in
-            self.append(.image(png: item.png, svg: item.svg, label: item.label))
-        }, alsoShow: passThrough, vectors: vectors, for: interpreter)
+        Display.setSink(
+            { [unowned self] item in
+                self.append(.image(png: item.png, svg: item.svg, label: item.label))
+            }, alsoShow: passThrough, vectors: vectors, for: interpreter)
     }
 
     public func addValue(_ text: String) { append(.value(text)) }

@@ -51,7 +51,7 @@ public final class CellSession {
             let result = try interpreter.run(Source(name: name, text: code))
             guard let number else { return .ran(CellHistory.echoed(result, source: code)) }
             return .ran(history.record(result, cell: number, source: code))
-        } catch where error.phase == .exit {
+        } catch  where error.phase == .exit {
             return .exited(error.exitCode)
         } catch {
             interpreter.restore(before)

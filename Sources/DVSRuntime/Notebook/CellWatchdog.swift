@@ -25,8 +25,10 @@ final class CellWatchdog: @unchecked Sendable {
     /// Set once `abandon` has run: the run is over, whatever the cell does now.
     private(set) var abandoned = false
 
-    init(limit: Double?, grace: Double, pendingSignal: @escaping @Sendable () -> Int32?,
-         abandon: @escaping ([NotebookCell], _ signal: Int32?) -> Void) {
+    init(
+        limit: Double?, grace: Double, pendingSignal: @escaping @Sendable () -> Int32?,
+        abandon: @escaping ([NotebookCell], _ signal: Int32?) -> Void
+    ) {
         self.limit = limit
         self.grace = grace
         self.pendingSignal = pendingSignal
@@ -73,8 +75,9 @@ final class CellWatchdog: @unchecked Sendable {
             if let stop {
                 guard Double(now - stop.at) / 1e9 >= grace else { continue }
                 abandoned = true
-                cell.recording.addError("error: \(stop.reason.message); the cell did not stop within "
-                    + "\(String(format: "%g", grace)) s after that, so the run was ended\n")
+                cell.recording.addError(
+                    "error: \(stop.reason.message); the cell did not stop within "
+                        + "\(String(format: "%g", grace)) s after that, so the run was ended\n")
                 abandon(finished + [cell.recording.cell(number: cell.number, stop: stop.reason)], stop.signal)
                 return
             }

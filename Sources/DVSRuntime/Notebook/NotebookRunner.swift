@@ -43,8 +43,10 @@ public enum NotebookRunner {
                 }.joined(separator: "\n")
             }
             if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                cells.append(SourceCell(kind: kind, text: text.trimmingCharacters(in: .newlines), firstLine: start,
-                                        number: kind == .code ? number : nil))
+                cells.append(
+                    SourceCell(
+                        kind: kind, text: text.trimmingCharacters(in: .newlines), firstLine: start,
+                        number: kind == .code ? number : nil))
             }
         }
         for (i, line) in script.components(separatedBy: "\n").enumerated() {
@@ -111,8 +113,10 @@ public enum NotebookRunner {
     /// stopped cell that does not end within `grace` seconds is handed, with
     /// the cells before it, to `abandon` (on another thread), which should save
     /// them and end the process; the run then returns what it has.
-    public static func run(_ cells: [SourceCell], in interpreter: Interpreter, sourceName: String,
-                           options: Options = Options(), abandon: @escaping (Outcome) -> Void = { _ in }) -> Outcome {
+    public static func run(
+        _ cells: [SourceCell], in interpreter: Interpreter, sourceName: String,
+        options: Options = Options(), abandon: @escaping (Outcome) -> Void = { _ in }
+    ) -> Outcome {
         let history = CellHistory(interpreter)
         interpreter.readInputLine = { nil }  // a notebook has no reader: input() is nil
         let codeCells = cells.filter { $0.kind == .code }.count
@@ -147,7 +151,7 @@ public enum NotebookRunner {
                 if let value = history.record(result, cell: number, source: cell.text) {
                     recording.add(Display.output(for: value, svg: options.vectors))
                 }
-            } catch where error.phase == .exit {
+            } catch  where error.phase == .exit {
                 _ = watchdog.end()
                 exited = true  // exit(code): this cell ran; the later ones do not
             } catch {

@@ -34,7 +34,8 @@ public final class SessionNotebook {
         let text: String
         if lower.hasSuffix(".dvs") {
             // `In [n]` keeps the session's numbers, so Out[n] means the same cell on replay.
-            text = cells.map { "# %% In [\($0.number ?? 0)]\n" + $0.source.trimmingCharacters(in: .newlines) }
+            text =
+                cells.map { "# %% In [\($0.number ?? 0)]\n" + $0.source.trimmingCharacters(in: .newlines) }
                 .joined(separator: "\n\n") + "\n"
         } else if lower.hasSuffix(".html") {
             text = NotebookHTML.render(NotebookDocument(title: "DVS session", cells: cells, generator: generator))

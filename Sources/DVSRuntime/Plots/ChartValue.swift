@@ -14,7 +14,8 @@ final class ChartValue: DVSObject {
     var typeName: String { "chart" }
     var summary: String {
         let title = chart.title.isEmpty ? "" : " '\(chart.title)'"
-        return "<\(chart.kind.rawValue) chart\(title): \(chart.kind == .heatmap ? "\(chart.matrix?.rows ?? 0)×\(chart.matrix?.cols ?? 0)" : "\(chart.series.count) series")>"
+        return
+            "<\(chart.kind.rawValue) chart\(title): \(chart.kind == .heatmap ? "\(chart.matrix?.rows ?? 0)×\(chart.matrix?.cols ?? 0)" : "\(chart.series.count) series")>"
     }
     /// Properties; the methods (`c.add(…)`) are the "chart" method table.
     var memberNames: [String] { ["kind", "title", "series"] }

@@ -28,7 +28,8 @@ extension Arguments {
         var out: [Tensor] = []
         for (k, item) in try list(i).items.enumerated() {
             guard case .object(let o as TensorValue) = item else {
-                throw NativeError("\(function.name): argument '\(function.parameters[i].name)' must be a list of tensors, got a list whose item \(k) is \(item.typeName)")
+                throw NativeError(
+                    "\(function.name): argument '\(function.parameters[i].name)' must be a list of tensors, got a list whose item \(k) is \(item.typeName)")
             }
             out.append(o.tensor)
         }

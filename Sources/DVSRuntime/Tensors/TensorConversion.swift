@@ -74,8 +74,9 @@ enum TensorConversion {
         // about 260 bytes for a short row), on top of the values Limits probed.
         let lists = items - Swift.max(t.count, 1)
         try libraryCall { () throws(TensorError) in
-            try ensureAllocatable(bytes: lists * 320 + t.count * 32,
-                                  for: "tolist of a tensor of shape \(shapeText(t.shape)) (\(Limits.grouped(lists)) lists)")
+            try ensureAllocatable(
+                bytes: lists * 320 + t.count * 32,
+                for: "tolist of a tensor of shape \(shapeText(t.shape)) (\(Limits.grouped(lists)) lists)")
         }
         let values = try tensorValues(t)
         if t.rank == 0 { return number(values[0]) }

@@ -12,7 +12,8 @@ final class BoxValue: DVSObject {
     var typeName: String { "box" }
     var summary: String {
         let text = box.text.isEmpty ? "" : " \(quoteText(box.text))"
-        return "Box(\(formatNumber(box.x)), \(formatNumber(box.y)), \(formatNumber(box.w))×\(formatNumber(box.h))\(text)\(box.confidence < 100 ? " conf \(formatNumber((box.confidence * 10).rounded() / 10))" : ""))"
+        return
+            "Box(\(formatNumber(box.x)), \(formatNumber(box.y)), \(formatNumber(box.w))×\(formatNumber(box.h))\(text)\(box.confidence < 100 ? " conf \(formatNumber((box.confidence * 10).rounded() / 10))" : ""))"
     }
     /// Properties; the methods (`b.iou(other)`) are the "box" method table.
     var memberNames: [String] { ["x", "y", "w", "h", "text", "conf", "level", "area"] }

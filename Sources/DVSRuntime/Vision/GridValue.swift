@@ -34,9 +34,11 @@ final class GridValue: DVSObject {
     var typeName: String { "grid" }
     var summary: String {
         if let q = qwen?.grid {
-            return "<qwen2vl grid \(q.gridTHW.map(String.init).joined(separator: "×")) patches, \(q.imageTokens) image tokens (\(q.sourceWidth)×\(q.sourceHeight) resized to \(q.resizedWidth)×\(q.resizedHeight))>"
+            return
+                "<qwen2vl grid \(q.gridTHW.map(String.init).joined(separator: "×")) patches, \(q.imageTokens) image tokens (\(q.sourceWidth)×\(q.sourceHeight) resized to \(q.resizedWidth)×\(q.resizedHeight))>"
         }
-        return "<grid \(grid.patchRows)×\(grid.patchCols) patches of \(grid.patch) px → \(grid.tokenRows)×\(grid.tokenCols) tokens (merge \(grid.merge))\(grid.isPadded ? ", padded to \(grid.paddedWidth)×\(grid.paddedHeight)" : "")>"
+        return
+            "<grid \(grid.patchRows)×\(grid.patchCols) patches of \(grid.patch) px → \(grid.tokenRows)×\(grid.tokenCols) tokens (merge \(grid.merge))\(grid.isPadded ? ", padded to \(grid.paddedWidth)×\(grid.paddedHeight)" : "")>"
     }
     /// Properties; the methods (`grid.region(i)`) are the "grid" method table.
     var memberNames: [String] {
@@ -91,7 +93,9 @@ final class GridValue: DVSObject {
         if img.width == q.resizedWidth && img.height == q.resizedHeight {
             return (grid.regions, q.resizedBox)
         }
-        throw NativeError("\(what): the image is \(img.width)×\(img.height) but this Qwen2-VL grid is for a \(q.sourceWidth)×\(q.sourceHeight) image resized to \(q.resizedWidth)×\(q.resizedHeight) (width×height); give either")
+        throw NativeError(
+            "\(what): the image is \(img.width)×\(img.height) but this Qwen2-VL grid is for a \(q.sourceWidth)×\(q.sourceHeight) image resized to \(q.resizedWidth)×\(q.resizedHeight) (width×height); give either"
+        )
     }
 }
 

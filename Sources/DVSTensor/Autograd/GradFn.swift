@@ -15,8 +15,10 @@ public final class GradFn {
     private let inputVersions: [Int]
     private let outputVersion: Int
 
-    init(op: String, inputs: [Tensor], output: Tensor, detail: String?,
-         backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) {
+    init(
+        op: String, inputs: [Tensor], output: Tensor, detail: String?,
+        backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]
+    ) {
         self.op = op
         self.inputs = inputs
         self.inputVersions = inputs.map(\.storage.version)
@@ -30,7 +32,8 @@ public final class GradFn {
     /// the forward pass: the backward rule would read the new values and give
     /// silently wrong gradients (PyTorch raises here too).
     func checkUnchanged(output: Tensor) throws(TensorError) {
-        let advice = "changed in place after the forward pass (by an optimizer step, an initializer or an assignment); "
+        let advice =
+            "changed in place after the forward pass (by an optimizer step, an initializer or an assignment); "
             + "compute the loss again after changing it"
         for (i, input) in inputs.enumerated() where input.storage.version != inputVersions[i] {
             let which = input.name.map { "its input '\($0)'" } ?? "its input \(i + 1)"
@@ -85,8 +88,10 @@ extension Tensor {
     /// Attaches autograd history to a freshly computed tensor when any input
     /// needs gradients and grad mode is on; returns the tensor.
     @discardableResult
-    func recording(_ op: String, _ inputs: [Tensor], detail: String? = nil,
-                   _ backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]) -> Tensor {
+    func recording(
+        _ op: String, _ inputs: [Tensor], detail: String? = nil,
+        _ backward: @escaping (Tensor) throws(TensorError) -> [Tensor?]
+    ) -> Tensor {
         if GradMode.isEnabled, inputs.contains(where: \.needsGrad) {
             gradFn = GradFn(op: op, inputs: inputs, output: self, detail: detail, backward: backward)
         }

@@ -40,10 +40,12 @@ public enum BLAS {
     /// Long batches and large products check `Cancellation` between blocks of
     /// about `blockWork` multiply-adds and throw `TensorError.interrupted`;
     /// C is then partly written, so callers pass fresh output buffers only.
-    static func sgemmBatched(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-                             a: UnsafePointer<Float>, lda: Int, aOffsets: [Int],
-                             b: UnsafePointer<Float>, ldb: Int, bOffsets: [Int],
-                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, cOffsets: [Int]) throws(TensorError) {
+    static func sgemmBatched(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, aOffsets: [Int],
+        b: UnsafePointer<Float>, ldb: Int, bOffsets: [Int],
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, cOffsets: [Int]
+    ) throws(TensorError) {
         precondition(aOffsets.count == cOffsets.count && bOffsets.count == cOffsets.count, "sgemmBatched: offset counts differ")
         if m == 0 || n == 0 { return }
         if k == 0 {
@@ -61,9 +63,10 @@ public enum BLAS {
             let ai = a + aOffsets[i], bi = b + bOffsets[i], ci = c + cOffsets[i]
             let ab = transposeA ? ai + inner.lowerBound * lda + rows.lowerBound : ai + rows.lowerBound * lda + inner.lowerBound
             let bb = transposeB ? bi + cols.lowerBound * ldb + inner.lowerBound : bi + inner.lowerBound * ldb + cols.lowerBound
-            dvs_sgemm(transposeA, transposeB, Int32(rows.count), Int32(cols.count), Int32(inner.count),
-                      alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
-                      ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
+            dvs_sgemm(
+                transposeA, transposeB, Int32(rows.count), Int32(cols.count), Int32(inner.count),
+                alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
+                ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
         }
         let pool = WorkerPool.shared, count = cOffsets.count, single = m * n * k
         let blocks = GemmBlocks(m: m, n: n, k: k, work: blockWork)
@@ -120,7 +123,7 @@ struct GemmSplit {
         let units = (range.count + unit - 1) / unit
         let start = Swift.min(range.count, units * part / parts * unit)
         let end = Swift.min(range.count, units * (part + 1) / parts * unit)
-        return range.lowerBound + start ..< range.lowerBound + end
+        return range.lowerBound + start..<range.lowerBound + end
     }
 }
 

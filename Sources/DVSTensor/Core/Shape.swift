@@ -46,12 +46,17 @@ public enum Shape {
         for i in 0..<rank {
             let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            if da == db || db == 1 { out[i] = da } else if da == 1 { out[i] = db } else {
+            if da == db || db == 1 {
+                out[i] = da
+            } else if da == 1 {
+                out[i] = db
+            } else {
                 throw TensorError("\(op): shapes \(shapeText(a)) and \(shapeText(b)) cannot be broadcast (dimension \(i): \(da) vs \(db))")
             }
         }
         guard fitsLimit(out) else {
-            throw TensorError("\(op): shapes \(shapeText(a)) and \(shapeText(b)) broadcast to \(shapeText(out)), which has too many elements (at most \(maxElements))")
+            throw TensorError(
+                "\(op): shapes \(shapeText(a)) and \(shapeText(b)) broadcast to \(shapeText(out)), which has too many elements (at most \(maxElements))")
         }
         return out
     }

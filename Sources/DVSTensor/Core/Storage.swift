@@ -1,4 +1,5 @@
 import DVSMemory
+
 #if canImport(Glibc)
 import Glibc
 #endif

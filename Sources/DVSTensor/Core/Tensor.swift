@@ -184,8 +184,10 @@ func stridedCopy(from src: Tensor, to dst: UnsafeMutablePointer<Float>) {
 /// in `rows`: for each, calls `body(storage offset of its first element,
 /// stride along the row, row length, row-major index of its first element)`.
 @inline(__always)
-func forEachRow(shape: [Int], strides: [Int], offset: Int, rows selected: Range<Int>? = nil,
-                _ body: (_ start: Int, _ stride: Int, _ count: Int, _ outIndex: Int) -> Void) {
+func forEachRow(
+    shape: [Int], strides: [Int], offset: Int, rows selected: Range<Int>? = nil,
+    _ body: (_ start: Int, _ stride: Int, _ count: Int, _ outIndex: Int) -> Void
+) {
     let rank = shape.count
     if rank == 0 {
         body(offset, 1, 1, 0)

@@ -105,7 +105,7 @@ public final class WorkerPool: @unchecked Sendable {
             return
         }
         run(parts: parts) { part in
-            body(count * part / parts ..< count * (part + 1) / parts)
+            body(count * part / parts..<count * (part + 1) / parts)
         }
     }
 
@@ -114,7 +114,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// for loops that write fresh results only.
     func cancellableFor(_ count: Int, grain: Int = elementGrain, _ body: @escaping (Range<Int>) -> Void) throws(TensorError) {
         try Cancellation.forEachChunk(count) { chunk in
-            parallelFor(chunk.count, grain: grain) { r in body(chunk.lowerBound + r.lowerBound ..< chunk.lowerBound + r.upperBound) }
+            parallelFor(chunk.count, grain: grain) { r in body(chunk.lowerBound + r.lowerBound..<chunk.lowerBound + r.upperBound) }
         }
     }
 
@@ -134,8 +134,9 @@ public final class WorkerPool: @unchecked Sendable {
         while true {
             let parts = Int((word >> 16) & 0xFFFF), next = Int(word & 0xFFFF)
             if word >> 32 != generation || next >= parts { return nil }
-            let (exchanged, original) = claim.compareExchange(expected: word, desired: word + 1,
-                                                              successOrdering: .acquiringAndReleasing, failureOrdering: .acquiring)
+            let (exchanged, original) = claim.compareExchange(
+                expected: word, desired: word + 1,
+                successOrdering: .acquiringAndReleasing, failureOrdering: .acquiring)
             if exchanged { return next }
             word = original
         }
@@ -202,7 +203,7 @@ struct MultiTensorRanges {
         var index = low
         while index < starts.count - 1, starts[index] < range.upperBound {
             let lower = Swift.max(range.lowerBound, starts[index]), upper = Swift.min(range.upperBound, starts[index + 1])
-            if lower < upper { body(index, lower - starts[index] ..< upper - starts[index]) }
+            if lower < upper { body(index, lower - starts[index]..<upper - starts[index]) }
             index += 1
         }
     }

@@ -49,10 +49,12 @@ public struct ComputationGraph: Equatable, Sendable, Codable {
 
         public var hasNonFinite: Bool { hasNaN || hasInf }
 
-        public init(id: Int, kind: Kind, op: String? = nil, detail: String? = nil, name: String? = nil,
-                    scope: [String] = [], shape: [Int], requiresGrad: Bool = false, hasGrad: Bool = false,
-                    hasNaN: Bool = false, hasInf: Bool = false, isReleased: Bool = false,
-                    scalarValue: Float? = nil, isOutput: Bool = false) {
+        public init(
+            id: Int, kind: Kind, op: String? = nil, detail: String? = nil, name: String? = nil,
+            scope: [String] = [], shape: [Int], requiresGrad: Bool = false, hasGrad: Bool = false,
+            hasNaN: Bool = false, hasInf: Bool = false, isReleased: Bool = false,
+            scalarValue: Float? = nil, isOutput: Bool = false
+        ) {
             self.id = id
             self.kind = kind
             self.op = op
@@ -341,8 +343,9 @@ extension ComputationGraph {
             let node = nodes[id]
             local[id] = local.count
             let rel = node.scope.dropFirst(path.count).joined(separator: "/")
-            parts.append("n \(node.kind.rawValue) \(node.op ?? "") \(node.detail ?? "") \(rel) \(node.shape) "
-                + "\(node.requiresGrad) \(node.hasNaN) \(node.hasInf)")
+            parts.append(
+                "n \(node.kind.rawValue) \(node.op ?? "") \(node.detail ?? "") \(rel) \(node.shape) "
+                    + "\(node.requiresGrad) \(node.hasNaN) \(node.hasInf)")
         }
         for id in members {
             for e in incoming[id] {

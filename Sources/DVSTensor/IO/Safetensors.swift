@@ -1,9 +1,10 @@
+import DVSFiles
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import DVSFiles
 
 /// `.safetensors` checkpoints, the format of the Python `safetensors` package
 /// (Hugging Face): an 8-byte little-endian header length N, N bytes of UTF-8
@@ -79,8 +80,9 @@ public enum Safetensors {
         for (name, tensor) in tensors {
             let type: ElementType = tensor.dtype == .int64 ? .I64 : .F32
             let end = offset + tensor.count * type.byteSize
-            members.append(JSONValue.quoted(name) + ":{\"dtype\":\"\(type.rawValue)\",\"shape\":["
-                + tensor.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}")
+            members.append(
+                JSONValue.quoted(name) + ":{\"dtype\":\"\(type.rawValue)\",\"shape\":["
+                    + tensor.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         header += members.joined(separator: ",") + "}"
@@ -177,7 +179,8 @@ public enum Safetensors {
         }
 
         guard fileSize >= 8 else {
-            throw TensorError("\(path): file is \(fileSize) byte\(fileSize == 1 ? "" : "s"), too short for a safetensors file (needs at least the 8-byte header length)")
+            throw TensorError(
+                "\(path): file is \(fileSize) byte\(fileSize == 1 ? "" : "s"), too short for a safetensors file (needs at least the 8-byte header length)")
         }
         let prefix = try file.bytes(at: 0, count: 8)
         var declared: UInt64 = 0
@@ -259,14 +262,16 @@ public enum Safetensors {
     /// A JSON number as a non-negative Int, or nil (negative, fractional, exponent, too large).
     private static func nonNegativeInt(_ value: JSONValue) -> Int? {
         guard case .number(let text) = value, !text.isEmpty,
-              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
         return Int(text)
     }
 
     private static func readEntry(_ name: String, _ value: JSONValue, index: Int, bufferSize: Int, path: String) throws(TensorError) -> Entry {
         let what = "\(path): tensor '\(name)'"
         guard case .object(let fields) = value else {
-            throw TensorError("\(what): entry must be an object with dtype, shape and data_offsets, got \(value.kindDescription) \(value.compactText(limit: 40))")
+            throw TensorError(
+                "\(what): entry must be an object with dtype, shape and data_offsets, got \(value.kindDescription) \(value.compactText(limit: 40))")
         }
         func field(_ key: String) throws(TensorError) -> JSONValue {
             let matches = fields.filter { $0.key == key }
@@ -290,7 +295,8 @@ public enum Safetensors {
         var shape: [Int] = []
         for (axis, d) in dims.enumerated() {
             guard let size = nonNegativeInt(d) else {
-                throw TensorError("\(what): shape \(shapeValue.compactText(limit: 60)) must list non-negative integers (dimension \(axis) is \(d.compactText(limit: 30)))")
+                throw TensorError(
+                    "\(what): shape \(shapeValue.compactText(limit: 60)) must list non-negative integers (dimension \(axis) is \(d.compactText(limit: 30)))")
             }
             shape.append(size)
         }
@@ -311,7 +317,8 @@ public enum Safetensors {
 
         let offsetsValue = try field("data_offsets")
         guard case .array(let offsets) = offsetsValue, offsets.count == 2,
-              let begin = nonNegativeInt(offsets[0]), let end = nonNegativeInt(offsets[1]) else {
+            let begin = nonNegativeInt(offsets[0]), let end = nonNegativeInt(offsets[1])
+        else {
             throw TensorError("\(what): data_offsets must be [begin, end] with non-negative integers, got \(offsetsValue.compactText(limit: 60))")
         }
         let range = "data_offsets [\(begin),\(end)]"
@@ -321,7 +328,8 @@ public enum Safetensors {
             throw TensorError("\(what): \(range) do not match shape \(shapeText(shape)) of \(type.rawValue) (\(bytes) byte\(bytes == 1 ? "" : "s"))")
         }
         guard end <= bufferSize else {
-            throw TensorError("\(what): \(range) run past the end of the data (\(bufferSize) byte\(bufferSize == 1 ? "" : "s") after the header; file truncated?)")
+            throw TensorError(
+                "\(what): \(range) run past the end of the data (\(bufferSize) byte\(bufferSize == 1 ? "" : "s") after the header; file truncated?)")
         }
         return Entry(name: name, headerIndex: index, type: type, shape: shape, count: count, begin: begin, end: end)
     }
@@ -348,7 +356,9 @@ public enum Safetensors {
             if let bad = convert(e.type, raw, m, out + done) {
                 let index = done + bad.index
                 if e.type.isInteger {
-                    throw TensorError("\(file.path): tensor '\(e.name)': \(e.type.rawValue) value \(bad.value) at index \(index) cannot be held exactly in Float32 (DVS integers are exact up to ±2^24)")
+                    throw TensorError(
+                        "\(file.path): tensor '\(e.name)': \(e.type.rawValue) value \(bad.value) at index \(index) cannot be held exactly in Float32 (DVS integers are exact up to ±2^24)"
+                    )
                 }
                 throw TensorError("\(file.path): tensor '\(e.name)': \(e.type.rawValue) value \(bad.value) at index \(index) is beyond the Float32 range")
             }
@@ -359,8 +369,10 @@ public enum Safetensors {
     /// Converts `m` little-endian values of `type` at `raw` to floats at `out`.
     /// Returns the first value that cannot be converted (inexact integer,
     /// finite F64 overflowing Float32), or nil.
-    private static func convert(_ type: ElementType, _ raw: UnsafeMutableRawPointer, _ m: Int,
-                                _ out: UnsafeMutablePointer<Float>) -> (index: Int, value: String)? {
+    private static func convert(
+        _ type: ElementType, _ raw: UnsafeMutableRawPointer, _ m: Int,
+        _ out: UnsafeMutablePointer<Float>
+    ) -> (index: Int, value: String)? {
         @inline(__always) func u16(_ j: Int) -> UInt16 { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: j * 2, as: UInt16.self)) }
         @inline(__always) func u32(_ j: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: j * 4, as: UInt32.self)) }
         @inline(__always) func u64(_ j: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j * 8, as: UInt64.self)) }

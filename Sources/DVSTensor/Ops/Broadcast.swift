@@ -15,8 +15,10 @@ func broadcastStrides(_ t: Tensor, to shape: [Int]) -> [Int] {
 /// outIndex)` for each row. With `cancellable` (only for loops that write
 /// fresh results) it checks for cancellation every `Cancellation.elementChunk` elements.
 @inline(__always)
-func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int, rows selected: Range<Int>? = nil,
-                 cancellable: Bool, _ body: (Int, Int, Int, Int, Int, Int) -> Void) throws(TensorError) {
+func forEachRow2(
+    shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int, rows selected: Range<Int>? = nil,
+    cancellable: Bool, _ body: (Int, Int, Int, Int, Int, Int) -> Void
+) throws(TensorError) {
     let rank = shape.count
     if rank == 0 {
         body(offsetA, 0, offsetB, 0, 1, 0)
@@ -77,8 +79,10 @@ func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type
         try mapRows(full: b.data, row: a.data, into: o, count: n, width: width, Swapped<K>.self)
     } else {
         let pa = a.storage.pointer, pb = b.storage.pointer
-        try forEachRow2(shape: shape, stridesA: broadcastStrides(a, to: shape), offsetA: a.offset,
-                    stridesB: broadcastStrides(b, to: shape), offsetB: b.offset, cancellable: true) { sa, da, sb, db, len, outIndex in
+        try forEachRow2(
+            shape: shape, stridesA: broadcastStrides(a, to: shape), offsetA: a.offset,
+            stridesB: broadcastStrides(b, to: shape), offsetB: b.offset, cancellable: true
+        ) { sa, da, sb, db, len, outIndex in
             let d = o + outIndex
             for j in 0..<len { d[j] = K.apply(pa[sa + j * da], pb[sb + j * db]) }
         }
@@ -87,8 +91,10 @@ func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K.Type
 }
 
 /// out[r·width + j] = K(full[r·width + j], row[j]) for every row r, split over the pool.
-private func mapRows<K: BinaryKernel>(full: UnsafeMutablePointer<Float>, row: UnsafeMutablePointer<Float>, into o: UnsafeMutablePointer<Float>,
-                                      count: Int, width: Int, _ kernel: K.Type) throws(TensorError) {
+private func mapRows<K: BinaryKernel>(
+    full: UnsafeMutablePointer<Float>, row: UnsafeMutablePointer<Float>, into o: UnsafeMutablePointer<Float>,
+    count: Int, width: Int, _ kernel: K.Type
+) throws(TensorError) {
     try WorkerPool.shared.cancellableFor(count / width, grain: rowGrain(width)) { rows in
         for r in rows {
             let x = full + r * width, out = o + r * width

@@ -34,10 +34,11 @@ extension Tensor {
         let batchCount = Shape.count(batch)
         if m > 0, n > 0, k > 0, batchCount > 0 {
             // Large products are done in blocks that check for Ctrl-C (see BLAS.blockWork).
-            try BLAS.sgemmBatched(transposeA: la.transposed, transposeB: lb.transposed, m: m, n: n, k: k,
-                                  a: la.tensor.storage.pointer, lda: la.leading, aOffsets: batchOffsets(la.tensor, batch: batch),
-                                  b: lb.tensor.storage.pointer, ldb: lb.leading, bOffsets: batchOffsets(lb.tensor, batch: batch),
-                                  c: out.data, ldc: n, cOffsets: (0..<batchCount).map { $0 * m * n })
+            try BLAS.sgemmBatched(
+                transposeA: la.transposed, transposeB: lb.transposed, m: m, n: n, k: k,
+                a: la.tensor.storage.pointer, lda: la.leading, aOffsets: batchOffsets(la.tensor, batch: batch),
+                b: lb.tensor.storage.pointer, ldb: lb.leading, bOffsets: batchOffsets(lb.tensor, batch: batch),
+                c: out.data, ldc: n, cOffsets: (0..<batchCount).map { $0 * m * n })
         }
         return out.recording("matmul", [a, b]) { g throws(TensorError) in
             let ga = a.needsGrad ? try g.matmul(b.transpose(-2, -1)).sumTo(a.shape) : nil
@@ -61,7 +62,8 @@ extension Tensor {
             throw TensorError("\(op): x \(shapeText(shape)) @ w \(shapeText(w.shape)): inner dimensions \(shape[rank - 1]) and \(w.shape[0]) differ")
         }
         guard b.shape == [w.shape[1]] else {
-            throw TensorError("\(op): bias shape \(shapeText(b.shape)) does not match the \(w.shape[1]) columns of w \(shapeText(w.shape)) (expected [\(w.shape[1])])")
+            throw TensorError(
+                "\(op): bias shape \(shapeText(b.shape)) does not match the \(w.shape[1]) columns of w \(shapeText(w.shape)) (expected [\(w.shape[1])])")
         }
         return try (isContiguous ? self : contiguousCopy()).foldedProduct(w, bias: b, source: self)
     }
@@ -88,16 +90,19 @@ extension Tensor {
         }
         if rows > 0, n > 0, k > 0 {
             let lw = try MatrixLayout(w)
-            try BLAS.sgemmBatched(transposeA: false, transposeB: lw.transposed, m: rows, n: n, k: k,
-                                  a: data, lda: k, aOffsets: [0], b: lw.tensor.storage.pointer, ldb: lw.leading, bOffsets: [lw.tensor.offset],
-                                  beta: beta, c: out.data, ldc: n, cOffsets: [0])
+            try BLAS.sgemmBatched(
+                transposeA: false, transposeB: lw.transposed, m: rows, n: n, k: k,
+                a: data, lda: k, aOffsets: [0], b: lw.tensor.storage.pointer, ldb: lw.leading, bOffsets: [lw.tensor.offset],
+                beta: beta, c: out.data, ldc: n, cOffsets: [0])
         }
         let x = self, inputs = [source, w] + (bias.map { [$0] } ?? [])
         return out.recording(bias == nil ? "matmul" : "affine", inputs) { g throws(TensorError) in
             let gFlat = try g.contiguousLayout()
             let gRows = gFlat.view(shape: [rows, n], strides: [n, 1], offset: gFlat.offset)
             let flat = x.view(shape: [rows, k], strides: [k, 1], offset: x.offset)
-            let gx = source.needsGrad ? try gRows.matmul(w.transpose(0, 1)).view(shape: source.shape, strides: Shape.contiguousStrides(source.shape), offset: 0) : nil
+            let gx =
+                source.needsGrad
+                ? try gRows.matmul(w.transpose(0, 1)).view(shape: source.shape, strides: Shape.contiguousStrides(source.shape), offset: 0) : nil
             let gw = w.needsGrad ? try flat.transpose(0, 1).matmul(gRows) : nil
             let gb = bias?.needsGrad == true ? try gRows.sumTo([n]) : nil
             return [gx, gw, gb]
@@ -116,9 +121,9 @@ private struct MatrixLayout {
         let r = t.rank
         let rows = t.shape[r - 2], cols = t.shape[r - 1]
         let sr = t.strides[r - 2], sc = t.strides[r - 1]
-        if (sc == 1 || cols <= 1), sr >= Swift.max(cols, 1) {
+        if sc == 1 || cols <= 1, sr >= Swift.max(cols, 1) {
             tensor = t; transposed = false; leading = Swift.max(sr, 1)
-        } else if (sr == 1 || rows <= 1), sc >= Swift.max(rows, 1) {
+        } else if sr == 1 || rows <= 1, sc >= Swift.max(rows, 1) {
             tensor = t; transposed = true; leading = Swift.max(sc, 1)
         } else {
             let c = try t.contiguousCopy()

@@ -233,8 +233,10 @@ extension Tensor {
         // In place: runs to the end (an interrupted copy would leave half-written
         // values), so the walk is not cancellable and cannot throw.
         WorkerPool.shared.parallelFor(count / Swift.max(inner, 1), grain: rowGrain(inner)) { rows in
-            try? forEachRow2(shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset,
-                             rows: rows, cancellable: false) { da, sa, db, sb, len, _ in
+            try? forEachRow2(
+                shape: shape, stridesA: strides, offsetA: offset, stridesB: s.strides, offsetB: s.offset,
+                rows: rows, cancellable: false
+            ) { da, sa, db, sb, len, _ in
                 if sa == 1 && sb == 1 {
                     (dstBase + da).update(from: srcBase + db, count: len)
                 } else if sa == 1 && sb == 0 {

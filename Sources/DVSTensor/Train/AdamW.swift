@@ -37,8 +37,10 @@ public final class AdamW: Optimizer {
     /// Errors for an empty or repeated parameter list, non-leaf or
     /// non-contiguous parameters, lr < 0, betas outside [0, 1), eps ≤ 0,
     /// weight decay < 0, and non-finite values.
-    public init(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Double, Double) = (0.9, 0.999),
-                eps: Float = 1e-8, weightDecay: Float = 0.01) throws(TensorError) {
+    public init(
+        _ parameters: [Tensor], lr: Float = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+        eps: Float = 1e-8, weightDecay: Float = 0.01
+    ) throws(TensorError) {
         try OptimizerSupport.checkParameters(parameters, "AdamW")
         try OptimizerSupport.checkLR(lr, "AdamW")
         for (which, beta) in [("beta1", betas.0), ("beta2", betas.1)] {
@@ -63,12 +65,12 @@ public final class AdamW: Optimizer {
         let (beta1, beta2) = betas
         let lrD = Double(lr)
         let decay = weightDecay != 0
-        let decayFactor = Float(1 - lrD * Double(weightDecay))   // param.mul_(1 - lr * weight_decay)
-        let w = Float(1 - beta1)                                  // exp_avg.lerp_(grad, 1 - beta1)
+        let decayFactor = Float(1 - lrD * Double(weightDecay))  // param.mul_(1 - lr * weight_decay)
+        let w = Float(1 - beta1)  // exp_avg.lerp_(grad, 1 - beta1)
         let smallWeight = Swift.abs(w) < 0.5
         let oneMinusW = 1 - w
-        let b2 = Float(beta2)                                     // exp_avg_sq.mul_(beta2)
-        let c2 = Float(1 - beta2)                                 // .addcmul_(grad, grad, value=1 - beta2)
+        let b2 = Float(beta2)  // exp_avg_sq.mul_(beta2)
+        let c2 = Float(1 - beta2)  // .addcmul_(grad, grad, value=1 - beta2)
         let epsF = eps
         // Per parameter: pointers and its step size; then one pass over all
         // of their elements, split over the worker pool.
@@ -84,14 +86,17 @@ public final class AdamW: Optimizer {
             let biasCorrection1 = 1 - Foundation.pow(beta1, t)
             let biasCorrection2 = 1 - Foundation.pow(beta2, t)
             param.storage.markModified()
-            slices.append(AdamWSlice(p: param.data, g: grad.data, m: expAvg[i]!.data, v: expAvgSq[i]!.data, count: param.count,
-                                     negStepSize: Float(-(lrD / biasCorrection1)),     // addcdiv_(…, value=-step_size)
-                                     biasCorrection2Sqrt: Float(biasCorrection2.squareRoot())))
+            slices.append(
+                AdamWSlice(
+                    p: param.data, g: grad.data, m: expAvg[i]!.data, v: expAvgSq[i]!.data, count: param.count,
+                    negStepSize: Float(-(lrD / biasCorrection1)),  // addcdiv_(…, value=-step_size)
+                    biasCorrection2Sqrt: Float(biasCorrection2.squareRoot())))
         }
         let all = MultiTensorRanges(slices.map(\.count))
-        let constants = dvs_adamw_constants(decay_factor: decayFactor, decay: decay ? 1 : 0, w: w, one_minus_w: oneMinusW,
-                                            small_weight: smallWeight ? 1 : 0, beta2: b2, one_minus_beta2: c2,
-                                            neg_step_size: 0, bias_correction2_sqrt: 0, eps: epsF)
+        let constants = dvs_adamw_constants(
+            decay_factor: decayFactor, decay: decay ? 1 : 0, w: w, one_minus_w: oneMinusW,
+            small_weight: smallWeight ? 1 : 0, beta2: b2, one_minus_beta2: c2,
+            neg_step_size: 0, bias_correction2_sqrt: 0, eps: epsF)
         WorkerPool.shared.parallelFor(all.total, grain: elementGrain) { range in
             all.forEachPiece(of: range) { index, piece in
                 let slice = slices[index]
@@ -116,8 +121,9 @@ public final class AdamW: Optimizer {
     }
 
     public func loadState(_ state: [(String, Tensor)]) throws(TensorError) {
-        let parsed = try ParsedOptimizerState(state, optimizer: "AdamW", parameters: parameters,
-                                              scalars: ["step", "lr"], buffers: ["exp_avg", "exp_avg_sq"], counts: ["step"])
+        let parsed = try ParsedOptimizerState(
+            state, optimizer: "AdamW", parameters: parameters,
+            scalars: ["step", "lr"], buffers: ["exp_avg", "exp_avg_sq"], counts: ["step"])
         let steps = try ParsedOptimizerState.wholeCount(parsed.scalars["step"]!, "step", "AdamW")
         let newLR = parsed.scalars["lr"]!
         try OptimizerSupport.checkLR(newLR, "AdamW")

@@ -19,7 +19,7 @@ public enum Nonlinearity: Equatable, Sendable {
         case .linear, .sigmoid: return 1
         case .tanh: return 5.0 / 3
         case .relu: return 2.0.squareRoot()
-        case let .leakyRelu(slope):
+        case .leakyRelu(let slope):
             let s = Double(slope)
             return (2 / (1 + s * s)).squareRoot()
         case .selu: return 3.0 / 4
@@ -130,7 +130,7 @@ public enum Init {
     }
 
     private static func kaimingStd(_ t: Tensor, _ mode: FanMode, _ nonlinearity: Nonlinearity, _ op: String) throws(TensorError) -> Double {
-        if case let .leakyRelu(slope) = nonlinearity, !slope.isFinite {
+        if case .leakyRelu(let slope) = nonlinearity, !slope.isFinite {
             throw TensorError("\(op): leaky ReLU slope must be finite, got \(slope)")
         }
         let (fanIn, fanOut) = try fans(t.shape, op)

@@ -123,8 +123,10 @@ struct ParsedOptimizerState {
     /// - scalars: names of required global one-element entries ("step", "lr").
     /// - buffers: per-parameter kinds whose tensors have the parameter's shape.
     /// - counts: per-parameter kinds holding one whole number ≥ 0.
-    init(_ entries: [(String, Tensor)], optimizer: String, parameters: [Tensor],
-         scalars scalarNames: [String], buffers: [String], counts: [String]) throws(TensorError) {
+    init(
+        _ entries: [(String, Tensor)], optimizer: String, parameters: [Tensor],
+        scalars scalarNames: [String], buffers: [String], counts: [String]
+    ) throws(TensorError) {
         var seen = Set<String>()
         for (name, t) in entries {
             guard seen.insert(name).inserted else {
@@ -138,8 +140,9 @@ struct ParsedOptimizerState {
                 continue
             }
             guard let dot = name.lastIndex(of: "."),
-                  let index = Int(name[name.index(after: dot)...]),
-                  String(index) == name[name.index(after: dot)...] else {
+                let index = Int(name[name.index(after: dot)...]),
+                String(index) == name[name.index(after: dot)...]
+            else {
                 throw TensorError("\(optimizer).loadState: unknown state entry '\(name)'")
             }
             let kind = String(name[..<dot])
@@ -152,7 +155,9 @@ struct ParsedOptimizerState {
             if buffers.contains(kind) {
                 let p = parameters[index]
                 guard t.shape == p.shape else {
-                    throw TensorError("\(optimizer).loadState: '\(name)' has shape \(shapeText(t.shape)) but \(OptimizerSupport.label(parameters, index)) has shape \(shapeText(p.shape))")
+                    throw TensorError(
+                        "\(optimizer).loadState: '\(name)' has shape \(shapeText(t.shape)) but \(OptimizerSupport.label(parameters, index)) has shape \(shapeText(p.shape))"
+                    )
                 }
                 perParameter[kind, default: [:]][index] = try OptimizerSupport.copy(t)
             } else {

@@ -30,8 +30,10 @@ public final class SGD: Optimizer {
     /// Errors for an empty or repeated parameter list, non-leaf or
     /// non-contiguous parameters, lr < 0, momentum < 0, weight decay < 0,
     /// non-finite values, and Nesterov without momentum or with dampening.
-    public init(_ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0,
-                nesterov: Bool = false, weightDecay: Float = 0) throws(TensorError) {
+    public init(
+        _ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0,
+        nesterov: Bool = false, weightDecay: Float = 0
+    ) throws(TensorError) {
         try OptimizerSupport.checkParameters(parameters, "SGD")
         try OptimizerSupport.checkLR(lr, "SGD")
         try OptimizerSupport.checkNonNegative(momentum, "momentum", "SGD")
@@ -106,8 +108,9 @@ public final class SGD: Optimizer {
     }
 
     public func loadState(_ state: [(String, Tensor)]) throws(TensorError) {
-        let parsed = try ParsedOptimizerState(state, optimizer: "SGD", parameters: parameters,
-                                              scalars: ["step", "lr"], buffers: ["momentum"], counts: [])
+        let parsed = try ParsedOptimizerState(
+            state, optimizer: "SGD", parameters: parameters,
+            scalars: ["step", "lr"], buffers: ["momentum"], counts: [])
         let steps = try ParsedOptimizerState.wholeCount(parsed.scalars["step"]!, "step", "SGD")
         let newLR = parsed.scalars["lr"]!
         try OptimizerSupport.checkLR(newLR, "SGD")

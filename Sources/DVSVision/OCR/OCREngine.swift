@@ -98,8 +98,10 @@ public final class OCREngine {
             paths.append(prefix)
             paths.append((prefix as NSString).appendingPathComponent("tessdata"))
         }
-        paths += ["/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-                  "/usr/share/tessdata", "/usr/local/share/tessdata"]
+        paths += [
+            "/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+            "/usr/share/tessdata", "/usr/local/share/tessdata",
+        ]
         var seen = Set<String>()
         return paths.filter { seen.insert($0).inserted }
     }
@@ -120,7 +122,8 @@ public final class OCREngine {
             }
         }
         let files = langs.map { "\($0).traineddata" }.joined(separator: ", ")
-        let how = tessdata == nil
+        let how =
+            tessdata == nil
             ? "set DVS_TESSDATA to a folder holding it, or install the Tesseract language package (e.g. tesseract-ocr-\(langs[0]))"
             : "pass a folder holding it, or leave tessdata unset to search the usual places"
         throw VisionError("OCR: no language data for '\(language)' (\(files)); searched: \(candidates.joined(separator: ", ")); \(how)")
@@ -182,8 +185,10 @@ public final class OCREngine {
             var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
             guard dvs_TessPageIteratorBoundingBox(page, ril, &l, &t, &r, &b) != 0 else { continue }
             let conf = Double(dvs_TessResultIteratorConfidence(it, ril))
-            boxes.append(Box(x: Double(l), y: Double(t), w: Double(r - l), h: Double(b - t), text: text,
-                             confidence: Swift.min(100, Swift.max(0, conf)), level: level.rawValue))
+            boxes.append(
+                Box(
+                    x: Double(l), y: Double(t), w: Double(r - l), h: Double(b - t), text: text,
+                    confidence: Swift.min(100, Swift.max(0, conf)), level: level.rawValue))
         } while dvs_TessResultIteratorNext(it, ril) != 0
         return boxes
     }
@@ -191,7 +196,8 @@ public final class OCREngine {
     /// The checks `recognize` makes before touching Tesseract.
     static func validate(_ image: Image, psm: Int) throws(VisionError) {
         guard validPSMs.contains(psm) else {
-            throw VisionError("OCR: unknown page segmentation mode \(psm): expected 1 or 3…13 (3 = automatic layout, 6 = one block of text, 7 = one line, 11 = sparse text)")
+            throw VisionError(
+                "OCR: unknown page segmentation mode \(psm): expected 1 or 3…13 (3 = automatic layout, 6 = one block of text, 7 = one line, 11 = sparse text)")
         }
         guard image.width > 0, image.height > 0 else {
             throw VisionError("OCR: empty image (\(image.width)×\(image.height))")

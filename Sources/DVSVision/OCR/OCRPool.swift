@@ -28,8 +28,10 @@ public final class OCRPool: @unchecked Sendable {
     /// A pool for `language`; no engine is started yet. Fails at once (naming
     /// the folders searched) when the language data cannot be found.
     /// `workers` defaults to the number of active cores.
-    public init(language: String = "eng", tessdata: String? = nil,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws(VisionError) {
+    public init(
+        language: String = "eng", tessdata: String? = nil,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws(VisionError) {
         guard workers >= 1 else { throw VisionError("OCR pool: workers must be at least 1, got \(workers)") }
         self.tessdataPath = try OCREngine.findTessdata(language: language, tessdata: tessdata)
         self.language = language
@@ -84,8 +86,9 @@ public final class OCRPool: @unchecked Sendable {
                 defer { self.checkin(engine) }
                 var i: Int? = first
                 while let j = i, !job.stop.isRaised {
-                    do throws(VisionError) { job.set(j, .success(try engine.recognize(images[j], level: level, psm: psm, stop: job.stop))) }
-                    catch { job.set(j, .failure(error)) }
+                    do throws(VisionError) { job.set(j, .success(try engine.recognize(images[j], level: level, psm: psm, stop: job.stop))) } catch {
+                        job.set(j, .failure(error))
+                    }
                     i = next.take(below: n)
                 }
             }

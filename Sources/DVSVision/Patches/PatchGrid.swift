@@ -160,7 +160,9 @@ public struct PatchGrid: Equatable, Sendable {
     /// and channels must be the grid's.
     public func patches(of image: Image) throws(VisionError) -> Tensor {
         guard image.width == imageWidth, image.height == imageHeight, image.channels == channels else {
-            throw VisionError("patches: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels) (width×height×channels)")
+            throw VisionError(
+                "patches: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels) (width×height×channels)"
+            )
         }
         var out = [Float](repeating: 0, count: patchCount * patchLength)
         out.withUnsafeMutableBufferPointer { dst in
@@ -191,8 +193,9 @@ public struct PatchGrid: Equatable, Sendable {
         out.withUnsafeMutableBufferPointer { dst in
             values.withUnsafeBufferPointer { src in
                 for i in 0..<b {
-                    extract(UnsafeBufferPointer(rebasing: src[(i * imageSize)..<((i + 1) * imageSize)]),
-                            into: UnsafeMutableBufferPointer(rebasing: dst[(i * per)..<((i + 1) * per)]))
+                    extract(
+                        UnsafeBufferPointer(rebasing: src[(i * imageSize)..<((i + 1) * imageSize)]),
+                        into: UnsafeMutableBufferPointer(rebasing: dst[(i * per)..<((i + 1) * per)]))
                 }
             }
         }
@@ -205,7 +208,8 @@ public struct PatchGrid: Equatable, Sendable {
     /// (the image the patches are cut from).
     public func paddedImage(_ image: Image) throws(VisionError) -> Image {
         guard image.width == imageWidth, image.height == imageHeight, image.channels == channels else {
-            throw VisionError("padded_image: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels)")
+            throw VisionError(
+                "padded_image: the image is \(image.width)×\(image.height)×\(image.channels) but the grid is for \(imageWidth)×\(imageHeight)×\(channels)")
         }
         var out = try Image(width: paddedWidth, height: paddedHeight, channels: channels)
         for c in 0..<channels {

@@ -66,15 +66,19 @@ public struct Qwen2VLGrid: Equatable, Sendable {
     /// for `maxPixels` over `Settings.pixelLimit`.
     public init(sourceWidth: Int, sourceHeight: Int, settings: Settings = Settings()) throws(VisionError) {
         guard settings.maxPixels <= Settings.pixelLimit else {
-            throw VisionError("qwen2vl_grid: max_pixels \(settings.maxPixels) is over \(Settings.pixelLimit) (16384 image tokens of 28×28 pixels, the most Qwen2-VL's processor configs use)")
+            throw VisionError(
+                "qwen2vl_grid: max_pixels \(settings.maxPixels) is over \(Settings.pixelLimit) (16384 image tokens of 28×28 pixels, the most Qwen2-VL's processor configs use)"
+            )
         }
-        let size = try SmartResize.size(height: sourceHeight, width: sourceWidth, factor: settings.patch * settings.merge,
-                                        minPixels: settings.minPixels, maxPixels: settings.maxPixels)
+        let size = try SmartResize.size(
+            height: sourceHeight, width: sourceWidth, factor: settings.patch * settings.merge,
+            minPixels: settings.minPixels, maxPixels: settings.maxPixels)
         self.settings = settings
         self.sourceWidth = sourceWidth
         self.sourceHeight = sourceHeight
-        self.grid = try PatchGrid(imageWidth: size.width, imageHeight: size.height, channels: 3,
-                                  patch: settings.patch, merge: settings.merge)
+        self.grid = try PatchGrid(
+            imageWidth: size.width, imageHeight: size.height, channels: 3,
+            patch: settings.patch, merge: settings.merge)
     }
 
     /// A box of the source image in resized-image pixels (x and w scaled by
@@ -112,7 +116,9 @@ public struct Qwen2VLGrid: Equatable, Sendable {
     /// normalization in Float, as NumPy does in the reference.
     public func pixelValues(_ resized: ByteImage) throws(VisionError) -> Tensor {
         guard resized.width == resizedWidth, resized.height == resizedHeight, resized.channels == 3 else {
-            throw VisionError("pixel_values: the image is \(resized.width)×\(resized.height)×\(resized.channels) but the grid needs the resized \(resizedWidth)×\(resizedHeight)×3")
+            throw VisionError(
+                "pixel_values: the image is \(resized.width)×\(resized.height)×\(resized.channels) but the grid needs the resized \(resizedWidth)×\(resizedHeight)×3"
+            )
         }
         let p = settings.patch, t = settings.temporalPatch, w = resizedWidth, plane = w * resizedHeight
         // Every byte value's normalized Float, per channel.

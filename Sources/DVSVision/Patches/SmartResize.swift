@@ -20,8 +20,10 @@ public enum SmartResize {
     public static let maxAspectRatio = 200.0
 
     /// The resized (height, width), both multiples of `factor`.
-    public static func size(height: Int, width: Int, factor: Int = 28, minPixels: Int = 56 * 56,
-                            maxPixels: Int = 28 * 28 * 1280) throws(VisionError) -> (height: Int, width: Int) {
+    public static func size(
+        height: Int, width: Int, factor: Int = 28, minPixels: Int = 56 * 56,
+        maxPixels: Int = 28 * 28 * 1280
+    ) throws(VisionError) -> (height: Int, width: Int) {
         guard height >= 1, width >= 1, height <= Image.maxSide, width <= Image.maxSide else {
             throw VisionError("smart_resize: the size \(width)×\(height) (width×height) must be 1…\(Image.maxSide) pixels per side")
         }
@@ -29,12 +31,15 @@ public enum SmartResize {
             throw VisionError("smart_resize: factor must be 1…\(Image.maxSide), got \(factor)")
         }
         guard minPixels >= 1, maxPixels >= minPixels, maxPixels <= Image.maxSide * Image.maxSide else {
-            throw VisionError("smart_resize: needs 1 ≤ min_pixels ≤ max_pixels ≤ \(Image.maxSide * Image.maxSide), got min_pixels \(minPixels), max_pixels \(maxPixels)")
+            throw VisionError(
+                "smart_resize: needs 1 ≤ min_pixels ≤ max_pixels ≤ \(Image.maxSide * Image.maxSide), got min_pixels \(minPixels), max_pixels \(maxPixels)")
         }
         let h = Double(height), w = Double(width), f = Double(factor)
         let ratio = Swift.max(h, w) / Swift.min(h, w)
         guard ratio <= maxAspectRatio else {
-            throw VisionError("smart_resize: the image is \(width)×\(height) (width×height), an aspect ratio of \(formatRatio(ratio)); Qwen2-VL accepts at most \(Int(maxAspectRatio))")
+            throw VisionError(
+                "smart_resize: the image is \(width)×\(height) (width×height), an aspect ratio of \(formatRatio(ratio)); Qwen2-VL accepts at most \(Int(maxAspectRatio))"
+            )
         }
         var hBar = Int((h / f).rounded(.toNearestOrEven)) * factor
         var wBar = Int((w / f).rounded(.toNearestOrEven)) * factor

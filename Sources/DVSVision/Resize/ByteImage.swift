@@ -53,6 +53,6 @@ public struct ByteImage: Equatable, Sendable {
 
     /// The `width × height` bytes of channel `c`.
     public func plane(_ c: Int) -> ArraySlice<UInt8> {
-        bytes[(c * width * height) ..< ((c + 1) * width * height)]
+        bytes[(c * width * height)..<((c + 1) * width * height)]
     }
 }

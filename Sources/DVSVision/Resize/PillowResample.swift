@@ -124,12 +124,12 @@ public enum PillowResample {
         var out = [UInt8](repeating: 0, count: image.channels * h * width)
         image.bytes.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for row in 0 ..< image.channels * h {
+                for row in 0..<image.channels * h {
                     let inRow = row * inW, outRow = row * width
                     for x in 0..<width {
                         let s = inRow + c.start[x], k = x * c.taps
                         var sum = half
-                        for j in 0 ..< c.count[x] { sum += Int(src[s + j]) * c.weights[k + j] }
+                        for j in 0..<c.count[x] { sum += Int(src[s + j]) * c.weights[k + j] }
                         dst[outRow + x] = clip8(sum)
                     }
                 }
@@ -151,7 +151,7 @@ public enum PillowResample {
                         let outRow = (ch * height + y) * w
                         for x in 0..<w {
                             var sum = half
-                            for j in 0 ..< c.count[y] { sum += Int(src[first + j * w + x]) * c.weights[k + j] }
+                            for j in 0..<c.count[y] { sum += Int(src[first + j * w + x]) * c.weights[k + j] }
                             dst[outRow + x] = clip8(sum)
                         }
                     }

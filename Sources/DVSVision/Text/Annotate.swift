@@ -13,8 +13,9 @@ extension Image {
     func pixelRect(_ box: Box) -> Rect? {
         guard box.x.isFinite, box.y.isFinite, box.w.isFinite, box.h.isFinite else { return nil }
         let px = Image.pixelCoordinate
-        let r = Rect(x0: Swift.max(0, px(box.x)), y0: Swift.max(0, px(box.y)),
-                     x1: Swift.min(width, px(box.x + box.w)), y1: Swift.min(height, px(box.y + box.h)))
+        let r = Rect(
+            x0: Swift.max(0, px(box.x)), y0: Swift.max(0, px(box.y)),
+            x1: Swift.min(width, px(box.x + box.w)), y1: Swift.min(height, px(box.y + box.h)))
         return r.isEmpty ? nil : r
     }
 
@@ -78,10 +79,10 @@ extension Image {
             part(x0, y0, x1, y1)
             return
         }
-        part(x0, y0, x1, y0 + t)              // top
-        part(x0, y1 - t, x1, y1)              // bottom
-        part(x0, y0 + t, x0 + t, y1 - t)      // left
-        part(x1 - t, y0 + t, x1, y1 - t)      // right
+        part(x0, y0, x1, y0 + t)  // top
+        part(x0, y1 - t, x1, y1)  // bottom
+        part(x0, y0 + t, x0 + t, y1 - t)  // left
+        part(x1 - t, y0 + t, x1, y1 - t)  // right
     }
 
     /// Draws `text` fitted into `box`: the text starts `padding` pixels in from
@@ -93,8 +94,10 @@ extension Image {
     /// with `backgroundAlpha`, for legibility over busy pixels. Returns what
     /// was drawn (nil when nothing fit).
     @discardableResult
-    public mutating func drawLabel(_ text: String, in box: Box, font: Font, color: [Float], padding: Int = 1,
-                                   background: [Float]? = nil, backgroundAlpha: Float = 0.75) throws(VisionError) -> DrawnText? {
+    public mutating func drawLabel(
+        _ text: String, in box: Box, font: Font, color: [Float], padding: Int = 1,
+        background: [Float]? = nil, backgroundAlpha: Float = 0.75
+    ) throws(VisionError) -> DrawnText? {
         let target = try resolvedColor(color, op: "drawLabel")
         let bg = try background.map { (c: [Float]) throws(VisionError) -> [Float] in try resolvedColor(c, op: "drawLabel") }
         guard box.w.isFinite, box.h.isFinite, box.x.isFinite, box.y.isFinite else { return nil }
@@ -105,9 +108,10 @@ extension Image {
         let penX = x0 + padding, baseline = y0 + padding + font.ascent
         if let bg {
             let m = try font.measure(fitted)
-            let r = Rect(x0: Swift.max(x0, penX - padding), y0: y0,
-                         x1: Swift.min(x1, penX + Swift.max(m.advance, Rect(m.lineBox).map { $0.x1 } ?? 0) + padding),
-                         y1: Swift.min(y1, baseline + font.descent + padding))
+            let r = Rect(
+                x0: Swift.max(x0, penX - padding), y0: y0,
+                x1: Swift.min(x1, penX + Swift.max(m.advance, Rect(m.lineBox).map { $0.x1 } ?? 0) + padding),
+                y1: Swift.min(y1, baseline + font.descent + padding))
             let clipped = Rect(x0: Swift.max(0, r.x0), y0: Swift.max(0, r.y0), x1: Swift.min(width, r.x1), y1: Swift.min(height, r.y1))
             if !clipped.isEmpty { blend(clipped, bg, alpha: backgroundAlpha) }
         }

@@ -165,8 +165,9 @@ public final class Font: @unchecked Sendable, CustomStringConvertible {
                 }
             }
         }
-        let g = Glyph(index: index, advance: Int(slot.pointee.advance.x), left: Int(slot.pointee.bitmap_left),
-                      top: Int(slot.pointee.bitmap_top), width: w, rows: h, coverage: coverage)
+        let g = Glyph(
+            index: index, advance: Int(slot.pointee.advance.x), left: Int(slot.pointee.bitmap_left),
+            top: Int(slot.pointee.bitmap_top), width: w, rows: h, coverage: coverage)
         glyphCache[index] = g
         return g
     }

@@ -136,7 +136,8 @@ public final class FontCatalog: @unchecked Sendable {
         let dirs = searchPath.joined(separator: ", ")
         let families = Array(Set(all.map(\.family))).sorted()
         if families.isEmpty {
-            return "font: no font family \"\(family)\": no fonts were found in \(dirs) (install e.g. fonts-dejavu-core, or set DVS_FONT_PATH to a directory of .ttf/.otf files)"
+            return
+                "font: no font family \"\(family)\": no fonts were found in \(dirs) (install e.g. fonts-dejavu-core, or set DVS_FONT_PATH to a directory of .ttf/.otf files)"
         }
         let query = FontCatalog.normalize(family)
         let closest = families.min { a, b in

@@ -51,7 +51,9 @@ public enum Overlay {
         }
         let s = style.scale
         var out = try displayRGB(image, darkInk: style.darkInk, scale: s)
-        func scaled(_ b: Box) -> Box { Box(x: b.x * Double(s), y: b.y * Double(s), w: b.w * Double(s), h: b.h * Double(s), text: b.text, confidence: b.confidence, level: b.level) }
+        func scaled(_ b: Box) -> Box {
+            Box(x: b.x * Double(s), y: b.y * Double(s), w: b.w * Double(s), h: b.h * Double(s), text: b.text, confidence: b.confidence, level: b.level)
+        }
         let cells = regions.map(scaled)
 
         for (cell, label) in zip(cells, labels) where label == nil {
@@ -78,8 +80,9 @@ public enum Overlay {
         for (cell, label) in zip(cells, labels) {
             guard let label, !label.isEmpty, cell.w > 2, cell.h > 2 else { continue }
             let inner = Box(x: cell.x.rounded() + 1, y: cell.y.rounded() + 1, w: cell.w.rounded() - 2, h: cell.h.rounded() - 2)
-            try out.drawLabel(label, in: inner, font: font, color: style.labelColor, padding: 1,
-                              background: style.labelBackground, backgroundAlpha: style.labelBackgroundAlpha)
+            try out.drawLabel(
+                label, in: inner, font: font, color: style.labelColor, padding: 1,
+                background: style.labelBackground, backgroundAlpha: style.labelBackgroundAlpha)
         }
         return out
     }

@@ -168,7 +168,8 @@ struct LaidOutText {
             }
             let penX = x + chars[i].penX
             let end = j < chars.count ? chars[j].penX : advance
-            let box = wordInk?.box(text: text, level: "word")
+            let box =
+                wordInk?.box(text: text, level: "word")
                 ?? Box(x: Double(penX), y: Double(baseline), w: 0, h: 0, text: text, confidence: 100, level: "word")
             words.append(DrawnText.Word(text: text, box: box, characters: charBoxes, penX: penX, advance: x + end - penX))
             i = j
@@ -188,7 +189,8 @@ extension Font {
             var previous: UInt32 = 0
             for (n, c) in text.enumerated() {
                 if c.isNewline {
-                    throw VisionError("text: drawText draws one line, but the text has a line break at character \(n + 1); draw each line separately (or use TextPage)")
+                    throw VisionError(
+                        "text: drawText draws one line, but the text has a line break at character \(n + 1); draw each line separately (or use TextPage)")
                 }
                 let white = c.isWhitespace
                 var placed: [LaidOutText.PlacedGlyph] = []
@@ -203,7 +205,9 @@ extension Font {
                             continue
                         }
                         let code = String(s.value, radix: 16, uppercase: true)
-                        throw VisionError("text: font \(self) has no glyph for \"\(c)\" (U+\(String(repeating: "0", count: Swift.max(0, 4 - code.count)) + code)) at character \(n + 1) of \"\(text)\"")
+                        throw VisionError(
+                            "text: font \(self) has no glyph for \"\(c)\" (U+\(String(repeating: "0", count: Swift.max(0, 4 - code.count)) + code)) at character \(n + 1) of \"\(text)\""
+                        )
                     }
                     if kerning { pen += self.kerning(previous, idx) }
                     let g = try glyph(idx)

@@ -98,7 +98,9 @@ public struct TextPage: Equatable, Sendable {
             let available = right - left
             for k in 0..<line.count where inkOf(k, pens[k]).x1 - inkLeft > available {
                 let reach = left + inkOf(k, pens[k]).x1 - inkLeft
-                throw VisionError("page: word \"\(line[k])\" (line \(li + 1), word \(k + 1)) does not fit: at \(font) the line reaches x = \(reach), past the right margin at \(right) (page width \(width), margin \(margin)); use a smaller size, fewer or shorter words, or a wider page")
+                throw VisionError(
+                    "page: word \"\(line[k])\" (line \(li + 1), word \(k + 1)) does not fit: at \(font) the line reaches x = \(reach), past the right margin at \(right) (page width \(width), margin \(margin)); use a smaller size, fewer or shorter words, or a wider page"
+                )
             }
             // Word-spacing jitter.
             if wordSpacingJitter > 0, line.count > 1 {
@@ -144,7 +146,9 @@ public struct TextPage: Equatable, Sendable {
         let inkTop = layouts.indices.map { layouts[$0].ink.y0 + baselines[$0] }.min()!
         let inkBottom = layouts.indices.map { layouts[$0].ink.y1 + baselines[$0] }.max()!
         if inkBottom - inkTop > bottom - top {
-            throw VisionError("page: \(n) line\(n == 1 ? "" : "s") at \(font) need \(inkBottom - inkTop) px of height (ink), but the page has \(bottom - top) px between the margins (height \(height), margin \(margin)); use fewer lines, a smaller size or lineSpacing, or a taller page")
+            throw VisionError(
+                "page: \(n) line\(n == 1 ? "" : "s") at \(font) need \(inkBottom - inkTop) px of height (ink), but the page has \(bottom - top) px between the margins (height \(height), margin \(margin)); use fewer lines, a smaller size or lineSpacing, or a taller page"
+            )
         }
         let shift = inkTop < top ? top - inkTop : (inkBottom > bottom ? bottom - inkBottom : 0)
         baselines = baselines.map { $0 + shift }
@@ -192,9 +196,10 @@ public struct TextPage: Equatable, Sendable {
         horizontalAlignment: HorizontalAlignment = .left, verticalAlignment: VerticalAlignment = .center,
         kerning: Bool = true
     ) throws(VisionError) -> TextPage {
-        try generate(lines: lines, font: Font.load(font, size: size), width: width, height: height, margin: margin,
-                     jitter: jitter, wordSpacingJitter: wordSpacingJitter, seed: seed, lineSpacing: lineSpacing,
-                     horizontalAlignment: horizontalAlignment, verticalAlignment: verticalAlignment, kerning: kerning)
+        try generate(
+            lines: lines, font: Font.load(font, size: size), width: width, height: height, margin: margin,
+            jitter: jitter, wordSpacingJitter: wordSpacingJitter, seed: seed, lineSpacing: lineSpacing,
+            horizontalAlignment: horizontalAlignment, verticalAlignment: verticalAlignment, kerning: kerning)
     }
 
     /// Breaks words into lines greedily: each line takes as many words as fit
@@ -210,7 +215,9 @@ public struct TextPage: Equatable, Sendable {
             let m = try font.measure(word, kerning: kerning)
             guard let r = Rect(m.lineBox) else { throw VisionError("page: word \"\(word)\" draws no ink in \(font)") }
             guard r.x1 - r.x0 <= available else {
-                throw VisionError("page: word \"\(word)\" is \(r.x1 - r.x0) px wide at \(font), wider than the \(available) px between the margins (page width \(width), margin \(margin))")
+                throw VisionError(
+                    "page: word \"\(word)\" is \(r.x1 - r.x0) px wide at \(font), wider than the \(available) px between the margins (page width \(width), margin \(margin))"
+                )
             }
             if !current.isEmpty, pen + r.x1 - inkLeft <= available {
                 current.append(word)
@@ -235,8 +242,9 @@ public struct TextPage: Equatable, Sendable {
     ) throws(VisionError) -> TextPage {
         guard !words.isEmpty else { throw VisionError("page: no words to draw") }
         let lines = try wrap(words, font: font, width: width, margin: margin, kerning: kerning)
-        return try generate(lines: lines, font: font, width: width, height: height, margin: margin,
-                            jitter: jitter, wordSpacingJitter: wordSpacingJitter, seed: seed, lineSpacing: lineSpacing,
-                            horizontalAlignment: horizontalAlignment, verticalAlignment: verticalAlignment, kerning: kerning)
+        return try generate(
+            lines: lines, font: font, width: width, height: height, margin: margin,
+            jitter: jitter, wordSpacingJitter: wordSpacingJitter, seed: seed, lineSpacing: lineSpacing,
+            horizontalAlignment: horizontalAlignment, verticalAlignment: verticalAlignment, kerning: kerning)
     }
 }

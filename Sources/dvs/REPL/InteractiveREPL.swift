@@ -10,7 +10,8 @@ struct InteractiveREPL {
     let session: Session
 
     func run() -> Int32 {
-        let historyPath = ProcessInfo.processInfo.environment["DVS_HISTORY"]
+        let historyPath =
+            ProcessInfo.processInfo.environment["DVS_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".dvs_history")
         LineEditor.install(completer: Completer(interpreter: session.interpreter, commands: Session.commands.map(\.name)))
         read_history(historyPath)
@@ -64,7 +65,8 @@ enum LineEditor {
         installInterruptHandler()
         // The history file may not exist yet: create it (never replacing
         // anything, and through a link to it) so append_history works.
-        let path = ProcessInfo.processInfo.environment["DVS_HISTORY"]
+        let path =
+            ProcessInfo.processInfo.environment["DVS_HISTORY"]
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".dvs_history")
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC, 0o600)
         if fd >= 0 { close(fd) }
@@ -120,8 +122,10 @@ enum LineEditor {
 /// returns at once.
 private func readKey(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     let input = fileno(stream ?? stdin)
-    var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0),
-               pollfd(fd: LineEditor.interruptPipe[0], events: Int16(POLLIN), revents: 0)]
+    var fds = [
+        pollfd(fd: input, events: Int16(POLLIN), revents: 0),
+        pollfd(fd: LineEditor.interruptPipe[0], events: Int16(POLLIN), revents: 0),
+    ]
     while true {
         if Interrupt.isRequested || fds[1].revents != 0 {
             LineEditor.drainInterrupts()

@@ -137,7 +137,8 @@ final class Session {
             guard !rest.isEmpty else { return usage(":graph expr") }
             return evaluateQuietly(rest) { value, _ in
                 guard case .function(let graph)? = self.interpreter.global("graph"),
-                      case .function(let show)? = self.interpreter.global("show") else { return }
+                    case .function(let show)? = self.interpreter.global("show")
+                else { return }
                 do throws(Diagnostic) {
                     _ = try self.interpreter.call(show, [try self.interpreter.call(graph, [value])])
                 } catch {
@@ -151,7 +152,9 @@ final class Session {
                 let v = interpreter.global(n)!
                 var text = v.repr
                 if text.count > 60 { text = String(text.prefix(57)) + "…" }
-                interpreter.output("\(n.padding(toLength: max(12, n.count), withPad: " ", startingAt: 0))  \(v.typeName.padding(toLength: 8, withPad: " ", startingAt: 0))  \(text)\n")
+                interpreter.output(
+                    "\(n.padding(toLength: max(12, n.count), withPad: " ", startingAt: 0))  \(v.typeName.padding(toLength: 8, withPad: " ", startingAt: 0))  \(text)\n"
+                )
             }
             return .ok
         case "load":

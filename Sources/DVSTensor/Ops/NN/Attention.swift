@@ -21,8 +21,10 @@ extension Tensor {
     /// - `causal`: query i attends to keys 0...i only (needs Tq == Tk).
     /// - `paddingMask`: `[B, Tk]`, nonzero = a real key, 0 = padding that no
     ///   query attends to. Queries left with no key produce zeros.
-    public static func scaledDotProductAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, causal: Bool = false,
-                                                 paddingMask: Tensor? = nil) throws(TensorError) -> Tensor {
+    public static func scaledDotProductAttention(
+        _ q: Tensor, _ k: Tensor, _ v: Tensor, causal: Bool = false,
+        paddingMask: Tensor? = nil
+    ) throws(TensorError) -> Tensor {
         let op = "scaled_dot_product_attention"
         guard q.rank == 3 || q.rank == 4 else {
             throw TensorError("\(op): q must be [B, H, T, D] or [B, T, D], got \(shapeText(q.shape))")
@@ -65,8 +67,9 @@ extension Tensor {
             keptBefore = counts
         }
 
-        let core = AttentionCore(batch: batch, heads: heads, tq: tq, tk: tk, d: d, dv: dv, causal: causal,
-                                 mask: maskValues, keptBefore: keptBefore)
+        let core = AttentionCore(
+            batch: batch, heads: heads, tq: tq, tk: tk, d: d, dv: dv, causal: causal,
+            mask: maskValues, keptBefore: keptBefore)
         let qm = try HeadMatrices(q, batch: batch, heads: heads)
         let km = try HeadMatrices(k, batch: batch, heads: heads)
         let vm = try HeadMatrices(v, batch: batch, heads: heads)
@@ -86,8 +89,9 @@ extension Tensor {
                 return (grad, HeadMatrices(stacked: grad, step: rows * cols, leading: cols, count: bh))
             }
             let gq = try gradient(q, tq, d), gk = try gradient(k, tk, d), gv = try gradient(v, tk, dv)
-            try core.backward(probs: probs, out: HeadMatrices(stacked: gg, step: tq * dv, leading: dv, count: bh),
-                              q: qm, k: km, v: vm, dq: gq?.1, dk: gk?.1, dv: gv?.1)
+            try core.backward(
+                probs: probs, out: HeadMatrices(stacked: gg, step: tq * dv, leading: dv, count: bh),
+                q: qm, k: km, v: vm, dq: gq?.1, dk: gk?.1, dv: gv?.1)
             return [gq?.0, gk?.0, gv?.0, nil]
         }
     }
@@ -115,8 +119,9 @@ extension Tensor {
         let x = try qkv.contiguousLayout()
         // Head h of batch b: Q at column h·Dh of the first third, K and V in the next thirds.
         func packed(_ tensor: Tensor, _ third: Int, _ base: Int) -> HeadMatrices {
-            HeadMatrices(tensor: tensor, offsets: (0..<bh).map { i in base + (i / heads) * t * 3 * width + third * width + (i % heads) * dh },
-                         leading: 3 * width)
+            HeadMatrices(
+                tensor: tensor, offsets: (0..<bh).map { i in base + (i / heads) * t * 3 * width + third * width + (i % heads) * dh },
+                leading: 3 * width)
         }
         func merged(_ tensor: Tensor) -> HeadMatrices {
             HeadMatrices(tensor: tensor, offsets: (0..<bh).map { i in tensor.offset + (i / heads) * t * width + (i % heads) * dh }, leading: width)
@@ -127,8 +132,9 @@ extension Tensor {
         return out.recording(op, [qkv], detail: "\(heads) heads" + (causal ? ", causal" : "")) { g throws(TensorError) in
             let gg = try g.contiguousLayout()
             let grad = try Tensor(uninitializedShape: [batch, t, 3 * width])
-            try core.backward(probs: probs, out: merged(gg), q: packed(x, 0, x.offset), k: packed(x, 1, x.offset), v: packed(x, 2, x.offset),
-                              dq: packed(grad, 0, 0), dk: packed(grad, 1, 0), dv: packed(grad, 2, 0))
+            try core.backward(
+                probs: probs, out: merged(gg), q: packed(x, 0, x.offset), k: packed(x, 1, x.offset), v: packed(x, 2, x.offset),
+                dq: packed(grad, 0, 0), dk: packed(grad, 1, 0), dv: packed(grad, 2, 0))
             return [grad]
         }
     }
@@ -151,10 +157,11 @@ private struct AttentionCore {
     func forward(q: HeadMatrices, k: HeadMatrices, v: HeadMatrices, out: HeadMatrices) throws(TensorError) -> Tensor {
         let probs = try Tensor(uninitializedShape: [bh, tq, tk])
         // S = Q Kᵀ · scale, into the probability buffer.
-        try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
-                              a: q.base, lda: q.leading, aOffsets: q.offsets,
-                              b: k.base, ldb: k.leading, bOffsets: k.offsets,
-                              c: probs.data, ldc: tk, cOffsets: pOffsets)
+        try BLAS.sgemmBatched(
+            transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
+            a: q.base, lda: q.leading, aOffsets: q.offsets,
+            b: k.base, ldb: k.leading, bOffsets: k.offsets,
+            c: probs.data, ldc: tk, cOffsets: pOffsets)
         // P = masked softmax(S), row by row, in place.
         if tk > 0 {
             let probabilities = probs.data, mask = mask, keptBefore = keptBefore
@@ -185,44 +192,51 @@ private struct AttentionCore {
             }
         }
         // O = P V.
-        try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: dv, k: tk,
-                              a: probs.data, lda: tk, aOffsets: pOffsets,
-                              b: v.base, ldb: v.leading, bOffsets: v.offsets,
-                              c: out.base, ldc: out.leading, cOffsets: out.offsets)
+        try BLAS.sgemmBatched(
+            transposeA: false, transposeB: false, m: tq, n: dv, k: tk,
+            a: probs.data, lda: tk, aOffsets: pOffsets,
+            b: v.base, ldb: v.leading, bOffsets: v.offsets,
+            c: out.base, ldc: out.leading, cOffsets: out.offsets)
         return probs
     }
 
     /// Writes the gradients asked for (dq, dk, dv non-nil) from dO (`out`).
-    func backward(probs: Tensor, out g: HeadMatrices, q: HeadMatrices, k: HeadMatrices, v: HeadMatrices,
-                  dq: HeadMatrices?, dk: HeadMatrices?, dv gv: HeadMatrices?) throws(TensorError) {
+    func backward(
+        probs: Tensor, out g: HeadMatrices, q: HeadMatrices, k: HeadMatrices, v: HeadMatrices,
+        dq: HeadMatrices?, dk: HeadMatrices?, dv gv: HeadMatrices?
+    ) throws(TensorError) {
         let p = probs.data
         if let gv {
             // dV = Pᵀ dO
-            try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
-                                  a: p, lda: tk, aOffsets: pOffsets, b: g.base, ldb: g.leading, bOffsets: g.offsets,
-                                  c: gv.base, ldc: gv.leading, cOffsets: gv.offsets)
+            try BLAS.sgemmBatched(
+                transposeA: true, transposeB: false, m: tk, n: dv, k: tq,
+                a: p, lda: tk, aOffsets: pOffsets, b: g.base, ldb: g.leading, bOffsets: g.offsets,
+                c: gv.base, ldc: gv.leading, cOffsets: gv.offsets)
         }
         guard dq != nil || dk != nil else { return }
         // dP = dO Vᵀ, then dS = P ⊙ (dP − rowsum(dP ⊙ P)) in place.
         let ds = try Tensor(uninitializedShape: [bh, tq, tk])
-        try BLAS.sgemmBatched(transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
-                              a: g.base, lda: g.leading, aOffsets: g.offsets, b: v.base, ldb: v.leading, bOffsets: v.offsets,
-                              c: ds.data, ldc: tk, cOffsets: pOffsets)
+        try BLAS.sgemmBatched(
+            transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
+            a: g.base, lda: g.leading, aOffsets: g.offsets, b: v.base, ldb: v.leading, bOffsets: v.offsets,
+            c: ds.data, ldc: tk, cOffsets: pOffsets)
         let dsp = ds.data, tk = tk
         WorkerPool.shared.parallelFor(bh * tq, grain: rowGrain(tk)) { rows in
             dvs_softmax_backward_rows(p + rows.lowerBound * tk, dsp + rows.lowerBound * tk, rows.count, tk)
         }
         if let dq {
             // dQ = dS K · scale
-            try BLAS.sgemmBatched(transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
-                                  a: ds.data, lda: tk, aOffsets: pOffsets, b: k.base, ldb: k.leading, bOffsets: k.offsets,
-                                  c: dq.base, ldc: dq.leading, cOffsets: dq.offsets)
+            try BLAS.sgemmBatched(
+                transposeA: false, transposeB: false, m: tq, n: d, k: tk, alpha: scale,
+                a: ds.data, lda: tk, aOffsets: pOffsets, b: k.base, ldb: k.leading, bOffsets: k.offsets,
+                c: dq.base, ldc: dq.leading, cOffsets: dq.offsets)
         }
         if let dk {
             // dK = dSᵀ Q · scale
-            try BLAS.sgemmBatched(transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
-                                  a: ds.data, lda: tk, aOffsets: pOffsets, b: q.base, ldb: q.leading, bOffsets: q.offsets,
-                                  c: dk.base, ldc: dk.leading, cOffsets: dk.offsets)
+            try BLAS.sgemmBatched(
+                transposeA: true, transposeB: false, m: tk, n: d, k: tq, alpha: scale,
+                a: ds.data, lda: tk, aOffsets: pOffsets, b: q.base, ldb: q.leading, bOffsets: q.offsets,
+                c: dk.base, ldc: dk.leading, cOffsets: dk.offsets)
         }
     }
 }
@@ -230,8 +244,10 @@ private struct AttentionCore {
 /// Softmax of `row[0..<limit]` plus `bias` (0 or -inf per key), zeros from
 /// `limit` on; all zeros when no key is kept.
 @inline(__always)
-private func maskedSoftmaxRow(_ row: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
-                              limit: Int, count: Int, anyKept: Bool) {
+private func maskedSoftmaxRow(
+    _ row: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+    limit: Int, count: Int, anyKept: Bool
+) {
     if !anyKept {
         row.update(repeating: 0, count: count)
         return
@@ -263,7 +279,7 @@ private struct HeadMatrices {
         let r = t.rank
         let rows = t.shape[r - 2], cols = t.shape[r - 1]
         let rowStride = t.strides[r - 2], colStride = t.strides[r - 1]
-        if (colStride == 1 || cols <= 1), rows <= 1 || rowStride >= Swift.max(cols, 1) {
+        if colStride == 1 || cols <= 1, rows <= 1 || rowStride >= Swift.max(cols, 1) {
             tensor = t
             leading = rows <= 1 ? Swift.max(cols, 1) : rowStride
         } else {

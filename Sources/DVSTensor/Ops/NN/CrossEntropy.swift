@@ -30,8 +30,10 @@ extension Tensor {
     /// that sum is 0 — never `nan`), as PyTorch does for `weight`. Gradients
     /// flow to the logits and to `mask` when it requires them; never to the
     /// labels or the class weights.
-    public func crossEntropy(labels: Tensor, mask: Tensor? = nil, classWeights: Tensor? = nil, ignoreIndex: Int = -100,
-                             reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+    public func crossEntropy(
+        labels: Tensor, mask: Tensor? = nil, classWeights: Tensor? = nil, ignoreIndex: Int = -100,
+        reduction: Reduction = .mean
+    ) throws(TensorError) -> Tensor {
         let weights = mask
         let op = "cross_entropy"
         guard rank >= 1 else {
@@ -45,7 +47,8 @@ extension Tensor {
         guard c > 0 else { throw TensorError("\(op): logits \(shapeText(shape)) have no classes") }
         let ids = try labels.wholeNumbers(op, "labels")
         for (i, id) in ids.enumerated() where id != ignoreIndex && (id < 0 || id >= c) {
-            throw TensorError("\(op): label \(id) at \(positionText(i, rowShape)) is out of range for \(c) classes (expected 0..<\(c), or \(ignoreIndex) to ignore)")
+            throw TensorError(
+                "\(op): label \(id) at \(positionText(i, rowShape)) is out of range for \(c) classes (expected 0..<\(c), or \(ignoreIndex) to ignore)")
         }
         var w: Tensor?
         if let weights {

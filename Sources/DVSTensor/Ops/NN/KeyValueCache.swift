@@ -18,7 +18,8 @@ extension Tensor {
             throw TensorError("\(op): the cache must be [B, H, T, D] or [B, T, D], got \(shapes)")
         }
         guard x.rank == rank, x.shape[0] == shape[0], x.shape[rank - 1] == shape[rank - 1],
-              rank == 3 || x.shape[1] == shape[1] else {
+            rank == 3 || x.shape[1] == shape[1]
+        else {
             let expected = rank == 4 ? "[\(shape[0]), \(shape[1]), S, \(shape[3])]" : "[\(shape[0]), S, \(shape[2])]"
             throw TensorError("\(op): x must be \(expected) to match the cache, got \(shapes)")
         }
@@ -26,7 +27,8 @@ extension Tensor {
             throw TensorError("\(op): the cache needs gradients (a parameter or a result of one); a cache is a plain tensor such as zeros([B, H, T, D])")
         }
         guard !zip(shape, strides).contains(where: { $0.0 > 1 && $0.1 == 0 }) else {
-            throw TensorError("\(op): the cache is an expanded view (several elements share memory); write into a tensor of its own, e.g. zeros(\(shapeText(shape)))")
+            throw TensorError(
+                "\(op): the cache is an expanded view (several elements share memory); write into a tensor of its own, e.g. zeros(\(shapeText(shape)))")
         }
         try Tensor.refuseRecording(op, [("x", x)])
         let batch = shape[0], heads = rank == 4 ? shape[1] : 1, rows = shape[rank - 2], width = shape[rank - 1]

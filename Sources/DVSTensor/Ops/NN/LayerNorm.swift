@@ -56,8 +56,9 @@ extension Tensor {
             WorkerPool.shared.run(parts: blocks.count) { block in
                 let dw = partial + block * 2 * c, db = dw + c
                 let rows = blocks.rows(block), r = rows.lowerBound
-                dvs_layer_norm_backward_rows(x + r * c, gp + r * c, dx.map { $0 + r * c }, rows.count, c, wp,
-                                             means + r, rstds + r, dw, db)
+                dvs_layer_norm_backward_rows(
+                    x + r * c, gp + r * c, dx.map { $0 + r * c }, rows.count, c, wp,
+                    means + r, rstds + r, dw, db)
             }
             for (which, target) in [gw, gb].enumerated() {
                 guard let d = target?.data else { continue }
@@ -85,5 +86,5 @@ private struct LayerNormBlocks {
         count = Swift.max(1, Swift.min(64, rows / 16))
     }
 
-    func rows(_ block: Int) -> Range<Int> { rowCount * block / count ..< rowCount * (block + 1) / count }
+    func rows(_ block: Int) -> Range<Int> { rowCount * block / count..<rowCount * (block + 1) / count }
 }

@@ -56,7 +56,8 @@ private func selectByCondition(_ condition: Tensor, _ a: Tensor, _ b: Tensor, in
     let o = out.data
     let pc = condition.storage.pointer, pa = a.storage.pointer, pb = b.storage.pointer
     if condition.shape == shape, a.shape == shape, b.shape == shape,
-       condition.isContiguous, a.isContiguous, b.isContiguous {
+        condition.isContiguous, a.isContiguous, b.isContiguous
+    {
         let c = condition.data, x = a.data, y = b.data
         for i in 0..<n { o[i] = c[i] != 0 ? x[i] : y[i] }
         return

@@ -78,8 +78,10 @@ private func softmaxRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePoin
 }
 
 @inline(__always)
-private func softmaxBackwardRow(_ y: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-                                _ dx: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
+private func softmaxBackwardRow(
+    _ y: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+    _ dx: UnsafeMutablePointer<Float>, _ n: Int, log: Bool
+) {
     if log {
         let s = rowSum(g, n)
         for j in 0..<n { dx[j] = g[j] - vexp(y[j]) * s }
@@ -91,8 +93,10 @@ private func softmaxBackwardRow(_ y: UnsafeMutablePointer<Float>, _ g: UnsafeMut
 
 /// Softmax over the middle extent of an (outer, n, inner) layout: the
 /// `inner` rows of each outer block are processed together, column by column.
-private func softmaxColumns(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                            outer: Int, n: Int, inner: Int, log: Bool) {
+private func softmaxColumns(
+    _ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    outer: Int, n: Int, inner: Int, log: Bool
+) {
     let m = UnsafeMutablePointer<Float>.allocate(capacity: inner)
     let s = UnsafeMutablePointer<Float>.allocate(capacity: inner)
     defer { m.deallocate(); s.deallocate() }
@@ -128,8 +132,10 @@ private func softmaxColumns(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutable
     }
 }
 
-private func softmaxBackwardColumns(_ y: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-                                    _ dx: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int, log: Bool) {
+private func softmaxBackwardColumns(
+    _ y: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+    _ dx: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int, log: Bool
+) {
     let s = UnsafeMutablePointer<Float>.allocate(capacity: inner)
     defer { s.deallocate() }
     for o in 0..<outer {
