@@ -254,10 +254,10 @@ def main():
     def label_command():
         os.makedirs(os.path.join(folder, "pages"), exist_ok=True)
         run_dvs(options.dvs, DRAW_SCRIPT, folder, tokenizer)
-        def label(out, *extra):
+        def label(out, *extra, env=None):
             return subprocess.run([options.dvs, "label", os.path.join(folder, "pages"), "--tokenizer", tokenizer, "-o",
                                    os.path.join(folder, out, "t-%03d.tar"), "--per-shard", "3", "--psm", "6", *extra],
-                                  check=True, capture_output=True, text=True).stdout
+                                  check=True, capture_output=True, text=True, env=env).stdout
         first = label("label")
         assert "label: 7 pages in 3 shards (0 kept" in first, first
         m = dvsft.Manifest(os.path.join(folder, "label", "t-000-002.manifest.json"))
@@ -280,6 +280,12 @@ def main():
                          "t-001-002.manifest.json", "t-001.tar", "t-002.tar"], names
         for k in range(3):
             assert open(os.path.join(folder, "parts", f"t-00{k}.tar"), "rb").read() == open(shards[k], "rb").read()
+        # Pages go through worker threads: one thread or three give the same bytes as the default (one per core).
+        for threads in ["1", "3"]:
+            label(f"threads-{threads}", env=dict(os.environ, DVS_THREADS=threads))
+            for name in ["t-000.tar", "t-001.tar", "t-002.tar", "t-000-002.index.jsonl"]:
+                with open(os.path.join(folder, f"threads-{threads}", name), "rb") as got, open(os.path.join(folder, "label", name), "rb") as want:
+                    assert got.read() == want.read(), f"{name} differs with DVS_THREADS={threads}"
 
     for name, fn in [("shard names", shard_names), ("tarfile reads every shard", tarfile_reads),
                      ("webdataset reads every sample", webdataset_reads), ("index offsets point at samples", index_points_at_samples),
@@ -290,7 +296,7 @@ def main():
                      ("collator never cuts an image span", collator_never_cuts_an_image),
                      ("collator refuses another tokenizer", collator_refuses_wrong_tokenizer),
                      ("resume keeps finished shards", resume_keeps_existing_shards),
-                     ("dvs label: OCR, resume, parts", label_command)]:
+                     ("dvs label: OCR, resume, parts, threads", label_command)]:
         suite.check(name, fn)
     total = suite.passed + len(suite.failed)
     print(f"shards: {suite.passed} of {total} passed")
