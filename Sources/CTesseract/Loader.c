@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 // Each function DVS calls: X(return type, name, (parameters), (arguments)).
 #define DVS_TESSERACT_FUNCTIONS(X) \
@@ -45,12 +46,23 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char failure[512];  // empty when the library and every function were found
 
 static void open_library(void) {
-    // The soname of Tesseract 5 (Debian 12's libtesseract5), then the dev link.
-    void *library = dlopen("libtesseract.so.5", RTLD_NOW | RTLD_GLOBAL);
-    if (!library) library = dlopen("libtesseract.so", RTLD_NOW | RTLD_GLOBAL);
-    if (!library) {
-        snprintf(failure, sizeof failure, "cannot load libtesseract.so.5 (%s)", dlerror());
-        return;
+    // $DVS_TESSERACT names the library (another Tesseract 5 build); else the
+    // soname of Tesseract 5 (Debian 12's libtesseract5), then the dev link.
+    const char *chosen = getenv("DVS_TESSERACT");
+    void *library;
+    if (chosen && *chosen) {
+        library = dlopen(chosen, RTLD_NOW | RTLD_GLOBAL);
+        if (!library) {
+            snprintf(failure, sizeof failure, "cannot load DVS_TESSERACT=%s (%s)", chosen, dlerror());
+            return;
+        }
+    } else {
+        library = dlopen("libtesseract.so.5", RTLD_NOW | RTLD_GLOBAL);
+        if (!library) library = dlopen("libtesseract.so", RTLD_NOW | RTLD_GLOBAL);
+        if (!library) {
+            snprintf(failure, sizeof failure, "cannot load libtesseract.so.5 (%s)", dlerror());
+            return;
+        }
     }
 #define DVS_RESOLVE(ret, name, params, args)                                                   \
     *(void **)&p_##name = dlsym(library, #name);                                              \

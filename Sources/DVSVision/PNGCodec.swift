@@ -206,16 +206,21 @@ extension Image {
         png.height = UInt32(height)
         png.format = channels == 1 ? 0 : UInt32(PNG_FORMAT_FLAG_COLOR) | (channels == 4 ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
         defer { png_image_free(&png) }
-        var size: png_alloc_size_t = 0
-        // First call: the size needed; second call: the bytes.
-        let sized = samples.withUnsafeBytes { png_image_write_to_memory(&png, nil, &size, 0, $0.baseAddress, 0, nil) }
-        guard sized != 0, size > 0 else { throw VisionError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))") }
-        var out = [UInt8](repeating: 0, count: Int(size))
-        let written = out.withUnsafeMutableBytes { o in
-            samples.withUnsafeBytes { png_image_write_to_memory(&png, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+        // libpng reports the size it needs when the buffer is too small, so
+        // one call encodes almost always: the buffer starts at the raw size
+        // plus deflate's worst-case growth (stored blocks) and the chunks around.
+        var capacity = samples.count + height + samples.count / 64 + 1024
+        for _ in 0..<2 {
+            var out = [UInt8](repeating: 0, count: capacity)
+            var size = png_alloc_size_t(capacity)
+            let written = out.withUnsafeMutableBytes { o in
+                samples.withUnsafeBytes { png_image_write_to_memory(&png, o.baseAddress, &size, 0, $0.baseAddress, 0, nil) }
+            }
+            if written != 0 { return Array(out[0..<Int(size)]) }
+            guard size > capacity else { break }  // an error, not a short buffer
+            capacity = Int(size)
         }
-        guard written != 0 else { throw VisionError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))") }
-        return Array(out[0..<Int(size)])
+        throw VisionError("save PNG: libpng could not encode the \(width)×\(height) image: \(Image.libpngMessage(png))")
     }
 
     /// Writes the image as an 8-bit PNG through `AtomicFile` (atomically for a regular file).

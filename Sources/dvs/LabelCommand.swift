@@ -20,7 +20,8 @@ struct LabelCommand: ParsableCommand, StatusCommand {
             first token of the word over them; the sample's answer is the page's
             OCR text. Shards are written atomically, so an interrupted run leaves
             only whole shards, and running the same command again keeps them and
-            labels the rest (--no-resume rewrites everything). --part i/N labels
+            labels the rest (--no-resume rewrites everything); Ctrl-C stops between
+            pages (exit status 130). --part i/N labels
             the i-th of N contiguous shard ranges (0-based): N processes, on any
             machines, label one folder with no overlap; each writes its own index
             and manifest, named by its shard range.
@@ -47,6 +48,10 @@ struct LabelCommand: ParsableCommand, StatusCommand {
     mutating func runWithStatus() -> Int32 {
         do {
             let labeler = try makeLabeler()
+            // Ctrl-C or SIGTERM: no page is started after it and no shard written;
+            // pages under way are dropped, so only whole shards stay on disk.
+            Cancellation.install { Interrupt.isRequested }
+            StopSignals.install()
             let started = Date()
             let result = try labeler.run(dvsVersion: Runtime.version) { p in
                 let seconds = Date().timeIntervalSince(started)
@@ -60,6 +65,12 @@ struct LabelCommand: ParsableCommand, StatusCommand {
                 "label: \(result.samples) pages in \(result.shards.count) shards (\(result.shardsSkipped) kept from an earlier run); index \(result.index), manifest \(result.manifest)"
             )
             return ExitStatus.success
+        } catch let error as VisionError where error.isInterruption {
+            StandardOutput.endProgressLine()
+            fflush(stdout)
+            FileHandle.standardError.write(
+                "dvs label: interrupted; the shards written are whole, run the same command again to make the rest\n".data(using: .utf8)!)
+            return ExitStatus.stopped(by: StopSignals.pending ?? SIGINT)
         } catch let error as ValidationError {
             FileHandle.standardError.write("dvs label: \(error.message)\n".data(using: .utf8)!)
             return ExitStatus.usage

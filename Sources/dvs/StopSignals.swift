@@ -2,9 +2,10 @@ import DVSLang
 import Foundation
 import Synchronization
 
-/// SIGINT and SIGTERM during `dvs notebook`: the handler notes the signal and
-/// asks running DVS code to stop, as Ctrl-C does in the REPL; the notebook
-/// runner then ends the run and the page is written with the cells so far.
+/// SIGINT and SIGTERM during `dvs notebook` and `dvs label`: the handler notes
+/// the signal and asks running DVS code to stop, as Ctrl-C does in the REPL;
+/// the notebook runner then ends the run and the page is written with the
+/// cells so far, and the labeler stops between pages.
 enum StopSignals {
     private static let received = Atomic<Int32>(0)
 

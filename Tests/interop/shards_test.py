@@ -12,7 +12,7 @@ settings. Each check below is one test; the last line is
 `shards: N of M passed`. Exit status 0 when all pass.
 """
 
-import hashlib, io, json, os, subprocess, sys, tarfile, traceback
+import hashlib, io, json, os, shutil, signal, subprocess, sys, tarfile, traceback
 
 import numpy as np
 import webdataset as wds
@@ -254,10 +254,10 @@ def main():
     def label_command():
         os.makedirs(os.path.join(folder, "pages"), exist_ok=True)
         run_dvs(options.dvs, DRAW_SCRIPT, folder, tokenizer)
-        def label(out, *extra):
+        def label(out, *extra, env=None):
             return subprocess.run([options.dvs, "label", os.path.join(folder, "pages"), "--tokenizer", tokenizer, "-o",
                                    os.path.join(folder, out, "t-%03d.tar"), "--per-shard", "3", "--psm", "6", *extra],
-                                  check=True, capture_output=True, text=True).stdout
+                                  check=True, capture_output=True, text=True, env=env).stdout
         first = label("label")
         assert "label: 7 pages in 3 shards (0 kept" in first, first
         m = dvsft.Manifest(os.path.join(folder, "label", "t-000-002.manifest.json"))
@@ -280,6 +280,39 @@ def main():
                          "t-001-002.manifest.json", "t-001.tar", "t-002.tar"], names
         for k in range(3):
             assert open(os.path.join(folder, "parts", f"t-00{k}.tar"), "rb").read() == open(shards[k], "rb").read()
+        # Pages go through worker threads: one thread or three give the same bytes as the default (one per core).
+        for threads in ["1", "3"]:
+            label(f"threads-{threads}", env=dict(os.environ, DVS_THREADS=threads))
+            for name in ["t-000.tar", "t-001.tar", "t-002.tar", "t-000-002.index.jsonl"]:
+                with open(os.path.join(folder, f"threads-{threads}", name), "rb") as got, open(os.path.join(folder, "label", name), "rb") as want:
+                    assert got.read() == want.read(), f"{name} differs with DVS_THREADS={threads}"
+
+    def label_interrupted():
+        # 60 pages in 20 shards; Ctrl-C once the first shard is reported. Whether the
+        # signal lands before the end or not, only whole shards are on disk, and a
+        # second run completes the shards with the bytes of an uninterrupted run.
+        many = os.path.join(folder, "many-pages")
+        os.makedirs(many, exist_ok=True)
+        for i in range(60):
+            shutil.copy(os.path.join(folder, "pages", f"page-{i % 7}.png"), os.path.join(many, f"p{i:02d}.png"))
+        command = [options.dvs, "label", many, "--tokenizer", tokenizer, "--per-shard", "3", "--psm", "6", "-o"]
+        out = os.path.join(folder, "interrupted")
+        run = subprocess.Popen(command + [os.path.join(out, "t-%03d.tar")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert run.stdout.readline().startswith("label: shard 1/20")
+        run.send_signal(signal.SIGINT)
+        rest, errors = run.communicate()
+        if run.returncode != 0:
+            assert run.returncode == 130 and "dvs label: interrupted" in errors, (run.returncode, errors)
+        for name in os.listdir(out):
+            assert name.endswith((".tar", ".jsonl", ".json")), f"{name} left behind"
+            if name.endswith(".tar"):
+                with tarfile.open(os.path.join(out, name)) as t:
+                    assert len(t.getnames()) == 6, f"{name} is not whole"
+        subprocess.run(command + [os.path.join(out, "t-%03d.tar")], check=True, capture_output=True)
+        subprocess.run(command + [os.path.join(folder, "uninterrupted", "t-%03d.tar")], check=True, capture_output=True)
+        for k in range(20):
+            with open(os.path.join(out, f"t-{k:03d}.tar"), "rb") as a, open(os.path.join(folder, "uninterrupted", f"t-{k:03d}.tar"), "rb") as b:
+                assert a.read() == b.read(), f"shard {k} differs after the interruption"
 
     for name, fn in [("shard names", shard_names), ("tarfile reads every shard", tarfile_reads),
                      ("webdataset reads every sample", webdataset_reads), ("index offsets point at samples", index_points_at_samples),
@@ -290,7 +323,8 @@ def main():
                      ("collator never cuts an image span", collator_never_cuts_an_image),
                      ("collator refuses another tokenizer", collator_refuses_wrong_tokenizer),
                      ("resume keeps finished shards", resume_keeps_existing_shards),
-                     ("dvs label: OCR, resume, parts", label_command)]:
+                     ("dvs label: OCR, resume, parts, threads", label_command),
+                     ("dvs label: Ctrl-C leaves whole shards, the next run completes them", label_interrupted)]:
         suite.check(name, fn)
     total = suite.passed + len(suite.failed)
     print(f"shards: {suite.passed} of {total} passed")

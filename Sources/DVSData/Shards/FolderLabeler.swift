@@ -8,7 +8,11 @@ import Foundation
 /// shard `k` holds pages `k · perShard …`. A run can take one part of the
 /// shards (`part` of `parts`, contiguous shard ranges), so many processes on
 /// many machines label one folder without overlap. With `resume`, shards
-/// already on disk are kept and their pages are not read again.
+/// already on disk are kept and their pages are not read again. Pages flow
+/// through `ShardPipeline`: each worker thread takes the next page and
+/// decodes, reads (OCR), resizes, labels and encodes it, while this thread
+/// writes each shard once its pages are made. Threads: `WorkerPool.shared.size`
+/// (`DVS_THREADS`, else one per core), each with its own Tesseract engine.
 public struct FolderLabeler {
     public var folder: String
     public var pattern: String
@@ -49,16 +53,28 @@ public struct FolderLabeler {
         return try ShardExport.export(
             count: Swift.max(count, 0), plan: plan, settings: settings, dvsVersion: dvsVersion,
             resume: resume, progress: progress
-        ) { range throws(VisionError) in
-            let files = names[(start + range.lowerBound)..<(start + range.upperBound)]
-            let images = try files.map { name throws(VisionError) in try Image.load(path: folder + "/" + name) }
-            let words = try pool.recognizeAll(darkText ? images.map { $0.inverted() } : images, psm: psm)
-            return zip(zip(files, images), words).map { page, boxes in
-                ShardExample(
-                    image: page.1, words: boxes,
-                    conversation: ShardExample.conversation(question: question, answer: ShardExample.transcription(boxes)),
-                    source: page.0)
-            }
+        ) { jobs, write throws(VisionError) in
+            try ShardPipeline.run(
+                jobs: jobs, workers: WorkerPool.shared.size,
+                sample: { i, key throws(VisionError) in
+                    try label(page: names[start + i], key: key, pool: pool)
+                }, write: write)
+        }
+    }
+
+    /// One page's sample: decode the PNG, read it with an engine of `pool`,
+    /// then resize, label and encode it.
+    private func label(page name: String, key: String, pool: OCRPool) throws(VisionError) -> ShardSample {
+        do {
+            let image = try Image.load(path: folder + "/" + name)
+            let page = darkText ? image.inverted() : image
+            let boxes = try pool.withEngine { engine throws(VisionError) in try engine.recognize(page, psm: psm) }
+            let example = ShardExample(
+                image: image, words: boxes,
+                conversation: ShardExample.conversation(question: question, answer: ShardExample.transcription(boxes)), source: name)
+            return try ShardSample(example, key: key, settings: settings)
+        } catch  where !error.isInterruption {
+            throw VisionError("dvs label: page '\(name)': \(error.message)")
         }
     }
 }

@@ -28,6 +28,14 @@ public enum ShardExport {
         public let shardsSkipped: Int
     }
 
+    /// A shard still to be made: its number, file, and the indices and keys of its samples.
+    public struct Job: Sendable {
+        public let number: Int
+        public let path: String
+        public let samples: Range<Int>
+        public let keys: [String]
+    }
+
     /// Exports `count` examples; `examples(range)` gives those of one shard
     /// (so a caller can load pages a shard at a time). With `resume`, a shard
     /// whose file exists is kept (shards are written atomically, so an existing
@@ -37,26 +45,59 @@ public enum ShardExport {
         progress: ((Progress) -> Void)? = nil,
         examples: (Range<Int>) throws(VisionError) -> [ShardExample]
     ) throws(VisionError) -> Result {
-        let shards = plan.shardCount(samples: count)
-        let numbers = Array(plan.firstShard..<plan.firstShard + shards)
-        var paths: [String] = [], skipped = 0, done = 0
-        if let folder = folderOf(plan.pattern) { try visionFileIO("export_shards") { () throws(FileError) in try Folders.make(folder) } }
-        for k in numbers {
-            try tensorWork { () throws(TensorError) in try Cancellation.check() }
-            let path = plan.path(ofShard: k), range = plan.samples(ofShard: k, of: count)
-            if resume && fileExists(path) {
-                skipped += 1
-            } else {
-                let batch = try examples(range)
-                guard batch.count == range.count else {
-                    throw VisionError("export_shards: shard \(k) needs \(range.count) examples, got \(batch.count)")
+        try export(count: count, plan: plan, settings: settings, dvsVersion: dvsVersion, resume: resume, progress: progress) {
+            jobs, write throws(VisionError) in
+            for job in jobs {
+                let batch = try examples(job.samples)
+                guard batch.count == job.samples.count else {
+                    throw VisionError("export_shards: shard \(job.number) needs \(job.samples.count) examples, got \(batch.count)")
                 }
-                try writeShard(batch, keys: range.indices.map { plan.key(shard: k, item: $0 - range.lowerBound) }, to: path, settings: settings)
+                try write(job, try samples(of: batch, keys: job.keys, shard: job.path, settings: settings))
             }
-            paths.append(path)
-            done += range.count
-            progress?(Progress(shardsDone: paths.count, shards: shards, samplesDone: done, samples: count, shardsSkipped: skipped))
         }
+    }
+
+    /// Exports `count` samples made by `make(jobs, write)`, which is given
+    /// the shards to make (those not kept by `resume`), in order, and must
+    /// call `write` once for each with its samples, in the same order.
+    /// Each shard is written atomically when `write` is called; shards kept
+    /// are counted in `progress` where they fall. Then the index and the
+    /// manifest are written over all the shards.
+    public static func export(
+        count: Int, plan: ShardPlan, settings: ShardSettings, dvsVersion: String, resume: Bool = false,
+        progress: ((Progress) -> Void)? = nil,
+        make: (_ jobs: [Job], _ write: (Job, [ShardSample]) throws(VisionError) -> Void) throws(VisionError) -> Void
+    ) throws(VisionError) -> Result {
+        let shards = plan.shardCount(samples: count)
+        if let folder = folderOf(plan.pattern) { try visionFileIO("export_shards") { () throws(FileError) in try Folders.make(folder) } }
+        let all = (plan.firstShard..<plan.firstShard + shards).map { k in
+            let range = plan.samples(ofShard: k, of: count)
+            return Job(number: k, path: plan.path(ofShard: k), samples: range, keys: range.map { plan.key(shard: k, item: $0 - range.lowerBound) })
+        }
+        let kept = all.map { resume && fileExists($0.path) }
+        var reached = 0, skipped = 0, done = 0
+        /// Counts (and reports) the shards before `end` not counted yet; the one at `end - 1` is written unless kept.
+        func reach(_ end: Int) {
+            while reached < end {
+                if kept[reached] { skipped += 1 }
+                done += all[reached].samples.count
+                reached += 1
+                progress?(Progress(shardsDone: reached, shards: shards, samplesDone: done, samples: count, shardsSkipped: skipped))
+            }
+        }
+        try make(zip(all, kept).filter { !$0.1 }.map(\.0)) { job, samples throws(VisionError) in
+            let position = job.number - plan.firstShard
+            reach(position)
+            try tensorWork { () throws(TensorError) in try Cancellation.check() }
+            guard samples.count == job.samples.count else {
+                throw VisionError("export_shards: shard \(job.number) needs \(job.samples.count) samples, got \(samples.count)")
+            }
+            try write(samples, to: job.path)
+            reach(position + 1)
+        }
+        try tensorWork { () throws(TensorError) in try Cancellation.check() }
+        reach(shards)
+        let paths = all.map(\.path)
         let (index, manifest) = plan.sidecars(shards: shards)
         let counts = try writeIndex(shards: paths, to: index)
         try writeManifest(plan: plan, shards: paths, counts: counts, index: index, settings: settings, dvsVersion: dvsVersion, to: manifest)
@@ -66,6 +107,12 @@ public enum ShardExport {
     /// Makes the samples in parallel and writes one shard. Keys default to
     /// `keys` where an example has none; keys must be unique in the shard.
     public static func writeShard(_ examples: [ShardExample], keys: [String], to path: String, settings: ShardSettings) throws(VisionError) {
+        try write(try samples(of: examples, keys: keys, shard: path, settings: settings), to: path)
+    }
+
+    /// The samples of one shard's examples, made in parallel (see `makeSamples`),
+    /// after checking every example and that keys are unique in the shard.
+    static func samples(of examples: [ShardExample], keys: [String], shard path: String, settings: ShardSettings) throws(VisionError) -> [ShardSample] {
         var seen = Set<String>()
         var finalKeys: [String] = []
         for (i, example) in examples.enumerated() {
@@ -75,7 +122,11 @@ public enum ShardExport {
             guard seen.insert(key).inserted else { throw VisionError("\(what): key '\(key)' is used twice in the shard") }
             finalKeys.append(key)
         }
-        let samples = try makeSamples(examples, keys: finalKeys, settings: settings)
+        return try makeSamples(examples, keys: finalKeys, settings: settings)
+    }
+
+    /// Writes one shard of made samples, atomically.
+    static func write(_ samples: [ShardSample], to path: String) throws(VisionError) {
         try visionFileIO("export_shards") { () throws(FileError) in
             // A writer that is not committed leaves nothing behind (TarWriter's deinit discards it).
             let tar = try TarWriter(path: path)

@@ -116,6 +116,15 @@ public final class OCRPool: @unchecked Sendable {
         return pages
     }
 
+    /// Runs `body` with an engine of the pool to itself (an idle one, or a new
+    /// one), for a caller that runs its own worker threads (`dvs label`'s
+    /// page pipeline); the engine goes back to the pool afterwards.
+    public func withEngine<T>(_ body: (OCREngine) throws(VisionError) -> T) throws(VisionError) -> T {
+        let engine = try checkout()
+        defer { checkin(engine) }
+        return try body(engine)
+    }
+
     private func checkout() throws(VisionError) -> OCREngine {
         lock.lock()
         if let engine = idle.popLast() {
