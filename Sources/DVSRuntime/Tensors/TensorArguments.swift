@@ -2,15 +2,12 @@ import DVSLang
 import DVSTensor
 
 extension Arguments {
-    /// A tensor argument; numbers and nested lists are converted.
+    /// A tensor argument; what else `ParameterType.tensor` takes (numbers,
+    /// nested lists) is converted.
     func tensor(_ i: Int) throws(NativeError) -> Tensor {
         if case .object(let o as TensorValue) = self[i] { return o.tensor }
-        switch self[i] {
-        case .number, .bool, .list, .range:
-            return try TensorConversion.tensor(from: self[i], "\(function.name): argument '\(function.parameters[i].name)'")
-        default:
-            throw bad(i, .tensor)
-        }
+        guard ParameterType.tensor.accepts(self[i]) else { throw bad(i, .tensor) }
+        return try TensorConversion.tensor(from: self[i], "\(function.name): argument '\(function.parameters[i].name)'")
     }
 
     /// An optional whole-number argument (nil when the caller passed nil).

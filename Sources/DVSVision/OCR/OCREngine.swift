@@ -265,12 +265,9 @@ enum OCRSetup {
     /// otherwise, which is kept) and send Tesseract's debug chatter to /dev/null.
     static func prepareProcess() throws(VisionError) {
         let failure: UnsafePointer<CChar>? = lock.withLock {
-            if !prepared { setenv("OMP_THREAD_LIMIT", "1", 0) }
-            return dvs_tesseract_open()
-        }
-        if let failure { throw VisionError("OCR: \(String(cString: failure)); install Tesseract 5 (Debian: libtesseract5)") }
-        lock.withLock {
-            guard !prepared else { return }
+            if prepared { return nil }
+            setenv("OMP_THREAD_LIMIT", "1", 0)
+            if let failure = dvs_tesseract_open() { return failure }
             prepared = true
             // `debug_file` is a global Tesseract parameter (tprintf's target):
             // set it once, before any recognition reads it.
@@ -278,7 +275,9 @@ enum OCRSetup {
                 _ = dvs_TessBaseAPISetVariable(api, "debug_file", "/dev/null")
                 dvs_TessBaseAPIDelete(api)
             }
+            return nil
         }
+        if let failure { throw VisionError("OCR: \(String(cString: failure)); install Tesseract 5 (Debian: libtesseract5)") }
     }
 
     private typealias SetInt = @convention(c) (Int32) -> Void
