@@ -277,7 +277,11 @@ enum OCRSetup {
             }
             return nil
         }
-        if let failure { throw VisionError("OCR: \(String(cString: failure)); install Tesseract 5 (Debian: libtesseract5)") }
+        if let failure {
+            // The install hint is for the system library, not a DVS_TESSERACT path.
+            let hint = getenv("DVS_TESSERACT") == nil ? "; install Tesseract 5 (Debian: libtesseract5)" : ""
+            throw VisionError("OCR: \(String(cString: failure))\(hint)")
+        }
     }
 
     private typealias SetInt = @convention(c) (Int32) -> Void
