@@ -13,17 +13,23 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
-        .systemLibrary(name: "CGraphviz", path: "Sources/CGraphviz", pkgConfig: "libgvc"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2"),
-        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
-        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", pkgConfig: "libzmq"),
-        // OpenSSL's libcrypto: HMAC-SHA256 for Jupyter messages, SHA-256 of tokenizer files in shard manifests.
-        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto"),
+        // Libraries most runs never call are opened with dlopen on first use (see its header).
+        .target(name: "CLibraryLoader", linkerSettings: [.linkedLibrary("dl")]),
+        // ZeroMQ for the Jupyter kernel's sockets, opened on first use.
+        .target(name: "CZeroMQ", dependencies: ["CLibraryLoader"]),
+        // OpenSSL's libcrypto, opened on first use: HMAC-SHA256 for Jupyter
+        // messages, SHA-256 of tokenizer files in shard manifests.
+        .target(name: "CLibCrypto", dependencies: ["CLibraryLoader"]),
+        // Cairo's drawing (charts), opened on first use.
+        .target(name: "CCairo", dependencies: ["CLibraryLoader"]),
+        // Graphviz's layout and rendering, opened on first use.
+        .target(name: "CGraphviz", dependencies: ["CLibraryLoader"]),
         // OpenBLAS's sgemm, opened with dlopen on first use, on one thread (see its header).
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
-        // Tesseract's C API, opened with dlopen on first use (see its header).
-        .target(name: "CTesseract", linkerSettings: [.linkedLibrary("dl")]),
+        // Tesseract's C API, opened on first use.
+        .target(name: "CTesseract", dependencies: ["CLibraryLoader"]),
         // POSIX file reading and writing shared by every layer (no DVS types).
         .target(name: "DVSFiles"),
         // Allocations that fail with an error instead of aborting (no DVS types).
@@ -52,7 +58,11 @@ let package = Package(
         ),
         .target(name: "DVSData", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CLibCrypto"]),
         .target(name: "DVSRender", dependencies: ["DVSFiles", "DVSTensor", "DVSVision", "CGraphviz", "CCairo"]),
-        .target(name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"]),
+        .target(
+            name: "DVSRuntime", dependencies: ["DVSFiles", "DVSLang", "DVSTensor", "DVSVision", "DVSData", "DVSRender"],
+            // The built-in library runs on the evaluator's thread, as DVSLang does.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
         // The Jupyter kernel and .ipynb files: the messaging protocol over ZeroMQ, signed with HMAC-SHA256.
         .target(name: "DVSJupyter", dependencies: ["DVSFiles", "DVSLang", "DVSRuntime", "DVSRender", "DVSVision", "DVSTensor", "CZeroMQ", "CLibCrypto"]),
         .executableTarget(

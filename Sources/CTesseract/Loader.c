@@ -2,10 +2,8 @@
 // stay reachable by dlsym(RTLD_DEFAULT, …)) and forwards each dvs_Tess* call to it
 // (see include/CTesseract.h for why).
 #include "CTesseract.h"
+#include "CLibraryLoader.h"
 #include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 // Each function DVS calls: X(return type, name, (parameters), (arguments)).
 #define DVS_TESSERACT_FUNCTIONS(X) \
@@ -36,44 +34,9 @@
     X(void, TessMonitorSetCancelFunc, (ETEXT_DESC *monitor, TessCancelFunc cancelFunc), (monitor, cancelFunc)) \
     X(void, TessMonitorSetCancelThis, (ETEXT_DESC *monitor, void *cancelThis), (monitor, cancelThis))
 
-#define DVS_POINTER(ret, name, params, args) static ret(*p_##name) params;
-DVS_TESSERACT_FUNCTIONS(DVS_POINTER)
+// $DVS_TESSERACT names the library (another Tesseract 5 build); else the
+// soname of Tesseract 5 (Debian 12's libtesseract5), then the dev link.
+DVS_LIBRARY_DEFINE(DVS_TESSERACT_FUNCTIONS, "DVS_TESSERACT", RTLD_GLOBAL, "libtesseract.so.5", "libtesseract.so")
+DVS_TESSERACT_FUNCTIONS(DVS_LIBRARY_FORWARD_PREFIXED)
 
-#define DVS_FORWARD(ret, name, params, args) ret dvs_##name params { return p_##name args; }
-DVS_TESSERACT_FUNCTIONS(DVS_FORWARD)
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char failure[512];  // empty when the library and every function were found
-
-static void open_library(void) {
-    // $DVS_TESSERACT names the library (another Tesseract 5 build); else the
-    // soname of Tesseract 5 (Debian 12's libtesseract5), then the dev link.
-    const char *chosen = getenv("DVS_TESSERACT");
-    void *library;
-    if (chosen && *chosen) {
-        library = dlopen(chosen, RTLD_NOW | RTLD_GLOBAL);
-        if (!library) {
-            snprintf(failure, sizeof failure, "cannot load DVS_TESSERACT=%s (%s)", chosen, dlerror());
-            return;
-        }
-    } else {
-        library = dlopen("libtesseract.so.5", RTLD_NOW | RTLD_GLOBAL);
-        if (!library) library = dlopen("libtesseract.so", RTLD_NOW | RTLD_GLOBAL);
-        if (!library) {
-            snprintf(failure, sizeof failure, "cannot load libtesseract.so.5 (%s)", dlerror());
-            return;
-        }
-    }
-#define DVS_RESOLVE(ret, name, params, args)                                                   \
-    *(void **)&p_##name = dlsym(library, #name);                                              \
-    if (!p_##name) {                                                                           \
-        snprintf(failure, sizeof failure, "libtesseract has no function %s", #name);          \
-        return;                                                                                \
-    }
-    DVS_TESSERACT_FUNCTIONS(DVS_RESOLVE)
-}
-
-const char *dvs_tesseract_open(void) {
-    pthread_once(&once, open_library);
-    return failure[0] ? failure : NULL;
-}
+const char *dvs_tesseract_open(void) { return dvs_library_open(&library); }

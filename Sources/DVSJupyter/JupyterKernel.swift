@@ -33,7 +33,7 @@ public final class JupyterKernel: @unchecked Sendable {
     /// Binds the five sockets of `connection` and captures stdout and stderr.
     public init(connection: ConnectionFile, interpreter: Interpreter, version: String) throws(KernelError) {
         self.connection = connection
-        signer = MessageSigner(key: connection.key)
+        signer = try MessageSigner(key: connection.key)
         do {
             context = try ZMQContext()
             shell = try context.socket(ZMQ_ROUTER)

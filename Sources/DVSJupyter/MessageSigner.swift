@@ -7,7 +7,13 @@ import CLibCrypto
 public struct MessageSigner: Sendable {
     private let key: [UInt8]
 
-    public init(key: String) { self.key = Array(key.utf8) }
+    /// A signer for `key`; an error when there is a key and libcrypto cannot be loaded.
+    public init(key: String) throws(KernelError) {
+        self.key = Array(key.utf8)
+        if isSigning, let failure = dvs_crypto_open() {
+            throw KernelError("cannot sign messages: \(String(cString: failure)); install OpenSSL (Debian: libssl3)")
+        }
+    }
 
     public var isSigning: Bool { !key.isEmpty }
 

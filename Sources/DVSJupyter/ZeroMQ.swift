@@ -10,6 +10,12 @@ public struct ZMQError: Error, CustomStringConvertible {
         code = zmq_errno()
         description = "\(what): \(String(cString: zmq_strerror(code)))"
     }
+
+    /// libzmq itself could not be loaded.
+    init(loading failure: UnsafePointer<CChar>) {
+        code = 0
+        description = "\(String(cString: failure)); install ZeroMQ (Debian: libzmq5)"
+    }
 }
 
 /// One libzmq context: owns the I/O thread and makes sockets.
@@ -17,6 +23,7 @@ final class ZMQContext: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
 
     init() throws(ZMQError) {
+        if let failure = dvs_zmq_open() { throw ZMQError(loading: failure) }
         guard let h = zmq_ctx_new() else { throw ZMQError("zmq_ctx_new") }
         handle = h
     }

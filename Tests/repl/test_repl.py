@@ -766,6 +766,29 @@ class TestCommandLine(ReplTestCase):
         done = self.dvs("-e", program, timeout=120)
         self.assertEqual((done.returncode, done.stdout, done.stderr), (0, "freed\n", ""))
 
+    def test_optional_libraries_are_opened_on_first_use(self):
+        # ZeroMQ, libcrypto, Cairo, Graphviz, Tesseract and OpenBLAS are not
+        # linked (they cost start-up time in every run): a plain script loads
+        # none of them, and a chart or graph loads only what it draws with.
+        optional = ("libzmq", "libcrypto", "libcairo", "libgvc", "libtesseract", "libopenblas")
+        def loaded(program):
+            done = self.dvs("-e", program + '\nread_text("/proc/self/maps")')
+            self.assertEqual(done.returncode, 0, done.stderr)
+            return {name for name in optional if name in done.stdout}
+        self.assertEqual(loaded("let x = 1"), set())
+        with tempfile.TemporaryDirectory() as folder:
+            self.assertEqual(loaded('save(plot([1, 2, 3]), "%s/chart.svg")' % folder), {"libcairo"})
+            graph = 'let t = param(tensor([1, 2]))\nsave(graph(sum(t * t)), "%s/graph.svg")' % folder
+            # Graphviz measures text through its own Cairo/Pango plug-in.
+            self.assertEqual(loaded(graph) - {"libcairo"}, {"libgvc"})
+        self.assertEqual(loaded("let p = tensor([[1, 2]]).matmul(tensor([[3], [4]]))"), {"libopenblas"})
+
+    def test_a_library_that_cannot_be_loaded_is_an_error_naming_it(self):
+        done = self.dvs("-e", "ocr(image(zeros([20, 20])))", env={"DVS_TESSERACT": "/nonexistent/libtesseract.so"})
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("error: OCR page 0: cannot load DVS_TESSERACT=/nonexistent/libtesseract.so (", done.stderr)
+        self.assertNotIn("install", done.stderr, "no install hint for a path the user chose")
+
     def test_help_on_every_command_and_topic_dvs_help_lists(self):
         overview = self.dvs("help").stdout
         topics = re.search(r"^Topics: (.*)$", overview, re.M).group(1).split(", ")

@@ -4,8 +4,9 @@ import DVSFiles
 /// SHA-256 through OpenSSL's libcrypto (EVP): the digest shard manifests
 /// record for the tokenizer file, as `sha256sum` prints it.
 public enum SHA256 {
-    /// The lowercase hex digest of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    /// The lowercase hex digest of `bytes`; an error when libcrypto cannot be loaded.
+    public static func hex(_ bytes: [UInt8]) throws(FileError) -> String {
+        if let failure = dvs_crypto_open() { throw FileError("SHA-256: \(String(cString: failure))") }
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { b in
@@ -17,6 +18,6 @@ public enum SHA256 {
 
     /// The digest of the file at `path`.
     public static func file(_ path: String) throws(FileError) -> String {
-        hex(try ReadFile.bytes(path))
+        try hex(try ReadFile.bytes(path))
     }
 }

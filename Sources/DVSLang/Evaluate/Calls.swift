@@ -185,7 +185,7 @@ extension Interpreter {
     @inline(__always)
     private func pushFrame(_ proto: FunctionProto, site: SourceRange) throws(Diagnostic) -> Int {
         let base = stackTop
-        guard callDepth < Interpreter.maxCallDepth, base + proto.frameSize <= Interpreter.stackCapacity else {
+        guard callDepth < Interpreter.maxCallDepth, stackHasRoom(upTo: base + proto.frameSize) else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls): is there a recursion without a base case?", at: site)
         }
         stackTop = base + proto.frameSize
@@ -329,7 +329,7 @@ extension Interpreter {
         let params = fn.parameters
         let count = params.count
         let base = stackTop
-        guard base + count <= Interpreter.stackCapacity else {
+        guard stackHasRoom(upTo: base + count) else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
         stackTop = base + count
@@ -386,7 +386,7 @@ extension Interpreter {
             if positional.count > positionalSlots { rest = Array(positional[positionalSlots...]) }
         }
         let base = stackTop
-        guard base + values.count <= Interpreter.stackCapacity else {
+        guard stackHasRoom(upTo: base + values.count) else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
         stackTop = base + values.count

@@ -8,8 +8,12 @@ public final class Interpreter {
     static let stackCapacity = 1 << 18
 
     // MARK: Evaluation state (used by the nodes)
+    /// Room for `stackCapacity` values, of which the first `stackReady` are
+    /// initialized (the rest is untouched memory, so a session that never
+    /// recurses deeply never pays for a 4 MB stack).
     let stack: UnsafeMutablePointer<Value>
     var stackTop = 0
+    private var stackReady = 0
     var callDepth = 0
     /// DVS calls in progress, outermost first (`callDepth` of them): who was
     /// called and from where. Preallocated, so recording a call is one store.
@@ -53,8 +57,23 @@ public final class Interpreter {
     public init() {
         main = Namespace(name: "main", builtins: builtins)
         stack = UnsafeMutablePointer<Value>.allocate(capacity: Interpreter.stackCapacity)
-        stack.initialize(repeating: .null, count: Interpreter.stackCapacity)
         callRecords = UnsafeMutablePointer<CallRecord>.allocate(capacity: Interpreter.maxCallDepth + 1)
+    }
+
+    /// Whether stack slots below `top` may be used (initializing more of the
+    /// stack when needed); false when `top` is past its capacity.
+    @inline(__always)
+    func stackHasRoom(upTo top: Int) -> Bool {
+        top <= stackReady || prepareStack(upTo: top)
+    }
+
+    @inline(never)
+    private func prepareStack(upTo top: Int) -> Bool {
+        guard top <= Interpreter.stackCapacity else { return false }
+        let ready = min(max(top, 2 * stackReady, 4096), Interpreter.stackCapacity)
+        (stack + stackReady).initialize(repeating: .null, count: ready - stackReady)
+        stackReady = ready
+        return true
     }
 
     /// The source in which the innermost call in progress is written: for a
@@ -65,7 +84,7 @@ public final class Interpreter {
     var calls: UnsafeMutableBufferPointer<CallRecord> { UnsafeMutableBufferPointer(start: callRecords, count: callDepth) }
 
     deinit {
-        stack.deinitialize(count: Interpreter.stackCapacity)
+        stack.deinitialize(count: stackReady)
         stack.deallocate()
         callRecords.deallocate()
     }
@@ -195,7 +214,7 @@ public final class Interpreter {
     /// is reset to a clean state for the next run.
     func execute(_ chunk: FunctionProto) throws(Diagnostic) -> Value {
         let base = stackTop
-        guard base + chunk.frameSize <= Interpreter.stackCapacity else {
+        guard stackHasRoom(upTo: base + chunk.frameSize) else {
             throw Diagnostic(.runtime, "call stack too deep", at: chunk.range)
         }
         stackTop += chunk.frameSize

@@ -44,25 +44,31 @@ public final class NativeFunction: Callable {
         /// Only given by name (`print(a, b, sep: ", ")`): after a variadic
         /// function's positional parameters, so positional values pass it by.
         public let namedOnly: Bool
-        /// Whether the interpreter checks arguments: not for `.any` parameters
-        /// (nor for nil given to a parameter whose default is nil).
+        /// Whether the interpreter checks arguments: not for `.any` parameters.
         let isChecked: Bool
-        let acceptsNil: Bool
+        /// The kinds of value (`Value.kindBit`) accepted on their kind alone,
+        /// nil given to a parameter whose default is nil among them, so the
+        /// common check is one mask test.
+        let acceptedKinds: UInt16
+        /// Whether a value of another kind is rejected without asking `type`
+        /// (false for whole numbers, typed lists, choices, value types).
+        let kindsDecide: Bool
         public init(_ name: String, _ type: ParameterType = .any, default defaultValue: Value? = nil, namedOnly: Bool = false) {
             self.name = name
             self.type = type
             self.defaultValue = defaultValue
             self.namedOnly = namedOnly
             if case .any = type { isChecked = false } else { isChecked = true }
-            if case .null? = defaultValue { acceptsNil = true } else { acceptsNil = false }
+            let nilKind: UInt16 = if case .null? = defaultValue { Value.null.kindBit } else { 0 }
+            let (kinds, decide) = type.acceptedKinds
+            (acceptedKinds, kindsDecide) = (kinds | nilKind, decide)
         }
 
         /// Whether `value` may be passed for this parameter.
         @inline(__always)
         func accepts(_ value: Value) -> Bool {
-            if !isChecked { return true }
-            if acceptsNil, case .null = value { return true }
-            return type.accepts(value)
+            if acceptedKinds & value.kindBit != 0 { return true }
+            return !kindsDecide && type.accepts(value)
         }
     }
 
@@ -96,8 +102,9 @@ public final class NativeFunction: Callable {
     /// The error for the first argument its parameter's type rejects, or nil.
     /// `values` holds one value per parameter; `rest` the extra variadic ones.
     func rejection(_ values: UnsafeBufferPointer<Value>, rest: [Value]) -> NativeError? {
-        for (i, p) in parameters.enumerated() where !p.accepts(values[i]) {
-            return p.type.rejection(function: name, parameter: p.name, values[i])
+        let bad = parameters.withUnsafeBufferPointer { p in (0..<p.count).first { !p[$0].accepts(values[$0]) } }
+        if let i = bad {
+            return parameters[i].type.rejection(function: name, parameter: parameters[i].name, values[i])
         }
         if let v = variadic, let bad = rest.first(where: { !v.accepts($0) }) {
             return v.type.rejection(function: name, parameter: v.name, bad)
@@ -121,14 +128,16 @@ public final class NativeFunction: Callable {
 /// The arguments of one native call (valid only while it runs), with checking helpers that produce
 /// uniform messages: `sqrt: argument 'x' must be a number, got string`.
 public struct Arguments {
-    public let function: NativeFunction
+    /// The function called and the interpreter (below) outlive the call, so
+    /// they are held without reference counting.
+    public unowned(unsafe) let function: NativeFunction
     /// One value per parameter, in parameter order: slots of the interpreter's
     /// value stack, valid only during the call.
     let values: UnsafeBufferPointer<Value>
     /// Extra positional arguments for a variadic function.
     public var rest: [Value]
     /// The interpreter, for natives that call back into DVS (`map`, `sort`…).
-    public let interpreter: Interpreter
+    public unowned(unsafe) let interpreter: Interpreter
 
     public subscript(_ i: Int) -> Value { values[i] }
 

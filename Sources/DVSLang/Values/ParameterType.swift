@@ -59,6 +59,27 @@ public indirect enum ParameterType: Sendable {
         }
     }
 
+    /// The kinds of value (`Value.kindBit`) this type accepts on their kind
+    /// alone, and whether that settles it: false when some value of another
+    /// kind may still be accepted after a closer look (a whole number, a list
+    /// of T, a choice, a value type).
+    var acceptedKinds: (kinds: UInt16, decide: Bool) {
+        switch self {
+        case .any: return (.max, true)
+        case .number: return (Value.KindBits.number, true)
+        case .string: return (Value.KindBits.string, true)
+        case .bool: return (Value.KindBits.bool, true)
+        case .function: return (Value.KindBits.function, true)
+        case .record: return (Value.KindBits.record, true)
+        case .range: return (Value.KindBits.range, true)
+        case .listOf(.any): return (Value.KindBits.list, true)
+        case .oneOf(let types):
+            let parts = types.map(\.acceptedKinds)
+            return (parts.reduce(0) { $0 | $1.kinds }, parts.allSatisfy(\.decide))
+        case .wholeNumber, .listOf, .choice, .value: return (0, false)
+        }
+    }
+
     /// The short form help signatures show: `number`, `int 0…255`, `list of string`, `"mean"|"sum"`.
     public var name: String {
         switch self {

@@ -30,6 +30,29 @@ public enum Value {
 
     public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
     public static func record(_ fields: [(String, Value)]) -> Value { .record(RecordObject(fields)) }
+
+    /// One bit per case, so a native's argument check tests a set of kinds
+    /// with one mask (`NativeFunction.Parameter.acceptedKinds`).
+    @inline(__always)
+    var kindBit: UInt16 {
+        switch self {
+        case .null: return KindBits.null
+        case .bool: return KindBits.bool
+        case .number: return KindBits.number
+        case .string: return KindBits.string
+        case .list: return KindBits.list
+        case .record: return KindBits.record
+        case .range: return KindBits.range
+        case .function: return KindBits.function
+        case .object: return KindBits.object
+        }
+    }
+
+    enum KindBits {
+        static let null: UInt16 = 1 << 0, bool: UInt16 = 1 << 1, number: UInt16 = 1 << 2, string: UInt16 = 1 << 3
+        static let list: UInt16 = 1 << 4, record: UInt16 = 1 << 5, range: UInt16 = 1 << 6, function: UInt16 = 1 << 7
+        static let object: UInt16 = 1 << 8
+    }
 }
 
 /// A mutable list shared by reference.

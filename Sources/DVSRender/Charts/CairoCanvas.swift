@@ -47,6 +47,9 @@ final class CairoCanvas {
     private var finished = false
 
     init(format: ChartFormat, width: Int, height: Int) throws(ChartError) {
+        if let failure = dvs_cairo_open() {
+            throw ChartError("chart: \(String(cString: failure)); install Cairo (Debian: libcairo2)")
+        }
         self.format = format
         self.width = width
         self.height = height

@@ -38,6 +38,9 @@ public final class GraphvizRenderer {
     private static let lock = NSLock()
 
     private init() throws(GraphvizError) {
+        if let failure = dvs_graphviz_open() {
+            throw GraphvizError("graphviz: \(String(cString: failure)); install Graphviz (Debian: libgvc6)")
+        }
         Self.lock.lock()
         defer { Self.lock.unlock() }
         installErrorHandler()
@@ -77,7 +80,7 @@ public final class GraphvizRenderer {
 
         var buffer: UnsafeMutablePointer<CChar>?
         var length = 0
-        let status = renderData(gvRenderData, context, graph, format.rawValue, &buffer, &length)
+        let status = dvs_gvRenderData(context, graph, format.rawValue, &buffer, &length)
         defer { if let buffer { gvFreeRenderData(buffer) } }
         guard status == 0, let buffer else {
             var hint = ""
@@ -118,33 +121,6 @@ public final class GraphvizRenderer {
         }
     }
 
-}
-
-// Graphviz 2.42/2.43 declare gvRenderData's length as `unsigned int *`; newer
-// releases use `size_t *`. Overloads on the imported signature pick the right
-// one at compile time, so either header builds.
-private typealias RenderBuffer = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-
-private func renderData(
-    _ call: (OpaquePointer?, UnsafeMutablePointer<Agraph_t>?, UnsafePointer<CChar>?, RenderBuffer, UnsafeMutablePointer<UInt32>?) -> Int32,
-    _ gvc: OpaquePointer, _ graph: UnsafeMutablePointer<Agraph_t>, _ format: String,
-    _ buffer: inout UnsafeMutablePointer<CChar>?, _ length: inout Int
-) -> Int32 {
-    var n: UInt32 = 0
-    let status = call(gvc, graph, format, &buffer, &n)
-    length = Int(n)
-    return status
-}
-
-private func renderData(
-    _ call: (OpaquePointer?, UnsafeMutablePointer<Agraph_t>?, UnsafePointer<CChar>?, RenderBuffer, UnsafeMutablePointer<Int>?) -> Int32,
-    _ gvc: OpaquePointer, _ graph: UnsafeMutablePointer<Agraph_t>, _ format: String,
-    _ buffer: inout UnsafeMutablePointer<CChar>?, _ length: inout Int
-) -> Int32 {
-    var n = 0
-    let status = call(gvc, graph, format, &buffer, &n)
-    length = n
-    return status
 }
 
 /// Graphviz reports problems through `agerr`, which calls the handler below
