@@ -35,7 +35,7 @@ final class CallNode: Node {
                 }
             } else {
                 let native = unsafeDowncast(fn, to: NativeFunction.self)
-                if native.variadic == nil, arguments.count <= native.parameters.count {
+                if native.variadic == nil, arguments.count <= native.parameterCount {
                     return try I.callNativeFast(native, receiver: nil, arguments[...], f, site: range)
                 }
             }
@@ -310,7 +310,7 @@ extension Interpreter {
         site: SourceRange, receiverNode: Node? = nil
     ) throws(Diagnostic) -> Value {
         let given = args.count + (receiver == nil ? 0 : 1)
-        if labels.isEmpty, fn.variadic == nil, given <= fn.parameters.count {
+        if labels.isEmpty, fn.variadic == nil, given <= fn.parameterCount {
             return try callNativeFast(fn, receiver: receiver, args, f, site: site, receiverNode: receiverNode)
         }
         let (positional, named) = try evalArguments(Array(args), labels, f, self, receiver: receiver)
@@ -326,8 +326,7 @@ extension Interpreter {
         _ fn: NativeFunction, receiver: Value?, _ args: ArraySlice<Node>, _ f: Frame, site: SourceRange,
         receiverNode: Node? = nil
     ) throws(Diagnostic) -> Value {
-        let params = fn.parameters
-        let count = params.count
+        let count = fn.parameterCount
         let base = stackTop
         guard stackHasRoom(upTo: base + count) else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
@@ -341,8 +340,8 @@ extension Interpreter {
         if let receiver { stack[next] = receiver; next += 1 }
         for node in args { stack[next] = try node.eval(f, self); next += 1 }
         for i in (next - base)..<count {
-            guard let d = params[i].defaultValue else {
-                throw error("missing argument '\(params[i].name)' in call to \(fn.signature)", at: site)
+            guard let d = fn.parameters[i].defaultValue else {
+                throw error("missing argument '\(fn.parameters[i].name)' in call to \(fn.signature)", at: site)
             }
             stack[base + i] = d
         }
@@ -410,7 +409,7 @@ extension Interpreter {
         guard callDepth < Interpreter.maxCallDepth else {
             throw error("call stack too deep (more than \(Interpreter.maxCallDepth) nested calls)", at: site)
         }
-        let values = UnsafeBufferPointer(start: stack + base, count: fn.parameters.count)
+        let values = UnsafeBufferPointer(start: stack + base, count: fn.parameterCount)
         if fn.checksArguments, let rejection = fn.rejection(values, rest: rest) { throw rejection }
         var args = Arguments(function: fn, values: values, rest: rest, interpreter: self)
         callRecords[callDepth] = CallRecord(fn, site)

@@ -73,6 +73,8 @@ public final class NativeFunction: Callable {
     }
 
     public let parameters: [Parameter]
+    /// `parameters.count`, read on every call without touching the array.
+    let parameterCount: Int
     /// Extra positional arguments are collected here (`print(values…)`).
     public let variadic: Parameter?
     public let returns: String
@@ -88,6 +90,7 @@ public final class NativeFunction: Callable {
         help: String, body: @escaping (inout Arguments) throws -> Value
     ) {
         self.parameters = parameters
+        self.parameterCount = parameters.count
         self.variadic = variadic
         self.returns = returns
         self.help = help

@@ -29,16 +29,17 @@ public enum Limits {
         }
     }
 
-    /// Before one more item is appended to `items`: the list limit, and, when
+    /// Before one more item is appended to `list`: the list limit, and, when
     /// the buffer is full and large, a probe for the doubled buffer Swift will
     /// allocate (a list grown by `push` in a loop).
-    public static func checkGrowth(of items: [Value], _ what: @autoclosure () -> String) throws(NativeError) {
-        guard items.count < maxListItems else {
-            throw NativeError("\(what()) of \(grouped(items.count)) items: a list holds at most \(grouped(maxListItems))")
+    public static func checkGrowth(of list: ListObject, _ what: @autoclosure () -> String) throws(NativeError) {
+        let count = list.items.count, capacity = list.items.capacity
+        guard count < maxListItems else {
+            throw NativeError("\(what()) of \(grouped(count)) items: a list holds at most \(grouped(maxListItems))")
         }
-        guard items.count == items.capacity else { return }
+        guard count == capacity else { return }
         do throws(OutOfMemory) {
-            try ensureAllocatable(bytes: 2 * Swift.max(items.capacity, 1) * MemoryLayout<Value>.stride, for: "\(what()) of \(grouped(items.count)) items")
+            try ensureAllocatable(bytes: 2 * Swift.max(capacity, 1) * MemoryLayout<Value>.stride, for: "\(what()) of \(grouped(count)) items")
         } catch {
             throw NativeError(error.message)
         }

@@ -130,7 +130,7 @@ enum ListLibrary {
             help: "Appends x to the end of the list, in place."
         ) { a in
             let l = try a.list(0)
-            try Limits.checkGrowth(of: l.items, "push onto a list")
+            try Limits.checkGrowth(of: l, "push onto a list")
             l.items.append(a[1])
             return .null
         },
