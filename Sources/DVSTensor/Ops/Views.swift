@@ -15,7 +15,10 @@ extension Tensor {
         let unknown = target.indices.filter { target[$0] == -1 }
         guard unknown.count <= 1 else { throw TensorError("reshape: only one size may be -1, got \(shapeText(newShape))") }
         if let u = unknown.first {
-            let known = target.enumerated().filter { $0.offset != u }.map(\.element).reduce(1, *)
+            // The given sizes are checked first, so their product cannot overflow.
+            let given = target.enumerated().filter { $0.offset != u }.map(\.element)
+            try Shape.validate(given, "reshape")
+            let known = Shape.count(given)
             guard known > 0, count % known == 0 else {
                 throw TensorError("reshape: cannot reshape \(shapeText(shape)) (\(count) elements) into \(shapeText(newShape))")
             }
