@@ -22,6 +22,12 @@ enum CommandLineEntry {
         if arguments.first == "help" {
             return HelpCommand.run(topic: arguments.dropFirst().first)
         }
+        // `dvs run FILE …`: everything after FILE is the script's (RunCommand
+        // passes it through), so this form needs no parsing; ArgumentParser's
+        // reflection over the command tree is a quarter of start-up.
+        if arguments.count >= 2, arguments[0] == "run", !arguments[1].hasPrefix("-") {
+            return RunCommand.run(arguments[1], arguments: Array(arguments.dropFirst(2)))
+        }
         do {
             var command = try DVSCommand.parseAsRoot(arguments)
             if var runnable = command as? StatusCommand { return runnable.runWithStatus() }
@@ -103,9 +109,12 @@ struct RunCommand: ParsableCommand, StatusCommand {
 
     mutating func run() throws { throw ExitCode(runWithStatus()) }
 
-    mutating func runWithStatus() -> Int32 {
+    mutating func runWithStatus() -> Int32 { Self.run(file, arguments: scriptArguments) }
+
+    /// Runs the script at `file` with `arguments` for `args()`; the exit status.
+    static func run(_ file: String, arguments: [String]) -> Int32 {
         guard let text = Report.source(file, prefix: "dvs") else { return ExitStatus.usage }
-        let interpreter = makeInterpreter(arguments: scriptArguments)
+        let interpreter = makeInterpreter(arguments: arguments)
         do {
             try interpreter.run(Source(name: file, text: text))
             return ExitStatus.success

@@ -932,6 +932,20 @@ class TestFiles(ReplTestCase):
         self.assertEqual(code, 1)
         self.assertIn("error: cannot read '%s': permission denied" % path, err)
 
+    def test_script_arguments_pass_through_whatever_they_look_like(self):
+        # Everything after the script's path is the script's, flags included;
+        # `dvs run FILE …` takes a path that skips ArgumentParser, and a run
+        # whose first argument is a flag goes through it: both agree.
+        path = os.path.join(self.tmp.name, "args.dvs")
+        with open(path, "w") as f:
+            f.write("print(args())\n")
+        expected = '["--help", "-x", "--", "y", "run"]\n'
+        self.assertEqual(self.run_dvs(["run", path, "--help", "-x", "--", "y", "run"]), (0, expected, ""))
+        self.assertEqual(self.run_dvs(["run", "--", path, "--help", "-x", "--", "y", "run"]), (0, expected, ""))
+        code, out, err = self.run_dvs(["run"])
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("Missing expected argument '<file>'", err)
+
     def test_missing_or_folder_script(self):
         missing = os.path.join(self.tmp.name, "missing.dvs")
         self.assertEqual(self.run_dvs(["run", missing]), (2, "", "dvs: cannot read '%s': no such file\n" % missing))
