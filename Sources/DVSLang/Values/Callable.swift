@@ -44,8 +44,6 @@ public final class NativeFunction: Callable {
         /// Only given by name (`print(a, b, sep: ", ")`): after a variadic
         /// function's positional parameters, so positional values pass it by.
         public let namedOnly: Bool
-        /// Whether the interpreter checks arguments: not for `.any` parameters.
-        let isChecked: Bool
         /// The kinds of value (`Value.kindBit`) accepted on their kind alone,
         /// nil given to a parameter whose default is nil among them, so the
         /// common check is one mask test.
@@ -58,11 +56,13 @@ public final class NativeFunction: Callable {
             self.type = type
             self.defaultValue = defaultValue
             self.namedOnly = namedOnly
-            if case .any = type { isChecked = false } else { isChecked = true }
             let nilKind: UInt16 = if case .null? = defaultValue { Value.null.kindBit } else { 0 }
             let (kinds, decide) = type.acceptedKinds
             (acceptedKinds, kindsDecide) = (kinds | nilKind, decide)
         }
+
+        /// Whether the interpreter checks arguments: not when every value is accepted (`.any`).
+        var isChecked: Bool { acceptedKinds != .max }
 
         /// Whether `value` may be passed for this parameter.
         @inline(__always)

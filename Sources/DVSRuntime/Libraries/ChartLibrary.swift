@@ -133,14 +133,7 @@ enum ChartLibrary {
         },
     ]
 
-    static let saver = SaveLoadLibrary.Saver(
-        what: "a chart (.png, .svg)",
-        accepts: { v in
-            if case .object(let o) = v { return o is ChartValue }
-            return false
-        },
-        save: { value, path in
-            guard case .object(let o as ChartValue) = value else { return }
-            try libraryCall { () throws(ChartError) in try o.chart.write(to: path) }
-        })
+    static let saver = SaveLoadLibrary.Saver(ChartValue.self, what: "a chart (.png, .svg)") { o, path in
+        try libraryCall { () throws(ChartError) in try o.chart.write(to: path) }
+    }
 }

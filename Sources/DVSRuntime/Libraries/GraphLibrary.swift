@@ -15,14 +15,7 @@ enum GraphLibrary {
         }
     ]
 
-    static let saver = SaveLoadLibrary.Saver(
-        what: "a graph (.svg, .png, .dot)",
-        accepts: { v in
-            if case .object(let o) = v { return o is GraphValue }
-            return false
-        },
-        save: { value, path in
-            guard case .object(let o as GraphValue) = value else { return }
-            try o.save(to: path)
-        })
+    static let saver = SaveLoadLibrary.Saver(GraphValue.self, what: "a graph (.svg, .png, .dot)") { o, path in
+        try o.save(to: path)
+    }
 }

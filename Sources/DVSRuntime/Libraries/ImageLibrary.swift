@@ -56,15 +56,8 @@ enum ImageLibrary {
             },
         ]
 
-    static let saver = SaveLoadLibrary.Saver(
-        what: "an image (.png)",
-        accepts: { v in
-            if case .object(let o) = v { return o is ImageValue }
-            return false
-        },
-        save: { value, path in
-            guard case .object(let o as ImageValue) = value else { return }
-            guard path.lowercased().hasSuffix(".png") else { throw NativeError("save: images are saved as .png, got '\(path)'") }
-            try libraryCall { () throws(VisionError) in try o.image.savePNG(path: path) }
-        })
+    static let saver = SaveLoadLibrary.Saver(ImageValue.self, what: "an image (.png)") { o, path in
+        guard path.lowercased().hasSuffix(".png") else { throw NativeError("save: images are saved as .png, got '\(path)'") }
+        try libraryCall { () throws(VisionError) in try o.image.savePNG(path: path) }
+    }
 }

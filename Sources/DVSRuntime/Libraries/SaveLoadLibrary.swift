@@ -43,6 +43,23 @@ enum SaveLoadLibrary {
         let what: String
         let accepts: (Value) -> Bool
         let save: (Value, String) throws -> Void
+
+        init(what: String, accepts: @escaping (Value) -> Bool, save: @escaping (Value, String) throws -> Void) {
+            (self.what, self.accepts, self.save) = (what, accepts, save)
+        }
+
+        /// A saver for the values of one object type (a chart, graph, image…).
+        init<Object: DVSObject>(_ type: Object.Type, what: String, save: @escaping (Object, String) throws -> Void) {
+            self.init(
+                what: what,
+                accepts: { v in
+                    if case .object(let o) = v { return o is Object }
+                    return false
+                },
+                save: { value, path in
+                    if case .object(let o as Object) = value { try save(o, path) }
+                })
+        }
     }
 
     /// Savers in the order they are tried.
