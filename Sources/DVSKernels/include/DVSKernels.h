@@ -15,6 +15,21 @@ static inline void dvs_spin_pause(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
+/// Whether dvs_gemm runs on this CPU (x86-64 with AVX-512F); where it does
+/// not, products go to OpenBLAS.
+int dvs_gemm_available(void);
+
+/// C = alpha·A·B + (accumulate ? C : bias), for C row-major m × n with
+/// leading dimension ldc, A(i, p) at a[i·a_row + p·a_col], B(p, j) at
+/// b[p·b_row + j·b_col] (a transpose is a swap of strides), bias NULL (zero)
+/// or n values added to every row; k ≥ 1. C is only written, not read, when
+/// accumulate is 0. Returns 0, or −1 with C untouched when the thread's 1 MiB
+/// packing buffer cannot be allocated or the CPU lacks AVX-512. Faster than
+/// OpenBLAS on training-size products (Gemm.c says why); one thread.
+int dvs_gemm(size_t m, size_t n, size_t k, float alpha, const float *a, ptrdiff_t a_row, ptrdiff_t a_col,
+             const float *b, ptrdiff_t b_row, ptrdiff_t b_col, float *c, size_t ldc, int accumulate,
+             const float *bias);
+
 #endif
 }
 
@@ -75,5 +90,20 @@ typedef struct {
 /// AdamW on p, m, v [0..<n] with gradient g, in PyTorch's operation order
 /// and without fused multiply-adds (so results match PyTorch's bit for bit).
 void dvs_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const dvs_adamw_constants *c);
+
+/// Whether dvs_gemm runs on this CPU (x86-64 with AVX-512F); where it does
+/// not, products go to OpenBLAS.
+int dvs_gemm_available(void);
+
+/// C = alpha·A·B + (accumulate ? C : bias), for C row-major m × n with
+/// leading dimension ldc, A(i, p) at a[i·a_row + p·a_col], B(p, j) at
+/// b[p·b_row + j·b_col] (a transpose is a swap of strides), bias NULL (zero)
+/// or n values added to every row; k ≥ 1. C is only written, not read, when
+/// accumulate is 0. Returns 0, or −1 with C untouched when the thread's 1 MiB
+/// packing buffer cannot be allocated or the CPU lacks AVX-512. Faster than
+/// OpenBLAS on training-size products (Gemm.c says why); one thread.
+int dvs_gemm(size_t m, size_t n, size_t k, float alpha, const float *a, ptrdiff_t a_row, ptrdiff_t a_col,
+             const float *b, ptrdiff_t b_row, ptrdiff_t b_col, float *c, size_t ldc, int accumulate,
+             const float *bias);
 
 #endif

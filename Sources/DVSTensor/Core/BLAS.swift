@@ -1,4 +1,5 @@
 import COpenBLAS
+import DVSKernels
 import Foundation
 
 /// Every call into OpenBLAS lives here. OpenBLAS itself runs on one thread;
@@ -32,10 +33,22 @@ public enum BLAS {
     /// `GemmBlocks` says. Tests lower it to exercise the blocking on small matrices.
     nonisolated(unsafe) static var blockWork = 1 << 31
 
+    /// Whether products of at least `ownKernelWork` multiply-adds go to
+    /// DVSKernels' `dvs_gemm` (AVX-512 CPUs; ~9% faster than OpenBLAS on the
+    /// products of training, docs/BENCHMARKS.md) instead of OpenBLAS.
+    /// `DVS_GEMM=openblas` turns it off, for comparison; tests switch it.
+    nonisolated(unsafe) static var ownKernel =
+        dvs_gemm_available() != 0 && ProcessInfo.processInfo.environment["DVS_GEMM"] != "openblas"
+
+    /// Below this many multiply-adds (attention's per-head products) OpenBLAS's
+    /// small-matrix kernels are faster than packing a panel. Tests lower it.
+    nonisolated(unsafe) static var ownKernelWork = 1 << 18
+
     /// A batch of products C_i = alpha · op(A_i) · op(B_i) + beta · C_i with
     /// one shape: matrix i of A starts at `a + aOffsets[i]`, of B at
     /// `b + bOffsets[i]`, of C at `c + cOffsets[i]` (row-major, leading
     /// dimensions shared); op transposes when asked. With k == 0, C_i = beta · C_i.
+    /// A `bias` (n values, only with beta = 0) is added to every row of each C_i.
     ///
     /// Long batches and large products check `Cancellation` between blocks of
     /// about `blockWork` multiply-adds and throw `TensorError.interrupted`;
@@ -44,29 +57,42 @@ public enum BLAS {
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, aOffsets: [Int],
         b: UnsafePointer<Float>, ldb: Int, bOffsets: [Int],
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, cOffsets: [Int]
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, cOffsets: [Int], bias: UnsafePointer<Float>? = nil
     ) throws(TensorError) {
         precondition(aOffsets.count == cOffsets.count && bOffsets.count == cOffsets.count, "sgemmBatched: offset counts differ")
+        precondition(bias == nil || beta == 0, "sgemmBatched: a bias needs beta = 0")
         if m == 0 || n == 0 { return }
         if k == 0 {
             for offset in cOffsets {
                 for i in 0..<m {
                     let row = c + offset + i * ldc
-                    for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
+                    for j in 0..<n { row[j] = bias?[j] ?? (beta == 0 ? 0 : beta * row[j]) }
                 }
             }
             return
         }
         if let loadFailure { throw TensorError("matmul: \(loadFailure); install OpenBLAS (Debian: libopenblas0)") }
+        let useOwnKernel = ownKernel && (beta == 0 || beta == 1) && m * n * k >= ownKernelWork
         // The product of matrix i restricted to a block of C's rows and columns and of the inner dimension.
         func product(_ i: Int, _ rows: Range<Int>, _ cols: Range<Int>, _ inner: Range<Int>) {
             let ai = a + aOffsets[i], bi = b + bOffsets[i], ci = c + cOffsets[i]
             let ab = transposeA ? ai + inner.lowerBound * lda + rows.lowerBound : ai + rows.lowerBound * lda + inner.lowerBound
             let bb = transposeB ? bi + cols.lowerBound * ldb + inner.lowerBound : bi + inner.lowerBound * ldb + cols.lowerBound
+            let cb = ci + rows.lowerBound * ldc + cols.lowerBound
+            let first = inner.lowerBound == 0, blockBias = first ? bias.map { $0 + cols.lowerBound } : nil
+            if useOwnKernel,
+                dvs_gemm(
+                    rows.count, cols.count, inner.count, alpha, ab, transposeA ? 1 : lda, transposeA ? lda : 1,
+                    bb, transposeB ? 1 : ldb, transposeB ? ldb : 1, cb, ldc, first && beta == 0 ? 0 : 1, blockBias) == 0
+            {
+                return
+            }
+            if let blockBias {
+                for r in 0..<rows.count { (cb + r * ldc).update(from: blockBias, count: cols.count) }
+            }
             dvs_sgemm(
                 transposeA, transposeB, Int32(rows.count), Int32(cols.count), Int32(inner.count),
-                alpha, ab, Int32(lda), bb, Int32(ldb), inner.lowerBound == 0 ? beta : 1,
-                ci + rows.lowerBound * ldc + cols.lowerBound, Int32(ldc))
+                alpha, ab, Int32(lda), bb, Int32(ldb), first && blockBias == nil ? beta : 1, cb, Int32(ldc))
         }
         let pool = WorkerPool.shared, count = cOffsets.count, single = m * n * k
         let blocks = GemmBlocks(m: m, n: n, k: k, work: blockWork)

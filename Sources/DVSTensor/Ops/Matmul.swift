@@ -50,9 +50,9 @@ extension Tensor {
 
 extension Tensor {
     /// `x @ w + b` as one op: x [..., K] (any rank ≥ 1), w [K, N], b [N].
-    /// The bias is written into the output first and the product is added
-    /// onto it (no zero fill, no second pass over the output); backward is
-    /// one product per gradient and a column sum for b.
+    /// The bias is added where the product is written (no zero fill, no
+    /// second pass over the output); backward is one product per gradient
+    /// and a column sum for b.
     public func affine(_ w: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
         let op = "affine"
         guard rank >= 1, w.rank == 2 else {
@@ -78,22 +78,13 @@ extension Tensor {
         let outShape = Array(shape.dropLast()) + [n]
         try Shape.validate(outShape, bias == nil ? "matmul" : "affine")
         let out = try Tensor(uninitializedShape: outShape)
-        var beta: Float = 0
-        if let bias {
-            let row = try bias.contiguousLayout().data, o = out.data
-            WorkerPool.shared.parallelFor(rows, grain: rowGrain(n)) { range in
-                for r in range { (o + r * n).update(from: row, count: n) }
-            }
-            beta = 1
-        } else if k == 0 {
-            out.data.update(repeating: 0, count: out.count)
-        }
-        if rows > 0, n > 0, k > 0 {
+        let biasValues = try bias?.contiguousLayout()
+        if rows > 0, n > 0 {
             let lw = try MatrixLayout(w)
             try BLAS.sgemmBatched(
                 transposeA: false, transposeB: lw.transposed, m: rows, n: n, k: k,
-                a: data, lda: k, aOffsets: [0], b: lw.tensor.storage.pointer, ldb: lw.leading, bOffsets: [lw.tensor.offset],
-                beta: beta, c: out.data, ldc: n, cOffsets: [0])
+                a: data, lda: Swift.max(k, 1), aOffsets: [0], b: lw.tensor.storage.pointer, ldb: lw.leading, bOffsets: [lw.tensor.offset],
+                c: out.data, ldc: n, cOffsets: [0], bias: biasValues.map { UnsafePointer($0.data) })
         }
         let x = self, inputs = [source, w] + (bias.map { [$0] } ?? [])
         return out.recording(bias == nil ? "matmul" : "affine", inputs) { g throws(TensorError) in
