@@ -67,6 +67,40 @@ final class NNAttentionTests: XCTestCase {
         }
     }
 
+    /// The per-head kernels (DVSKernels' dvs_attention_head_*) against the
+    /// BLAS formulation, values and every gradient, at sizes past their
+    /// 6-row and 64-column tiles: causal and not, Tq ≠ Tk, Dv ≠ D, heads
+    /// strided inside a packed projection.
+    func testHeadKernelsMatchTheBLASFormulation() throws {
+        let saved = BLAS.ownKernel
+        defer { BLAS.ownKernel = saved }
+        func run(_ own: Bool, _ inputs: [Tensor], _ f: ([Tensor]) throws -> Tensor) throws -> [[Float]] {
+            BLAS.ownKernel = own
+            let leaves = inputs.map { t in
+                let leaf = t.detached()
+                leaf.requiresGrad = true
+                return leaf
+            }
+            let out = try f(leaves)
+            try Autograd.backward(out.mul(sample(out.shape, seed: 99)).sum())
+            return [out.values] + leaves.map { $0.grad!.values }
+        }
+        let cases: [([Int], [Int], [Int], Bool)] = [
+            ([2, 2, 70, 20], [2, 2, 70, 20], [2, 2, 70, 33], true), ([2, 2, 70, 20], [2, 2, 70, 20], [2, 2, 70, 33], false),
+            ([1, 3, 13, 65], [1, 3, 67, 65], [1, 3, 67, 5], false), ([3, 7, 1], [3, 9, 1], [3, 9, 1], false),
+        ]
+        for (qs, ks, vs, causal) in cases {
+            let inputs = [sample(qs, seed: 1), sample(ks, seed: 2), sample(vs, seed: 3)]
+            let attend: ([Tensor]) throws -> Tensor = { x in try Tensor.scaledDotProductAttention(x[0], x[1], x[2], causal: causal) }
+            for (own, blas) in zip(try run(true, inputs, attend), try run(false, inputs, attend)) { assertClose(own, blas, tolerance: 1e-5) }
+        }
+        for causal in [false, true] {
+            let packed: ([Tensor]) throws -> Tensor = { x in try Tensor.selfAttention(x[0], heads: 3, causal: causal) }
+            let inputs = [sample([2, 29, 3 * 48], seed: 4)]
+            for (own, blas) in zip(try run(true, inputs, packed), try run(false, inputs, packed)) { assertClose(own, blas, tolerance: 1e-5) }
+        }
+    }
+
     func testStridedHeadsNeedNoCopyAndMatch() throws {
         // Heads split from a fused projection: [B, T, H, D] permuted to [B, H, T, D].
         let q = try sample([2, 5, 3, 4], seed: 1).permute([0, 2, 1, 3])

@@ -15,6 +15,25 @@ static inline void dvs_spin_pause(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
+/// One attention head, forward: S = scale·Q Kᵀ, P = softmax of each row of S
+/// (causal: row i over keys 0…i, zeros after) written to p (tq × tk), and
+/// O = P V. Q (tq × d), K (tk × d), V (tk × dv) and O (tq × dv) are
+/// row-major with the given leading dimensions (a head inside a wider
+/// tensor); scratch holds d·tk floats. Equal to the BLAS formulation up to
+/// rounding, faster for the small matrices of one head (AttentionHeads.c).
+void dvs_attention_head_forward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *q,
+                                size_t ldq, const float *k, size_t ldk, const float *v, size_t ldv, float *p, float *o,
+                                size_t ldo, float *scratch);
+
+/// One attention head, backward, from P (forward's p) and dO (go): dV = Pᵀ dO,
+/// dS = P ⊙ (dP − rowsum(dP ⊙ P)) with dP = dO Vᵀ, dQ = scale·dS K and
+/// dK = scale·dSᵀ Q, each written only when its pointer is not NULL;
+/// scratch holds tq·tk + dv·tk floats.
+void dvs_attention_head_backward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *p,
+                                 const float *go, size_t ldgo, const float *q, size_t ldq, const float *k, size_t ldk,
+                                 const float *v, size_t ldv, float *dq, size_t lddq, float *dk, size_t lddk,
+                                 float *dvalues, size_t lddv, float *scratch);
+
 /// Whether dvs_gemm runs on this CPU (x86-64 with AVX-512F); where it does
 /// not, products go to OpenBLAS.
 int dvs_gemm_available(void);
@@ -71,8 +90,10 @@ void dvs_softmax_prefix_rows(float *s, size_t rows, size_t cols, int causal);
 /// column sums of a row-major block (a bias's gradient).
 void dvs_add_rows(const float *x, float *out, size_t rows, size_t width, size_t stride);
 
-/// Softmax backward in place for `rows` rows of `cols`: ds = p ⊙ (ds − Σ p ⊙ ds).
-void dvs_softmax_backward_rows(const float *p, float *ds, size_t rows, size_t cols);
+/// Softmax backward in place for `rows` rows of `cols`: ds = p ⊙ (ds − Σ p ⊙ ds)
+/// over each row's prefix (causal: row r keeps r + 1 entries, else all), zeros
+/// after, so ds past a causal row's end may hold anything before the call.
+void dvs_softmax_backward_prefix_rows(const float *p, float *ds, size_t rows, size_t cols, int causal);
 
 /// One AdamW step's constants (see DVSTensor's AdamW for their meaning).
 typedef struct {
@@ -90,6 +111,25 @@ typedef struct {
 /// AdamW on p, m, v [0..<n] with gradient g, in PyTorch's operation order
 /// and without fused multiply-adds (so results match PyTorch's bit for bit).
 void dvs_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const dvs_adamw_constants *c);
+
+/// One attention head, forward: S = scale·Q Kᵀ, P = softmax of each row of S
+/// (causal: row i over keys 0…i, zeros after) written to p (tq × tk), and
+/// O = P V. Q (tq × d), K (tk × d), V (tk × dv) and O (tq × dv) are
+/// row-major with the given leading dimensions (a head inside a wider
+/// tensor); scratch holds d·tk floats. Equal to the BLAS formulation up to
+/// rounding, faster for the small matrices of one head (AttentionHeads.c).
+void dvs_attention_head_forward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *q,
+                                size_t ldq, const float *k, size_t ldk, const float *v, size_t ldv, float *p, float *o,
+                                size_t ldo, float *scratch);
+
+/// One attention head, backward, from P (forward's p) and dO (go): dV = Pᵀ dO,
+/// dS = P ⊙ (dP − rowsum(dP ⊙ P)) with dP = dO Vᵀ, dQ = scale·dS K and
+/// dK = scale·dSᵀ Q, each written only when its pointer is not NULL;
+/// scratch holds tq·tk + dv·tk floats.
+void dvs_attention_head_backward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *p,
+                                 const float *go, size_t ldgo, const float *q, size_t ldq, const float *k, size_t ldk,
+                                 const float *v, size_t ldv, float *dq, size_t lddq, float *dk, size_t lddk,
+                                 float *dvalues, size_t lddv, float *scratch);
 
 /// Whether dvs_gemm runs on this CPU (x86-64 with AVX-512F); where it does
 /// not, products go to OpenBLAS.

@@ -98,16 +98,9 @@ public enum BLAS {
         let blocks = GemmBlocks(m: m, n: n, k: k, work: blockWork)
         var meter = CancellationMeter(interval: blockWork)
         if pool.size > 1, count >= pool.size, blocks.ranges.count == 1, single * count >= parallelWork {
-            // Many products: whole matrices to each thread, in rounds of about blockWork.
-            let perRound = Swift.max(pool.size, blockWork / single)
-            var start = 0
-            while start < count {
-                let first = start, end = Swift.min(count, start + perRound)
-                pool.parallelFor(end - first, grain: 1) { r in
-                    for i in r { product(first + i, 0..<m, 0..<n, 0..<k) }
-                }
-                try meter.add(single * (end - first))
-                start = end
+            // Many products: whole matrices to each thread.
+            try parallelRounds(count, work: single) { r in
+                for i in r { product(i, 0..<m, 0..<n, 0..<k) }
             }
             return
         }
@@ -127,6 +120,25 @@ public enum BLAS {
                 }
                 try meter.add(work)
             }
+        }
+    }
+}
+
+extension BLAS {
+    /// Runs `body` on pieces of 0..<count over the pool's threads, in rounds
+    /// of about `blockWork` multiply-adds (`work` per item) with a check for
+    /// Ctrl-C after each round (`TensorError.interrupted`); items cheaper
+    /// than `parallelWork` go to a thread in groups.
+    static func parallelRounds(_ count: Int, work: Int, _ body: @escaping (Range<Int>) -> Void) throws(TensorError) {
+        let pool = WorkerPool.shared, single = Swift.max(work, 1)
+        let perRound = Swift.max(pool.size, blockWork / single), grain = Swift.max(1, parallelWork / single)
+        var meter = CancellationMeter(interval: blockWork)
+        var start = 0
+        while start < count {
+            let first = start, end = Swift.min(count, start + perRound)
+            pool.parallelFor(end - first, grain: grain) { r in body(first + r.lowerBound..<first + r.upperBound) }
+            try meter.add(single * (end - first))
+            start = end
         }
     }
 }

@@ -153,9 +153,28 @@ private struct AttentionCore {
     var scale: Float { d > 0 ? 1 / Float(d).squareRoot() : 1 }
     private var pOffsets: [Int] { steppedOffsets(bh, tq * tk) }
 
+    /// Whether each head is one call of DVSKernels' head kernels (on the
+    /// CPUs and switch of `BLAS.ownKernel`; no padding mask, no empty
+    /// dimension) rather than a BLAS call per product: the per-head matrices
+    /// are too small for BLAS to pay off, and causal heads skip their zeros.
+    private var fusedHeads: Bool { BLAS.ownKernel && mask == nil && tq > 0 && tk > 0 && d > 0 && dv > 0 }
+
     /// Writes O and returns P [B·H, Tq, Tk] (saved for backward).
     func forward(q: HeadMatrices, k: HeadMatrices, v: HeadMatrices, out: HeadMatrices) throws(TensorError) -> Tensor {
         let probs = try Tensor(uninitializedShape: [bh, tq, tk])
+        if fusedHeads {
+            let causal: Int32 = causal ? 1 : 0, p = probs.data
+            try BLAS.parallelRounds(bh, work: tq * tk * (d + dv)) { heads in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: d * tk)
+                defer { scratch.deallocate() }
+                for i in heads {
+                    dvs_attention_head_forward(
+                        tq, tk, d, dv, scale, causal, q.base + q.offsets[i], q.leading, k.base + k.offsets[i], k.leading,
+                        v.base + v.offsets[i], v.leading, p + i * tq * tk, out.base + out.offsets[i], out.leading, scratch)
+                }
+            }
+            return probs
+        }
         // S = Q Kᵀ · scale, into the probability buffer.
         try BLAS.sgemmBatched(
             transposeA: false, transposeB: true, m: tq, n: tk, k: d, alpha: scale,
@@ -206,6 +225,22 @@ private struct AttentionCore {
         dq: HeadMatrices?, dk: HeadMatrices?, dv gv: HeadMatrices?
     ) throws(TensorError) {
         let p = probs.data
+        if fusedHeads {
+            let causal: Int32 = causal ? 1 : 0
+            let scores = dq != nil || dk != nil ? tq * tk + dv * tk : 0
+            try BLAS.parallelRounds(bh, work: tq * tk * (dv + (scores > 0 ? dv + 2 * d : 0))) { heads in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scores)
+                defer { scratch.deallocate() }
+                for i in heads {
+                    dvs_attention_head_backward(
+                        tq, tk, d, dv, scale, causal, p + i * tq * tk, g.base + g.offsets[i], g.leading,
+                        q.base + q.offsets[i], q.leading, k.base + k.offsets[i], k.leading, v.base + v.offsets[i], v.leading,
+                        dq.map { $0.base + $0.offsets[i] }, dq?.leading ?? 0, dk.map { $0.base + $0.offsets[i] }, dk?.leading ?? 0,
+                        gv.map { $0.base + $0.offsets[i] }, gv?.leading ?? 0, scratch)
+                }
+            }
+            return
+        }
         if let gv {
             // dV = Pᵀ dO
             try BLAS.sgemmBatched(
@@ -220,9 +255,9 @@ private struct AttentionCore {
             transposeA: false, transposeB: true, m: tq, n: tk, k: dv,
             a: g.base, lda: g.leading, aOffsets: g.offsets, b: v.base, ldb: v.leading, bOffsets: v.offsets,
             c: ds.data, ldc: tk, cOffsets: pOffsets)
-        let dsp = ds.data, tk = tk
+        let dsp = ds.data, columns = tk
         WorkerPool.shared.parallelFor(bh * tq, grain: rowGrain(tk)) { rows in
-            dvs_softmax_backward_rows(p + rows.lowerBound * tk, dsp + rows.lowerBound * tk, rows.count, tk)
+            dvs_softmax_backward_prefix_rows(p + rows.lowerBound * columns, dsp + rows.lowerBound * columns, rows.count, columns, 0)
         }
         if let dq {
             // dQ = dS K · scale
