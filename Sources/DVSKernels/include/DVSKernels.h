@@ -15,40 +15,6 @@ static inline void dvs_spin_pause(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
-/// One attention head, forward: S = scale·Q Kᵀ, P = softmax of each row of S
-/// (causal: row i over keys 0…i, zeros after) written to p (tq × tk), and
-/// O = P V. Q (tq × d), K (tk × d), V (tk × dv) and O (tq × dv) are
-/// row-major with the given leading dimensions (a head inside a wider
-/// tensor); scratch holds d·tk floats. Equal to the BLAS formulation up to
-/// rounding, faster for the small matrices of one head (AttentionHeads.c).
-void dvs_attention_head_forward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *q,
-                                size_t ldq, const float *k, size_t ldk, const float *v, size_t ldv, float *p, float *o,
-                                size_t ldo, float *scratch);
-
-/// One attention head, backward, from P (forward's p) and dO (go): dV = Pᵀ dO,
-/// dS = P ⊙ (dP − rowsum(dP ⊙ P)) with dP = dO Vᵀ, dQ = scale·dS K and
-/// dK = scale·dSᵀ Q, each written only when its pointer is not NULL;
-/// scratch holds tq·tk + dv·tk floats.
-void dvs_attention_head_backward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *p,
-                                 const float *go, size_t ldgo, const float *q, size_t ldq, const float *k, size_t ldk,
-                                 const float *v, size_t ldv, float *dq, size_t lddq, float *dk, size_t lddk,
-                                 float *dvalues, size_t lddv, float *scratch);
-
-/// Whether dvs_gemm runs on this CPU (x86-64 with AVX-512F); where it does
-/// not, products go to OpenBLAS.
-int dvs_gemm_available(void);
-
-/// C = alpha·A·B + (accumulate ? C : bias), for C row-major m × n with
-/// leading dimension ldc, A(i, p) at a[i·a_row + p·a_col], B(p, j) at
-/// b[p·b_row + j·b_col] (a transpose is a swap of strides), bias NULL (zero)
-/// or n values added to every row; k ≥ 1. C is only written, not read, when
-/// accumulate is 0. Returns 0, or −1 with C untouched when the thread's 1 MiB
-/// packing buffer cannot be allocated or the CPU lacks AVX-512. Faster than
-/// OpenBLAS on training-size products (Gemm.c says why); one thread.
-int dvs_gemm(size_t m, size_t n, size_t k, float alpha, const float *a, ptrdiff_t a_row, ptrdiff_t a_col,
-             const float *b, ptrdiff_t b_row, ptrdiff_t b_col, float *c, size_t ldc, int accumulate,
-             const float *bias);
-
 #endif
 }
 
