@@ -11,6 +11,8 @@
 // products that read them.
 #include "DVSKernels.h"
 
+#include <math.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define AVX512 __attribute__((target("avx512f")))
@@ -30,21 +32,23 @@ static inline size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 #if defined(__x86_64__)
 
-// C(i, j) = alpha · Σ_{p_lo ≤ p < p_hi} A(i, p) B(p, j) for `rows` ≤ 6 rows and
-// `nc` ≤ 16·nv columns; A(i, p) at a[i·a_row + p·a_col], B row-major. nv is a
-// constant in each call, so the accumulators stay in registers; missing rows
-// repeat the last one and are not stored.
-AVX512 static inline __attribute__((always_inline)) void block(
-    int nv, size_t rows, size_t nc, size_t p_lo, size_t p_hi, float alpha, const float *a, ptrdiff_t a_row,
-    ptrdiff_t a_col, const float *b, size_t ldb, float *c, size_t ldc) {
-    __m512 acc[ROWS][VECTORS];
-    const float *row_of[ROWS];
-    __mmask16 mask[VECTORS];
+// The masks of a row of nc ≤ 16·nv columns, one per vector.
+AVX512 static inline __attribute__((always_inline)) void column_masks(int nv, size_t nc, __mmask16 *mask) {
 #pragma unroll
     for (int v = 0; v < nv; v++) {
         size_t left = nc > (size_t)(16 * v) ? nc - 16 * v : 0;
         mask[v] = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
     }
+}
+
+// acc[r][v] = Σ_{p_lo ≤ p < p_hi} A(r, p) B(p, 16v…16v+15) for r < 6, columns
+// masked by `mask`; A(r, p) at a[r·a_row + p·a_col] (rows past `rows` repeat
+// the last one), B row-major. nv is a constant in each caller, so after
+// inlining the accumulators are registers.
+AVX512 static inline __attribute__((always_inline)) void accumulate(
+    int nv, size_t rows, const __mmask16 *mask, size_t p_lo, size_t p_hi, const float *a, ptrdiff_t a_row,
+    ptrdiff_t a_col, const float *b, size_t ldb, __m512 acc[ROWS][VECTORS]) {
+    const float *row_of[ROWS];
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {
         row_of[r] = a + (ptrdiff_t)((size_t)r < rows ? r : rows - 1) * a_row;
@@ -63,6 +67,17 @@ AVX512 static inline __attribute__((always_inline)) void block(
             for (int v = 0; v < nv; v++) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
         }
     }
+}
+
+// C(i, j) = alpha · Σ_{p_lo ≤ p < p_hi} A(i, p) B(p, j) for `rows` ≤ 6 rows and
+// nc ≤ 16·nv columns.
+AVX512 static inline __attribute__((always_inline)) void block(
+    int nv, size_t rows, size_t nc, size_t p_lo, size_t p_hi, float alpha, const float *a, ptrdiff_t a_row,
+    ptrdiff_t a_col, const float *b, size_t ldb, float *c, size_t ldc) {
+    __m512 acc[ROWS][VECTORS];
+    __mmask16 mask[VECTORS];
+    column_masks(nv, nc, mask);
+    accumulate(nv, rows, mask, p_lo, p_hi, a, a_row, a_col, b, ldb, acc);
     __m512 scale = _mm512_set1_ps(alpha);
 #pragma unroll
     for (int r = 0; r < ROWS; r++) {
@@ -70,6 +85,80 @@ AVX512 static inline __attribute__((always_inline)) void block(
 #pragma unroll
         for (int v = 0; v < nv; v++)
             _mm512_mask_storeu_ps(c + r * ldc + 16 * v, mask[v], _mm512_mul_ps(acc[r][v], scale));
+    }
+}
+
+// e^x, lane by lane: DVSKernels' dvs_vexp (VectorExp.h) in AVX-512, the same
+// steps and constants (0 below −86.6, ∞ above 88.72, nan stays nan).
+AVX512 static inline __m512 exp_lanes(__m512 x) {
+    const __m512 low = _mm512_set1_ps(-86.6f), high = _mm512_set1_ps(88.72f), shifter = _mm512_set1_ps(12582912.0f);
+    __m512 c = _mm512_max_ps(low, _mm512_min_ps(high, x));  // x second: a nan x passes through
+    __m512 j = _mm512_fmadd_ps(c, _mm512_set1_ps(1.44269504f), shifter);
+    __m512 n = _mm512_sub_ps(j, shifter);
+    __m512 r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.1219444e-4f), _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), c));
+    __m512 p = _mm512_set1_ps(1.98756915e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_fmadd_ps(_mm512_mul_ps(p, r), r, r), _mm512_set1_ps(1));
+    __m512i half = _mm512_slli_epi32(_mm512_add_epi32(_mm512_castps_si512(j), _mm512_set1_epi32(126 - 0x4B400000)), 23);
+    __m512 y = _mm512_mul_ps(_mm512_mul_ps(p, _mm512_castsi512_ps(half)), _mm512_set1_ps(2));
+    y = _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, low, _CMP_LT_OQ), _mm512_setzero_ps());
+    return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, high, _CMP_GT_OQ), _mm512_set1_ps(INFINITY));
+}
+
+// Rows i0…i0+rows−1 (rows ≤ 6) of P = softmax(scale · Q Kᵀ) for tk ≤ 64 keys:
+// the scores stay in registers from the product to the stored
+// probabilities. kt is Kᵀ (d × tk); a causal row i keeps keys 0…i; every
+// row is written whole (zeros past its last key).
+AVX512 static inline __attribute__((always_inline)) void softmax_block(
+    int nv, size_t rows, size_t i0, size_t tk, size_t cols, int causal, size_t d, float scale, const float *q,
+    size_t ldq, const float *kt, float *p) {
+    __m512 acc[ROWS][VECTORS];
+    __mmask16 mask[VECTORS];
+    column_masks(nv, cols, mask);
+    accumulate(nv, rows, mask, 0, d, q + i0 * ldq, ldq, 1, kt, tk, acc);
+    const __m512 lanes = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512 minus_infinity = _mm512_set1_ps(-INFINITY);
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        if ((size_t)r >= rows) break;
+        size_t i = i0 + r, limit = causal ? min_size(i + 1, tk) : tk;
+        __m512 s[VECTORS], top = minus_infinity;
+#pragma unroll
+        for (int v = 0; v < nv; v++) {
+            __mmask16 kept = _mm512_cmp_ps_mask(_mm512_add_ps(lanes, _mm512_set1_ps((float)(16 * v))),
+                                                _mm512_set1_ps((float)limit), _CMP_LT_OQ);
+            s[v] = _mm512_mask_mul_ps(minus_infinity, kept, acc[r][v], _mm512_set1_ps(scale));
+            top = _mm512_max_ps(top, s[v]);
+        }
+        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(top)), total = _mm512_setzero_ps();
+#pragma unroll
+        for (int v = 0; v < nv; v++) {
+            s[v] = exp_lanes(_mm512_sub_ps(s[v], m));
+            total = _mm512_add_ps(total, s[v]);
+        }
+        __m512 inv = _mm512_set1_ps(1 / _mm512_reduce_add_ps(total));
+        float *row = p + i * tk;
+#pragma unroll
+        for (int v = 0; v < nv; v++) _mm512_mask_storeu_ps(row + 16 * v, mask[v], _mm512_mul_ps(s[v], inv));
+        for (size_t j = cols; j < tk; j++) row[j] = 0;
+    }
+}
+
+// P = softmax(scale · Q Kᵀ) row by row for tk ≤ 64 (see softmax_block).
+AVX512 static void scores_softmax(size_t tq, size_t tk, size_t d, float scale, int causal, const float *q, size_t ldq,
+                                  const float *kt, float *p) {
+    for (size_t i0 = 0; i0 < tq; i0 += ROWS) {
+        size_t rows = min_size(ROWS, tq - i0), cols = causal ? min_size(i0 + rows, tk) : tk;
+        switch ((cols + 15) / 16) {
+        case 1: softmax_block(1, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
+        case 2: softmax_block(2, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
+        case 3: softmax_block(3, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
+        default: softmax_block(4, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
+        }
     }
 }
 
@@ -125,8 +214,15 @@ AVX512 void dvs_attention_head_forward(size_t tq, size_t tk, size_t d, size_t dv
                                        const float *q, size_t ldq, const float *k, size_t ldk, const float *v,
                                        size_t ldv, float *p, float *o, size_t ldo, float *scratch) {
     transpose(k, ldk, tk, d, scratch);
-    product(tq, tk, d, scale, q, ldq, 1, scratch, tk, p, tk, causal ? COLUMNS_UP_TO_ROW : ALL);
-    dvs_softmax_prefix_rows(p, tq, tk, causal);
+#if defined(__x86_64__)
+    if (tk <= WIDTH) {
+        scores_softmax(tq, tk, d, scale, causal, q, ldq, scratch, p);
+    } else
+#endif
+    {
+        product(tq, tk, d, scale, q, ldq, 1, scratch, tk, p, tk, causal ? COLUMNS_UP_TO_ROW : ALL);
+        dvs_softmax_prefix_rows(p, tq, tk, causal);
+    }
     product(tq, dv, tk, 1, p, tk, 1, v, ldv, o, ldo, causal ? INNER_UP_TO_ROW : ALL);
 }
 

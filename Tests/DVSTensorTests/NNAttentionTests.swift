@@ -94,6 +94,15 @@ final class NNAttentionTests: XCTestCase {
             let attend: ([Tensor]) throws -> Tensor = { x in try Tensor.scaledDotProductAttention(x[0], x[1], x[2], causal: causal) }
             for (own, blas) in zip(try run(true, inputs, attend), try run(false, inputs, attend)) { assertClose(own, blas, tolerance: 1e-5) }
         }
+        // A nan score makes its query's row nan on both paths (it is not dropped by the row maximum).
+        for own in [true, false] {
+            BLAS.ownKernel = own
+            var values = sample([1, 1, 5, 4], seed: 5).values
+            values[2 * 4 + 1] = .nan
+            let out = try Tensor.scaledDotProductAttention(
+                Tensor(shape: [1, 1, 5, 4], values: values), sample([1, 1, 5, 4], seed: 6), sample([1, 1, 5, 4], seed: 7))
+            XCTAssertEqual(out.values.enumerated().filter { $0.element.isNaN }.map { $0.offset / 4 }, [2, 2, 2, 2], "own kernels: \(own)")
+        }
         for causal in [false, true] {
             let packed: ([Tensor]) throws -> Tensor = { x in try Tensor.selfAttention(x[0], heads: 3, causal: causal) }
             let inputs = [sample([2, 29, 3 * 48], seed: 4)]
