@@ -79,6 +79,21 @@ final class OwnGemmTests: XCTestCase {
         try checkEveryCase()
     }
 
+    /// Training-size products go to dvs_gemm; attention's per-head ones, those
+    /// past 2³¹ multiply-adds and those whose A rows are a multiple of 1024
+    /// floats apart go to OpenBLAS.
+    func testOnlyTrainingSizeProductsTakeTheOwnKernel() {
+        (BLAS.ownKernel, BLAS.ownKernelWork) = (true, 1 << 18)
+        XCTAssertTrue(BLAS.ownKernelTakes(work: 1536 * 128 * 512, lda: 128))
+        XCTAssertTrue(BLAS.ownKernelTakes(work: 1 << 31, lda: 1536))
+        XCTAssertFalse(BLAS.ownKernelTakes(work: 48 * 48 * 32, lda: 384))
+        XCTAssertFalse(BLAS.ownKernelTakes(work: 2048 * 2048 * 2048, lda: 2000))
+        XCTAssertFalse(BLAS.ownKernelTakes(work: 3072 * 256 * 1024, lda: 1024))
+        XCTAssertFalse(BLAS.ownKernelTakes(work: 3072 * 256 * 2048, lda: 2048))
+        BLAS.ownKernel = false
+        XCTAssertFalse(BLAS.ownKernelTakes(work: 1536 * 128 * 512, lda: 128))
+    }
+
     /// A product cut into inner blocks (for Ctrl-C) accumulates the later
     /// blocks onto the first, which carries the bias.
     func testBlockedProductsAddTheBiasOnce() throws {

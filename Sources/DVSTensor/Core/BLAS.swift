@@ -44,6 +44,16 @@ public enum BLAS {
     /// small-matrix kernels are faster than packing a panel. Tests lower it.
     nonisolated(unsafe) static var ownKernelWork = 1 << 18
 
+    /// Whether `dvs_gemm` takes a product of m·n·k multiply-adds whose A has
+    /// leading dimension lda: training-size products only. Past 2³¹
+    /// multiply-adds (2048³ runs at 85–90% of OpenBLAS's speed) and when
+    /// A's rows are a multiple of 4 KiB apart (1024, 2048, … floats: the 12
+    /// rows a tile reads share one L1 set; 0.80–0.95 of OpenBLAS's speed),
+    /// OpenBLAS's packed kernel is faster.
+    static func ownKernelTakes(work: Int, lda: Int) -> Bool {
+        ownKernel && work >= ownKernelWork && work <= 1 << 31 && lda % 1024 != 0
+    }
+
     /// A batch of products C_i = alpha · op(A_i) · op(B_i) + beta · C_i with
     /// one shape: matrix i of A starts at `a + aOffsets[i]`, of B at
     /// `b + bOffsets[i]`, of C at `c + cOffsets[i]` (row-major, leading
@@ -72,7 +82,7 @@ public enum BLAS {
             return
         }
         if let loadFailure { throw TensorError("matmul: \(loadFailure); install OpenBLAS (Debian: libopenblas0)") }
-        let useOwnKernel = ownKernel && (beta == 0 || beta == 1) && m * n * k >= ownKernelWork
+        let useOwnKernel = (beta == 0 || beta == 1) && ownKernelTakes(work: m * n * k, lda: lda)
         // The product of matrix i restricted to a block of C's rows and columns and of the inner dimension.
         func product(_ i: Int, _ rows: Range<Int>, _ cols: Range<Int>, _ inner: Range<Int>) {
             let ai = a + aOffsets[i], bi = b + bOffsets[i], ci = c + cOffsets[i]
