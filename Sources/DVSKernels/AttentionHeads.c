@@ -204,6 +204,11 @@ static void product(size_t m, size_t n, size_t k, float alpha, const float *a, p
 
 #endif
 
+void dvs_prefetch_rows(const float *x, size_t ld, size_t rows, size_t cols) {
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < cols; j += 16) __builtin_prefetch(x + i * ld + j, 0, 3);
+}
+
 // out (cols × rows, row-major) = the transpose of x (rows × cols, leading dimension ld).
 static void transpose(const float *x, size_t ld, size_t rows, size_t cols, float *out) {
     for (size_t i = 0; i < rows; i++)

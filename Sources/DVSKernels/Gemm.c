@@ -16,6 +16,7 @@
 // step's products ~9% faster (docs/BENCHMARKS.md, "Own product kernel").
 #include "DVSKernels.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #if defined(__x86_64__)
@@ -109,15 +110,29 @@ TILE(1) TILE(2) TILE(3) TILE(4) TILE(5) TILE(6) TILE(7) TILE(8) TILE(9) TILE(10)
 static const tile_function tiles[MR + 1] = {NULL,   tile_1, tile_2, tile_3,  tile_4,  tile_5, tile_6,
                                             tile_7, tile_8, tile_9, tile_10, tile_11, tile_12};
 
-// Each thread's packing buffer (KC × NC floats, 1 MiB), kept for the thread's life.
-static _Thread_local float *packed_b;
+// Each thread's packing buffer (KC × NC floats, 1 MiB), kept for the
+// thread's life and freed when it ends.
+static pthread_key_t packing_key;
+static pthread_once_t packing_key_once = PTHREAD_ONCE_INIT;
+static void make_packing_key(void) { pthread_key_create(&packing_key, free); }
+
+static float *packing_buffer(void) {
+    pthread_once(&packing_key_once, make_packing_key);
+    float *buffer = pthread_getspecific(packing_key);
+    if (!buffer && (buffer = aligned_alloc(64, (size_t)KC * NC * sizeof(float))) && pthread_setspecific(packing_key, buffer)) {
+        free(buffer);
+        buffer = NULL;
+    }
+    return buffer;
+}
 
 int dvs_gemm_available(void) { return __builtin_cpu_supports("avx512f"); }
 
 AVX512 int dvs_gemm(size_t m, size_t n, size_t k, float alpha, const float *a, ptrdiff_t a_row, ptrdiff_t a_col,
                     const float *b, ptrdiff_t b_row, ptrdiff_t b_col, float *c, size_t ldc, int accumulate,
                     const float *bias) {
-    if (!packed_b && !(packed_b = aligned_alloc(64, (size_t)KC * NC * sizeof(float)))) return -1;
+    float *packed_b = packing_buffer();
+    if (!packed_b) return -1;
     for (size_t j0 = 0; j0 < n; j0 += NC) {
         size_t nc = n - j0 < NC ? n - j0 : NC;
         for (size_t p0 = 0; p0 < k; p0 += KC) {

@@ -97,6 +97,12 @@ void dvs_attention_head_backward(size_t tq, size_t tk, size_t d, size_t dv, floa
                                  const float *v, size_t ldv, float *dq, size_t lddq, float *dk, size_t lddk,
                                  float *dvalues, size_t lddv, float *scratch);
 
+/// Asks for the cache lines of `rows` rows of `cols` floats (leading dimension
+/// ld), for the next attention head while this one computes: a head's rows
+/// lie far apart in a wider tensor that the previous op left in L3, where the
+/// hardware prefetchers do not follow them.
+void dvs_prefetch_rows(const float *x, size_t ld, size_t rows, size_t cols);
+
 /// Whether dvs_gemm runs on this CPU (x86-64 with AVX-512F); where it does
 /// not, products go to OpenBLAS.
 int dvs_gemm_available(void);

@@ -168,6 +168,11 @@ private struct AttentionCore {
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: d * tk)
                 defer { scratch.deallocate() }
                 for i in heads {
+                    if i + 1 < heads.upperBound {
+                        dvs_prefetch_rows(q.base + q.offsets[i + 1], q.leading, tq, d)
+                        dvs_prefetch_rows(k.base + k.offsets[i + 1], k.leading, tk, d)
+                        dvs_prefetch_rows(v.base + v.offsets[i + 1], v.leading, tk, dv)
+                    }
                     dvs_attention_head_forward(
                         tq, tk, d, dv, scale, causal, q.base + q.offsets[i], q.leading, k.base + k.offsets[i], k.leading,
                         v.base + v.offsets[i], v.leading, p + i * tq * tk, out.base + out.offsets[i], out.leading, scratch)
@@ -232,6 +237,12 @@ private struct AttentionCore {
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scores)
                 defer { scratch.deallocate() }
                 for i in heads {
+                    if i + 1 < heads.upperBound {
+                        dvs_prefetch_rows(g.base + g.offsets[i + 1], g.leading, tq, dv)
+                        dvs_prefetch_rows(q.base + q.offsets[i + 1], q.leading, tq, d)
+                        dvs_prefetch_rows(k.base + k.offsets[i + 1], k.leading, tk, d)
+                        dvs_prefetch_rows(v.base + v.offsets[i + 1], v.leading, tk, dv)
+                    }
                     dvs_attention_head_backward(
                         tq, tk, d, dv, scale, causal, p + i * tq * tk, g.base + g.offsets[i], g.leading,
                         q.base + q.offsets[i], q.leading, k.base + k.offsets[i], k.leading, v.base + v.offsets[i], v.leading,
