@@ -79,6 +79,38 @@ final class OwnGemmTests: XCTestCase {
         try checkEveryCase()
     }
 
+    /// Random shapes, layouts, alphas, betas and biases: the own kernel and
+    /// OpenBLAS agree (seeded, 60 cases of up to 300 × 300 × 600).
+    func testRandomProductsAgreeWithOpenBLAS() throws {
+        guard dvs_gemm_available() != 0 else { throw XCTSkip("dvs_gemm needs AVX-512 (this CPU has none)") }
+        let rng = RandomGenerator(seed: 7)
+        func pick(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.nextDouble() * Double(range.count)) % range.count }
+        for _ in 0..<60 {
+            let m = pick(1...300), n = pick(1...300), k = pick(1...600), ta = pick(0...1) == 1, tb = pick(0...1) == 1
+            let alpha: Float = pick(0...2) == 0 ? 0.25 : 1, beta: Float = pick(0...2) == 0 ? 1 : 0, bias = beta == 0 && pick(0...1) == 1
+            let lda = (ta ? m : k) + pick(0...9), ldb = (tb ? k : n) + pick(0...9)
+            let a = sample([(ta ? k : m) * lda], seed: 11).values, b = sample([(tb ? n : k) * ldb], seed: 12).values
+            let c0 = sample([m * n], seed: 13).values, biasValues = bias ? sample([n], seed: 14).values : nil
+            var results: [[Float]] = []
+            for own in [true, false] {
+                (BLAS.ownKernel, BLAS.ownKernelWork) = (own, 0)
+                var c = c0
+                try a.withUnsafeBufferPointer { ap in
+                    try b.withUnsafeBufferPointer { bp in
+                        try c.withUnsafeMutableBufferPointer { cp in
+                            try BLAS.sgemmBatched(
+                                transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda, aOffsets: [0],
+                                b: bp.baseAddress!, ldb: ldb, bOffsets: [0], beta: beta, c: cp.baseAddress!, ldc: n, cOffsets: [0],
+                                bias: biasValues)
+                        }
+                    }
+                }
+                results.append(c)
+            }
+            assertClose(results[0], results[1], tolerance: 1e-4)
+        }
+    }
+
     /// Training-size products go to dvs_gemm; attention's per-head ones, those
     /// past 2³¹ multiply-adds and those whose A rows are a multiple of 1024
     /// floats apart go to OpenBLAS.
