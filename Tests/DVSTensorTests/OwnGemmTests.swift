@@ -31,6 +31,25 @@ final class OwnGemmTests: XCTestCase {
         return out
     }
 
+    /// `BLAS.sgemmBatched` on one product, C starting as c (leading dimension ldc).
+    private func product(
+        _ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: [Float], _ lda: Int, _ b: [Float], _ ldb: Int,
+        _ beta: Float, _ c: [Float], _ ldc: Int, _ bias: [Float]?
+    ) throws -> [Float] {
+        var out = c
+        try a.withUnsafeBufferPointer { ap in
+            try b.withUnsafeBufferPointer { bp in
+                try out.withUnsafeMutableBufferPointer { cp in
+                    try BLAS.sgemmBatched(
+                        transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda, aOffsets: [0],
+                        b: bp.baseAddress!, ldb: ldb, bOffsets: [0], beta: beta, c: cp.baseAddress!, ldc: ldc, cOffsets: [0],
+                        bias: bias)
+                }
+            }
+        }
+        return out
+    }
+
     private func check(
         _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0, bias withBias: Bool = false,
         file: StaticString = #filePath, line: UInt = #line
@@ -39,17 +58,7 @@ final class OwnGemmTests: XCTestCase {
         let a = sample([(ta ? k : m) * lda], seed: 1).values, b = sample([(tb ? n : k) * ldb], seed: 2).values
         let c0 = sample([m * ldc], seed: 3).values, bias = withBias ? sample([n], seed: 4).values : nil
         let expected = reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc, bias)
-        var c = c0
-        try a.withUnsafeBufferPointer { ap in
-            try b.withUnsafeBufferPointer { bp in
-                try c.withUnsafeMutableBufferPointer { cp in
-                    try BLAS.sgemmBatched(
-                        transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda, aOffsets: [0],
-                        b: bp.baseAddress!, ldb: ldb, bOffsets: [0], beta: beta, c: cp.baseAddress!, ldc: ldc, cOffsets: [0],
-                        bias: bias)
-                }
-            }
-        }
+        let c = try product(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc, bias)
         for i in 0..<m {
             for j in n..<ldc { XCTAssertEqual(c[i * ldc + j], c0[i * ldc + j], "padding of row \(i) written", file: file, line: line) }
         }
@@ -94,18 +103,7 @@ final class OwnGemmTests: XCTestCase {
             var results: [[Float]] = []
             for own in [true, false] {
                 (BLAS.ownKernel, BLAS.ownKernelWork) = (own, 0)
-                var c = c0
-                try a.withUnsafeBufferPointer { ap in
-                    try b.withUnsafeBufferPointer { bp in
-                        try c.withUnsafeMutableBufferPointer { cp in
-                            try BLAS.sgemmBatched(
-                                transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: ap.baseAddress!, lda: lda, aOffsets: [0],
-                                b: bp.baseAddress!, ldb: ldb, bOffsets: [0], beta: beta, c: cp.baseAddress!, ldc: n, cOffsets: [0],
-                                bias: biasValues)
-                        }
-                    }
-                }
-                results.append(c)
+                results.append(try product(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, n, biasValues))
             }
             assertClose(results[0], results[1], tolerance: 1e-4)
         }
