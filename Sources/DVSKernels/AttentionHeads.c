@@ -148,6 +148,54 @@ AVX512 static inline __attribute__((always_inline)) void softmax_block(
     }
 }
 
+// Rows i0…i0+rows−1 (rows ≤ 6) of dS = P ⊙ (dP − rowsum(P ⊙ dP)) with
+// dP = dO Vᵀ, for tk ≤ 64 keys: dP stays in registers from the product to
+// the stored dS. vt is Vᵀ (dv × tk); a causal row i keeps keys 0…i; every
+// row is written whole (zeros past its last key).
+AVX512 static inline __attribute__((always_inline)) void softmax_backward_block(
+    int nv, size_t rows, size_t i0, size_t tk, size_t cols, int causal, size_t dv, const float *go, size_t ldgo,
+    const float *vt, const float *p, float *ds) {
+    __m512 acc[ROWS][VECTORS];
+    __mmask16 mask[VECTORS];
+    column_masks(nv, cols, mask);
+    accumulate(nv, rows, mask, 0, dv, go + i0 * ldgo, ldgo, 1, vt, tk, acc);
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        if ((size_t)r >= rows) break;
+        size_t i = i0 + r, limit = causal ? min_size(i + 1, tk) : tk;
+        const float *pr = p + i * tk;
+        float *row = ds + i * tk;
+        __m512 pv[VECTORS], dot = _mm512_setzero_ps();
+        __mmask16 kept[VECTORS];
+        column_masks(nv, limit, kept);
+#pragma unroll
+        for (int v = 0; v < nv; v++) {
+            pv[v] = _mm512_maskz_loadu_ps(kept[v], pr + 16 * v);
+            dot = _mm512_add_ps(dot, _mm512_maskz_mul_ps(kept[v], pv[v], acc[r][v]));
+        }
+        __m512 total = _mm512_set1_ps(_mm512_reduce_add_ps(dot));
+#pragma unroll
+        for (int v = 0; v < nv; v++)
+            _mm512_mask_storeu_ps(row + 16 * v, mask[v],
+                                  _mm512_maskz_mul_ps(kept[v], pv[v], _mm512_sub_ps(acc[r][v], total)));
+        for (size_t j = cols; j < tk; j++) row[j] = 0;
+    }
+}
+
+// dS row by row for tk ≤ 64 (see softmax_backward_block).
+AVX512 static void scores_softmax_backward(size_t tq, size_t tk, size_t dv, int causal, const float *go, size_t ldgo,
+                                           const float *vt, const float *p, float *ds) {
+    for (size_t i0 = 0; i0 < tq; i0 += ROWS) {
+        size_t rows = min_size(ROWS, tq - i0), cols = causal ? min_size(i0 + rows, tk) : tk;
+        switch ((cols + 15) / 16) {
+        case 1: softmax_backward_block(1, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
+        case 2: softmax_backward_block(2, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
+        case 3: softmax_backward_block(3, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
+        default: softmax_backward_block(4, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
+        }
+    }
+}
+
 // P = softmax(scale · Q Kᵀ) row by row for tk ≤ 64 (see softmax_block).
 AVX512 static void scores_softmax(size_t tq, size_t tk, size_t d, float scale, int causal, const float *q, size_t ldq,
                                   const float *kt, float *p) {
@@ -240,8 +288,15 @@ AVX512 void dvs_attention_head_backward(size_t tq, size_t tk, size_t d, size_t d
     if (!dq && !dk) return;
     float *ds = scratch, *vt = scratch + tq * tk;
     transpose(v, ldv, tk, dv, vt);
-    product(tq, tk, dv, 1, go, ldgo, 1, vt, tk, ds, tk, causal ? COLUMNS_UP_TO_ROW : ALL);
-    dvs_softmax_backward_prefix_rows(p, ds, tq, tk, causal);
+#if defined(__x86_64__)
+    if (tk <= WIDTH) {
+        scores_softmax_backward(tq, tk, dv, causal, go, ldgo, vt, p, ds);
+    } else
+#endif
+    {
+        product(tq, tk, dv, 1, go, ldgo, 1, vt, tk, ds, tk, causal ? COLUMNS_UP_TO_ROW : ALL);
+        dvs_softmax_backward_prefix_rows(p, ds, tq, tk, causal);
+    }
     if (dq) product(tq, d, tk, scale, ds, tk, 1, k, ldk, dq, lddq, causal ? INNER_UP_TO_ROW : ALL);
     if (dk) product(tk, d, tq, scale, ds, 1, tk, q, ldq, dk, lddk, causal ? INNER_FROM_ROW : ALL);
 }
