@@ -32,6 +32,16 @@ static inline size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 
 #if defined(__x86_64__)
 
+// CALL(nv) with nv = ⌈columns / 16⌉ (1…4) as a constant, so that the tile it
+// calls keeps its accumulators in registers.
+#define BY_VECTORS(columns, CALL)                                                                                    \
+    switch (((columns) + 15) / 16) {                                                                                 \
+    case 1: CALL(1); break;                                                                                          \
+    case 2: CALL(2); break;                                                                                          \
+    case 3: CALL(3); break;                                                                                          \
+    default: CALL(4); break;                                                                                         \
+    }
+
 // The masks of a row of nc ≤ 16·nv columns, one per vector.
 AVX512 static inline __attribute__((always_inline)) void column_masks(int nv, size_t nc, __mmask16 *mask) {
 #pragma unroll
@@ -187,12 +197,9 @@ AVX512 static void scores_softmax_backward(size_t tq, size_t tk, size_t dv, int 
                                            const float *vt, const float *p, float *ds) {
     for (size_t i0 = 0; i0 < tq; i0 += ROWS) {
         size_t rows = min_size(ROWS, tq - i0), cols = causal ? min_size(i0 + rows, tk) : tk;
-        switch ((cols + 15) / 16) {
-        case 1: softmax_backward_block(1, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
-        case 2: softmax_backward_block(2, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
-        case 3: softmax_backward_block(3, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
-        default: softmax_backward_block(4, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds); break;
-        }
+#define GRADIENT_ROWS(nv) softmax_backward_block(nv, rows, i0, tk, cols, causal, dv, go, ldgo, vt, p, ds)
+        BY_VECTORS(cols, GRADIENT_ROWS);
+#undef GRADIENT_ROWS
     }
 }
 
@@ -201,12 +208,9 @@ AVX512 static void scores_softmax(size_t tq, size_t tk, size_t d, float scale, i
                                   const float *kt, float *p) {
     for (size_t i0 = 0; i0 < tq; i0 += ROWS) {
         size_t rows = min_size(ROWS, tq - i0), cols = causal ? min_size(i0 + rows, tk) : tk;
-        switch ((cols + 15) / 16) {
-        case 1: softmax_block(1, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
-        case 2: softmax_block(2, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
-        case 3: softmax_block(3, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
-        default: softmax_block(4, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p); break;
-        }
+#define PROBABILITY_ROWS(nv) softmax_block(nv, rows, i0, tk, cols, causal, d, scale, q, ldq, kt, p)
+        BY_VECTORS(cols, PROBABILITY_ROWS);
+#undef PROBABILITY_ROWS
     }
 }
 
@@ -222,12 +226,9 @@ AVX512 static void product(size_t m, size_t n, size_t k, float alpha, const floa
         for (size_t j0 = 0; j0 < cols; j0 += WIDTH) {
             size_t nc = min_size(WIDTH, cols - j0);
             float *cij = c + i0 * ldc + j0;
-            switch ((nc + 15) / 16) {
-            case 1: block(1, rows, nc, p_lo, p_hi, alpha, ai, a_row, a_col, b + j0, ldb, cij, ldc); break;
-            case 2: block(2, rows, nc, p_lo, p_hi, alpha, ai, a_row, a_col, b + j0, ldb, cij, ldc); break;
-            case 3: block(3, rows, nc, p_lo, p_hi, alpha, ai, a_row, a_col, b + j0, ldb, cij, ldc); break;
-            default: block(4, rows, nc, p_lo, p_hi, alpha, ai, a_row, a_col, b + j0, ldb, cij, ldc); break;
-            }
+#define PRODUCT_ROWS(nv) block(nv, rows, nc, p_lo, p_hi, alpha, ai, a_row, a_col, b + j0, ldb, cij, ldc)
+            BY_VECTORS(nc, PRODUCT_ROWS);
+#undef PRODUCT_ROWS
         }
     }
 }
