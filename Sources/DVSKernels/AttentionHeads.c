@@ -8,7 +8,9 @@
 // one, which is read in place (Kᵀ and Vᵀ are transposed into scratch first).
 // Causal heads skip what is known to be zero: scores and their gradients
 // right of a row's last key, and the zero triangle of P and dS in the
-// products that read them.
+// products that read them. For up to 64 keys a row group's scores go from
+// the product's registers through the softmax to P (forward), and its dP
+// through the softmax backward to dS (backward), without a pass over memory.
 #include "DVSKernels.h"
 
 #include <math.h>

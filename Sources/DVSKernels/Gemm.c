@@ -45,8 +45,12 @@ AVX512 static void pack_panel(const float *b, ptrdiff_t b_row, ptrdiff_t b_col, 
     }
     // Transposed B: read each column of the panel along its contiguous run.
     for (size_t j = 0; j < NR; j++) {
+        if (j >= nr) {
+            for (size_t p = 0; p < kc; p++) out[p * NR + j] = 0;
+            continue;
+        }
         const float *column = b + (ptrdiff_t)j * b_col;
-        for (size_t p = 0; p < kc; p++) out[p * NR + j] = j < nr ? column[(ptrdiff_t)p * b_row] : 0;
+        for (size_t p = 0; p < kc; p++) out[p * NR + j] = column[(ptrdiff_t)p * b_row];
     }
 }
 

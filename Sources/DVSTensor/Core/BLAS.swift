@@ -33,10 +33,11 @@ public enum BLAS {
     /// `GemmBlocks` says. Tests lower it to exercise the blocking on small matrices.
     nonisolated(unsafe) static var blockWork = 1 << 31
 
-    /// Whether products of at least `ownKernelWork` multiply-adds go to
-    /// DVSKernels' `dvs_gemm` (AVX-512 CPUs; ~9% faster than OpenBLAS on the
-    /// products of training, docs/BENCHMARKS.md) instead of OpenBLAS.
-    /// `DVS_GEMM=openblas` turns it off, for comparison; tests switch it.
+    /// Whether DVSKernels' own kernels run at all: `dvs_gemm` for the
+    /// products `ownKernelTakes` picks (~9% faster than OpenBLAS on the
+    /// products of training, docs/BENCHMARKS.md) and the one-call attention
+    /// heads. AVX-512 CPUs only; `DVS_GEMM=openblas` turns it off, for
+    /// comparison; tests switch it.
     nonisolated(unsafe) static var ownKernel =
         dvs_gemm_available() != 0 && ProcessInfo.processInfo.environment["DVS_GEMM"] != "openblas"
 
