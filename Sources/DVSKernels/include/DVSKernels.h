@@ -84,6 +84,7 @@ void dvs_adamw_update(float *p, const float *g, float *m, float *v, size_t n, co
 /// row-major with the given leading dimensions (a head inside a wider
 /// tensor); scratch holds d·tk floats. Equal to the BLAS formulation up to
 /// rounding, faster for the small matrices of one head (AttentionHeads.c).
+/// Like dvs_gemm, uses AVX-512 on x86-64: only where dvs_gemm_available().
 void dvs_attention_head_forward(size_t tq, size_t tk, size_t d, size_t dv, float scale, int causal, const float *q,
                                 size_t ldq, const float *k, size_t ldk, const float *v, size_t ldv, float *p, float *o,
                                 size_t ldo, float *scratch);
@@ -112,7 +113,8 @@ int dvs_gemm_available(void);
 /// b[p·b_row + j·b_col] (a transpose is a swap of strides), bias NULL (zero)
 /// or n values added to every row; k ≥ 1. C is only written, not read, when
 /// accumulate is 0. Returns 0, or −1 with C untouched when the thread's 1 MiB
-/// packing buffer cannot be allocated or the CPU lacks AVX-512. Faster than
+/// packing buffer cannot be allocated (or, off x86-64, always). Uses AVX-512
+/// on x86-64: call it only where dvs_gemm_available() says so. Faster than
 /// OpenBLAS on training-size products (Gemm.c says why); one thread.
 int dvs_gemm(size_t m, size_t n, size_t k, float alpha, const float *a, ptrdiff_t a_row, ptrdiff_t a_col,
              const float *b, ptrdiff_t b_row, ptrdiff_t b_col, float *c, size_t ldc, int accumulate,

@@ -169,13 +169,13 @@ private struct AttentionCore {
                 defer { scratch.deallocate() }
                 for i in heads {
                     if i + 1 < heads.upperBound {
-                        dvs_prefetch_rows(q.base + q.offsets[i + 1], q.leading, tq, d)
-                        dvs_prefetch_rows(k.base + k.offsets[i + 1], k.leading, tk, d)
-                        dvs_prefetch_rows(v.base + v.offsets[i + 1], v.leading, tk, dv)
+                        q.prefetch(i + 1, rows: tq, cols: d)
+                        k.prefetch(i + 1, rows: tk, cols: d)
+                        v.prefetch(i + 1, rows: tk, cols: dv)
                     }
                     dvs_attention_head_forward(
-                        tq, tk, d, dv, scale, causal, q.base + q.offsets[i], q.leading, k.base + k.offsets[i], k.leading,
-                        v.base + v.offsets[i], v.leading, p + i * tq * tk, out.base + out.offsets[i], out.leading, scratch)
+                        tq, tk, d, dv, scale, causal, q.matrix(i), q.leading, k.matrix(i), k.leading,
+                        v.matrix(i), v.leading, p + i * tq * tk, out.matrix(i), out.leading, scratch)
                 }
             }
             return probs
@@ -238,16 +238,15 @@ private struct AttentionCore {
                 defer { scratch.deallocate() }
                 for i in heads {
                     if i + 1 < heads.upperBound {
-                        dvs_prefetch_rows(g.base + g.offsets[i + 1], g.leading, tq, dv)
-                        dvs_prefetch_rows(q.base + q.offsets[i + 1], q.leading, tq, d)
-                        dvs_prefetch_rows(k.base + k.offsets[i + 1], k.leading, tk, d)
-                        dvs_prefetch_rows(v.base + v.offsets[i + 1], v.leading, tk, dv)
+                        g.prefetch(i + 1, rows: tq, cols: dv)
+                        q.prefetch(i + 1, rows: tq, cols: d)
+                        k.prefetch(i + 1, rows: tk, cols: d)
+                        v.prefetch(i + 1, rows: tk, cols: dv)
                     }
                     dvs_attention_head_backward(
-                        tq, tk, d, dv, scale, causal, p + i * tq * tk, g.base + g.offsets[i], g.leading,
-                        q.base + q.offsets[i], q.leading, k.base + k.offsets[i], k.leading, v.base + v.offsets[i], v.leading,
-                        dq.map { $0.base + $0.offsets[i] }, dq?.leading ?? 0, dk.map { $0.base + $0.offsets[i] }, dk?.leading ?? 0,
-                        gv.map { $0.base + $0.offsets[i] }, gv?.leading ?? 0, scratch)
+                        tq, tk, d, dv, scale, causal, p + i * tq * tk, g.matrix(i), g.leading, q.matrix(i), q.leading,
+                        k.matrix(i), k.leading, v.matrix(i), v.leading, dq?.matrix(i), dq?.leading ?? 0, dk?.matrix(i),
+                        dk?.leading ?? 0, gv?.matrix(i), gv?.leading ?? 0, scratch)
                 }
             }
             return
@@ -353,4 +352,10 @@ private struct HeadMatrices {
     }
 
     var base: UnsafeMutablePointer<Float> { tensor.storage.pointer }
+
+    /// Where matrix i starts.
+    func matrix(_ i: Int) -> UnsafeMutablePointer<Float> { base + offsets[i] }
+
+    /// Asks for matrix i's `rows` × `cols` into the cache ahead of use (`dvs_prefetch_rows`).
+    func prefetch(_ i: Int, rows: Int, cols: Int) { dvs_prefetch_rows(matrix(i), leading, rows, cols) }
 }
